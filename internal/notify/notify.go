@@ -1,0 +1,215 @@
+// Package notify tells people what Landfall did: one SNS message per account
+// run, readable in an email, parseable by machines, and filterable so a
+// subscription can ask for failures only.
+//
+// Every message is published with MessageStructure=json: email subscribers get
+// the text summary; every other protocol (sqs, lambda, https, email-json) gets
+// the JSON document. Message attributes carry the outcome and the failure count
+// for subscription filter policies, e.g. {"landfall.outcome": ["FAILED", "PARTIAL", "ACCOUNT_FAILED", "INVALID_EVENT"]}.
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
+)
+
+// Publisher is the SNS call the notifier makes. *sns.Client satisfies it.
+type Publisher interface {
+	Publish(context.Context, *sns.PublishInput, ...func(*sns.Options)) (*sns.PublishOutput, error)
+}
+
+var _ Publisher = (*sns.Client)(nil)
+
+// Message is one notification, rendered.
+type Message struct {
+	// Subject is the email subject: printable ASCII, under 100 characters.
+	Subject string
+	// Text is the email body.
+	Text string
+	// Doc is the machine-readable document (encoded as JSON for non-email subscribers).
+	Doc Document
+}
+
+// Document is the JSON form of a notification.
+type Document struct {
+	Source  string `json:"source"` // always "landfall"
+	Version int    `json:"version"`
+	// Kind is run-summary, account-failed or invalid-event.
+	Kind string `json:"kind"`
+	// Outcome is SUCCEEDED, PARTIAL, FAILED, ACCOUNT_FAILED or INVALID_EVENT.
+	Outcome string         `json:"outcome"`
+	Account *AccountRef    `json:"account,omitempty"`
+	Run     *RunInfo       `json:"run,omitempty"`
+	Counts  map[string]int `json:"counts,omitempty"`
+	Targets []TargetLine   `json:"targets,omitempty"`
+	// Rerun is the launch-function payload that re-runs just the failed targets.
+	Rerun   json.RawMessage `json:"rerun,omitempty"`
+	Message string          `json:"message,omitempty"`
+	Error   string          `json:"error,omitempty"`
+}
+
+// AccountRef names an account.
+type AccountRef struct {
+	ID     string `json:"id,omitempty"`
+	Name   string `json:"name,omitempty"`
+	OUID   string `json:"ouId,omitempty"`
+	OUName string `json:"ouName,omitempty"`
+}
+
+// RunInfo describes the run a summary is about.
+type RunInfo struct {
+	ID         string    `json:"id"`
+	Trigger    string    `json:"trigger"`
+	EventID    string    `json:"eventId,omitempty"`
+	StartedAt  time.Time `json:"startedAt"`
+	FinishedAt time.Time `json:"finishedAt"`
+}
+
+// TargetLine is one region x product of a summary.
+type TargetLine struct {
+	Region               string `json:"region"`
+	Product              string `json:"product"`
+	Status               string `json:"status"`
+	Version              string `json:"version,omitempty"`
+	ProvisionedProductID string `json:"provisionedProductId,omitempty"`
+	RecordID             string `json:"recordId,omitempty"`
+	Error                string `json:"error,omitempty"`
+	Note                 string `json:"note,omitempty"`
+}
+
+// Notifier publishes messages to one topic.
+type Notifier struct {
+	TopicARN string
+	SNS      Publisher
+}
+
+// Attribute names for subscription filter policies.
+const (
+	AttrOutcome = "landfall.outcome"
+	AttrAccount = "landfall.account"
+	AttrFailed  = "landfall.failed"
+	AttrKind    = "landfall.kind"
+)
+
+// Publish sends m.
+func (n *Notifier) Publish(ctx context.Context, m Message) error {
+	doc, err := json.Marshal(m.Doc)
+	if err != nil {
+		return fmt.Errorf("encode notification: %w", err)
+	}
+	structured, err := json.Marshal(map[string]string{
+		"default": string(doc),
+		"email":   m.Text,
+	})
+	if err != nil {
+		return fmt.Errorf("encode notification: %w", err)
+	}
+	attrs := map[string]snstypes.MessageAttributeValue{
+		AttrOutcome: {DataType: aws.String("String"), StringValue: aws.String(m.Doc.Outcome)},
+		AttrKind:    {DataType: aws.String("String"), StringValue: aws.String(m.Doc.Kind)},
+		AttrFailed:  {DataType: aws.String("Number"), StringValue: aws.String(strconv.Itoa(failedCount(m.Doc)))},
+	}
+	if m.Doc.Account != nil && m.Doc.Account.ID != "" {
+		attrs[AttrAccount] = snstypes.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(m.Doc.Account.ID)}
+	}
+	_, err = n.SNS.Publish(ctx, &sns.PublishInput{
+		TopicArn:          aws.String(n.TopicARN),
+		Subject:           aws.String(m.Subject),
+		Message:           aws.String(string(structured)),
+		MessageStructure:  aws.String("json"),
+		MessageAttributes: attrs,
+	})
+	if err != nil {
+		return fmt.Errorf("publish %q to %s: %w", m.Subject, n.TopicARN, err)
+	}
+	return nil
+}
+
+func failedCount(d Document) int {
+	switch d.Outcome {
+	case "ACCOUNT_FAILED", "INVALID_EVENT":
+		return 1
+	}
+	n := 0
+	for _, t := range d.Targets {
+		switch t.Status {
+		case "FAILED", "SKIPPED", "TIMED_OUT":
+			n++
+		}
+	}
+	return n
+}
+
+// maxSubject is SNS's limit: subjects must be under 100 characters.
+const maxSubject = 99
+
+// Subject builds a subject from a prefix that may be shortened (an account
+// name) and a suffix that must survive (the counts), cleaned to what SNS and
+// mail clients accept: printable ASCII, no line breaks.
+func Subject(shortenable, suffix string) string {
+	s, suf := clean(shortenable), clean(suffix)
+	if room := maxSubject - len(suf); len(s) > room {
+		if room > 3 {
+			s = strings.TrimSpace(s[:room-3]) + "..."
+		} else {
+			s = ""
+		}
+	}
+	out := s + suf
+	if len(out) > maxSubject {
+		out = out[:maxSubject]
+	}
+	return strings.TrimSpace(out)
+}
+
+// clean maps a string to printable ASCII on one line: accented letters lose
+// their accents where that is obvious, everything else non-ASCII becomes '?'.
+func clean(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t' || unicode.IsSpace(r):
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		case r < 0x20 || r == 0x7f:
+			continue
+		case r < 0x80:
+			b.WriteRune(r)
+		default:
+			if a, ok := fold[r]; ok {
+				b.WriteString(a)
+			} else {
+				b.WriteByte('?')
+			}
+		}
+		space = false
+	}
+	return b.String()
+}
+
+// fold covers the common Latin letters; a full transliteration table would be
+// a dependency for a subject line.
+var fold = map[rune]string{
+	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'æ': "ae", 'ç': "c",
+	'è': "e", 'é': "e", 'ê': "e", 'ë': "e", 'ì': "i", 'í': "i", 'î': "i", 'ï': "i",
+	'ñ': "n", 'ò': "o", 'ó': "o", 'ô': "o", 'õ': "o", 'ö': "o", 'ø': "o", 'ù': "u",
+	'ú': "u", 'û': "u", 'ü': "u", 'ý': "y", 'ÿ': "y", 'ß': "ss",
+	'À': "A", 'Á': "A", 'Â': "A", 'Ã': "A", 'Ä': "A", 'Å': "A", 'Æ': "AE", 'Ç': "C",
+	'È': "E", 'É': "E", 'Ê': "E", 'Ë': "E", 'Ì': "I", 'Í': "I", 'Î': "I", 'Ï': "I",
+	'Ñ': "N", 'Ò': "O", 'Ó': "O", 'Ô': "O", 'Õ': "O", 'Ö': "O", 'Ø': "O", 'Ù': "U",
+	'Ú': "U", 'Û': "U", 'Ü': "U", 'Ý': "Y",
+	'–': "-", '—': "-", '‘': "'", '’': "'", '“': "\"", '”': "\"",
+}

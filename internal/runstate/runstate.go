@@ -1,0 +1,286 @@
+// Package runstate defines an account run: the unit of work Landfall does for
+// one account, and the state that travels between worker invocations.
+//
+// A run is queued by the launch function and advanced by the worker. Because
+// provisioning takes minutes and a Lambda must not wait for it, the worker
+// advances every target as far as it can without waiting, then sends the whole
+// run onward as an SQS message delivered later (DelaySeconds). The message body
+// is the JSON encoding of Run: everything a later invocation needs is in it, so
+// no database is required and a redelivered message simply replays a step,
+// which the provisioning calls make idempotent.
+package runstate
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/landfall/landfall/internal/plan"
+)
+
+// SchemaVersion is the version of the encoded Run. A worker refuses messages
+// of a version it does not know instead of guessing at their meaning.
+const SchemaVersion = 1
+
+// Trigger says what started a run.
+type Trigger string
+
+// Triggers.
+const (
+	TriggerCreate   Trigger = "CreateManagedAccount"
+	TriggerUpdate   Trigger = "UpdateManagedAccount"
+	TriggerManual   Trigger = "manual"
+	TriggerBackfill Trigger = "backfill"
+)
+
+// Manual reports whether an operator asked for the run (rather than Control
+// Tower). Operators get repairs of products in ERROR; events only get reports.
+func (t Trigger) Manual() bool { return t == TriggerManual || t == TriggerBackfill }
+
+// Status is the state of one (region, product) target.
+type Status string
+
+// Target statuses. The final ones end a target; a run is complete when all of
+// its targets are final.
+const (
+	// Pending: not started, or waiting (share not yet visible, dependency not done).
+	Pending Status = "PENDING"
+	// InProgress: a provisioning or update record is running.
+	InProgress Status = "IN_PROGRESS"
+	// Succeeded: the record this run started or adopted succeeded.
+	Succeeded Status = "SUCCEEDED"
+	// AlreadyProvisioned: the product was already AVAILABLE on the wanted version; nothing was called.
+	AlreadyProvisioned Status = "ALREADY_PROVISIONED"
+	// Outdated: the product exists on another version and the update policy says leave it.
+	Outdated Status = "OUTDATED"
+	// Failed: provisioning failed, or the target could not be attempted; Error says why.
+	Failed Status = "FAILED"
+	// Skipped: not attempted because a product it depends on did not succeed.
+	Skipped Status = "SKIPPED"
+	// TimedOut: the run outlived the plan's maximum age before this target finished.
+	TimedOut Status = "TIMED_OUT"
+	// Planned: a dry run's answer; nothing was changed.
+	Planned Status = "PLANNED"
+)
+
+// Final reports whether s ends a target.
+func (s Status) Final() bool {
+	switch s {
+	case Pending, InProgress:
+		return false
+	default:
+		return true
+	}
+}
+
+// OK reports whether s is a good outcome: the account has what the plan says,
+// or the plan's update policy chose to leave it.
+func (s Status) OK() bool {
+	return s == Succeeded || s == AlreadyProvisioned || s == Outdated || s == Planned
+}
+
+// Satisfies reports whether a dependency in status s lets its dependents start.
+func (s Status) Satisfies() bool {
+	return s == Succeeded || s == AlreadyProvisioned || s == Outdated
+}
+
+// OU is an organizational unit.
+type OU struct {
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+}
+
+// Account is the account a run is for, with where it sits in the
+// organization: the plan's selectors and templates need the OU chain.
+type Account struct {
+	ID    string `json:"id"`
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+	OU    OU     `json:"ou"`
+	// Ancestors lists the OUs above the account, parent first, root excluded.
+	Ancestors []OU `json:"ancestors,omitempty"`
+}
+
+// Plan returns the account as the plan package sees it.
+func (a Account) Plan() plan.Account {
+	pa := plan.Account{ID: a.ID, Name: a.Name, Email: a.Email, OU: plan.OU{ID: a.OU.ID, Name: a.OU.Name}}
+	for _, o := range a.Ancestors {
+		pa.Ancestors = append(pa.Ancestors, plan.OU{ID: o.ID, Name: o.Name})
+	}
+	return pa
+}
+
+// Label returns "Name (ID)", or the ID alone when the name is unknown.
+func (a Account) Label() string {
+	if a.Name == "" {
+		return a.ID
+	}
+	return a.Name + " (" + a.ID + ")"
+}
+
+// Target is one (region, product) of a run.
+type Target struct {
+	Region  string `json:"region"`
+	Product string `json:"product"` // the plan's product key
+	Status  Status `json:"status"`
+
+	// Version is the provisioning artifact name chosen, ArtifactID its ID.
+	Version    string `json:"version,omitempty"`
+	ArtifactID string `json:"artifactId,omitempty"`
+	ProductID  string `json:"productId,omitempty"`
+
+	ProvisionedProductName string `json:"provisionedProductName,omitempty"`
+	ProvisionedProductID   string `json:"provisionedProductId,omitempty"`
+	RecordID               string `json:"recordId,omitempty"`
+
+	// Error is AWS's message (or Landfall's) for a FAILED, SKIPPED or TIMED_OUT target.
+	Error string `json:"error,omitempty"`
+	// Note explains a good outcome that needs a word, e.g. why a product was left on an older version.
+	Note string `json:"note,omitempty"`
+	// Waits counts how often the target was deferred waiting for the product to become visible.
+	Waits int `json:"waits,omitempty"`
+	// Parameters holds the rendered parameters (dry runs only, to show what would be sent).
+	Parameters map[string]string `json:"parameters,omitempty"`
+}
+
+// Key returns "region/product", unique within a run.
+func (t *Target) Key() string { return t.Region + "/" + t.Product }
+
+// Run is one account run.
+type Run struct {
+	Schema  int     `json:"schema"`
+	ID      string  `json:"id"`
+	Trigger Trigger `json:"trigger"`
+	// EventID is the EventBridge event ID for event-triggered runs.
+	EventID string  `json:"eventId,omitempty"`
+	Account Account `json:"account"`
+	// PlanHash identifies the plan the run was resolved with.
+	PlanHash string `json:"planHash"`
+	// OnlyMissing makes the run leave targets alone unless they are missing or failed.
+	OnlyMissing bool      `json:"onlyMissing,omitempty"`
+	StartedAt   time.Time `json:"startedAt"`
+	// Step counts worker invocations that advanced the run; it sets the continuation backoff.
+	Step    int      `json:"step"`
+	Targets []Target `json:"targets"`
+	// Notes are run-level remarks, such as a role that could not be assumed yet.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Complete reports whether every target is final.
+func (r *Run) Complete() bool {
+	for i := range r.Targets {
+		if !r.Targets[i].Status.Final() {
+			return false
+		}
+	}
+	return true
+}
+
+// Counts tallies targets by status.
+func (r *Run) Counts() map[Status]int {
+	c := make(map[Status]int)
+	for i := range r.Targets {
+		c[r.Targets[i].Status]++
+	}
+	return c
+}
+
+// Target returns the target for (region, product), or nil.
+func (r *Run) Target(region, product string) *Target {
+	for i := range r.Targets {
+		if r.Targets[i].Region == region && r.Targets[i].Product == product {
+			return &r.Targets[i]
+		}
+	}
+	return nil
+}
+
+// Outcome summarises a complete run: SUCCEEDED when every target is OK,
+// FAILED when none is, PARTIAL otherwise.
+func (r *Run) Outcome() string {
+	ok, bad := 0, 0
+	for i := range r.Targets {
+		if r.Targets[i].Status.OK() {
+			ok++
+		} else {
+			bad++
+		}
+	}
+	switch {
+	case bad == 0:
+		return "SUCCEEDED"
+	case ok == 0:
+		return "FAILED"
+	default:
+		return "PARTIAL"
+	}
+}
+
+var (
+	accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
+	runIDPattern     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$`)
+)
+
+// Validate checks a decoded run, so that a corrupted or hand-crafted message
+// fails with a precise reason instead of half-running.
+func (r *Run) Validate() error {
+	var errs []error
+	if r.Schema != SchemaVersion {
+		errs = append(errs, fmt.Errorf("schema: %d is not supported (this worker reads schema %d); drain the queue with the matching Landfall version", r.Schema, SchemaVersion))
+	}
+	if !runIDPattern.MatchString(r.ID) {
+		errs = append(errs, fmt.Errorf("id: %q is not a run ID (1-96 of A-Za-z0-9_.-)", r.ID))
+	}
+	if !accountIDPattern.MatchString(r.Account.ID) {
+		errs = append(errs, fmt.Errorf("account.id: %q is not a 12-digit account ID", r.Account.ID))
+	}
+	if r.StartedAt.IsZero() {
+		errs = append(errs, errors.New("startedAt: missing"))
+	}
+	if len(r.Targets) == 0 {
+		errs = append(errs, errors.New("targets: empty; a run needs at least one (region, product) target"))
+	}
+	seen := make(map[string]bool, len(r.Targets))
+	for i := range r.Targets {
+		t := &r.Targets[i]
+		if t.Region == "" || t.Product == "" {
+			errs = append(errs, fmt.Errorf("targets[%d]: region and product are required", i))
+		}
+		if seen[t.Key()] {
+			errs = append(errs, fmt.Errorf("targets[%d]: %s appears twice", i, t.Key()))
+		}
+		seen[t.Key()] = true
+		switch t.Status {
+		case Pending, InProgress, Succeeded, AlreadyProvisioned, Outdated, Failed, Skipped, TimedOut, Planned:
+		default:
+			errs = append(errs, fmt.Errorf("targets[%d].status: %q is not a target status", i, t.Status))
+		}
+		if t.Status == InProgress && t.RecordID == "" {
+			errs = append(errs, fmt.Errorf("targets[%d].recordId: required while IN_PROGRESS", i))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Encode returns the message body for r.
+func Encode(r *Run) ([]byte, error) {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return nil, fmt.Errorf("encode run %s: %w", r.ID, err)
+	}
+	return b, nil
+}
+
+// Decode parses and validates a message body.
+func Decode(body []byte) (*Run, error) {
+	var r Run
+	if err := json.Unmarshal(body, &r); err != nil {
+		return nil, fmt.Errorf("decode run: %w", err)
+	}
+	if err := r.Validate(); err != nil {
+		return nil, fmt.Errorf("decode run %q: %w", r.ID, err)
+	}
+	return &r, nil
+}
