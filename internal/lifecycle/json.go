@@ -1,0 +1,106 @@
+package lifecycle
+
+import (
+	"bytes"
+	"encoding/json"
+	"time"
+)
+
+// The detail of an event is read through maps of raw values rather than
+// structs: keys are matched exactly (encoding/json matches struct fields case
+// insensitively), unknown keys cost nothing, and every type problem is
+// reported with its full path instead of only the first one.
+
+// object decodes raw as a JSON object; a missing or null value is an error.
+func object(raw json.RawMessage, path string) (map[string]json.RawMessage, error) {
+	if len(raw) == 0 || isNull(raw) {
+		return nil, &FieldError{Field: path, Problem: "missing", Fix: "Control Tower events carry a JSON object there"}
+	}
+	var m map[string]json.RawMessage
+	if raw = bytes.TrimSpace(raw); raw[0] != '{' || json.Unmarshal(raw, &m) != nil {
+		return nil, &FieldError{Field: path, Problem: "must be a JSON object, got " + jsonKind(raw)}
+	}
+	return m, nil
+}
+
+// optionalObject returns the object under key, or nil when it is absent or null.
+func optionalObject(m map[string]json.RawMessage, key, path string) (map[string]json.RawMessage, error) {
+	raw, ok := m[key]
+	if !ok || isNull(raw) {
+		return nil, nil
+	}
+	return object(raw, path+"."+key)
+}
+
+// stringField returns the string under key, "" when it is absent or null.
+func stringField(m map[string]json.RawMessage, key, path string) (string, error) {
+	raw, ok := m[key]
+	if !ok || isNull(raw) {
+		return "", nil
+	}
+	var s string
+	if raw = bytes.TrimSpace(raw); len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return "", &FieldError{Field: path + "." + key, Problem: "must be a JSON string, got " + jsonKind(raw)}
+	}
+	return s, nil
+}
+
+// timestampField returns the timestamp under key, the zero time when it is
+// absent, null or empty.
+func timestampField(m map[string]json.RawMessage, key, path string) (time.Time, error) {
+	s, err := stringField(m, key, path)
+	if err != nil || s == "" {
+		return time.Time{}, err
+	}
+	t, err := parseTimestamp(s)
+	if err != nil {
+		return time.Time{}, &FieldError{
+			Field: path + "." + key, Value: s, Problem: "is not a timestamp",
+			Fix: `use ISO 8601 with a zone, such as "2019-11-15T11:45:18+0000" or "2018-08-30T21:42:18Z"`,
+		}
+	}
+	return t, nil
+}
+
+// isNull reports whether raw is the JSON literal null.
+func isNull(raw json.RawMessage) bool {
+	return string(bytes.TrimSpace(raw)) == "null"
+}
+
+// jsonKind names the kind of a JSON value for error messages.
+func jsonKind(raw []byte) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	default:
+		return "number"
+	}
+}
+
+// goKind names, in JSON terms, the Go kind encoding/json expected.
+func goKind(kind string) string {
+	switch kind {
+	case "string":
+		return "string"
+	case "struct", "map":
+		return "object"
+	case "slice", "array":
+		return "array"
+	case "bool":
+		return "boolean"
+	default:
+		return "value"
+	}
+}

@@ -1,0 +1,479 @@
+// Package lifecycle turns AWS Control Tower lifecycle events, as EventBridge
+// delivers them, into Landfall's own types.
+//
+// Only CreateManagedAccount and UpdateManagedAccount matter to Landfall: AWS
+// emits UpdateManagedAccount instead of CreateManagedAccount when it retries a
+// failed enrollment or updates an account's provisioned product, so both
+// become an [AccountEvent]. Every other Control Tower event (controls,
+// baselines, OU registration, landing zone) becomes an [IgnoredEvent] with a
+// reason, so the caller can log it and return without error: EventBridge
+// would otherwise retry an event Landfall will never act on.
+//
+// Validation rules, and why:
+//   - The envelope must say source "aws.controltower" and detail-type
+//     "AWS Service Event via CloudTrail": anything else means the EventBridge
+//     rule or a hand-made test event is wrong, and saying so beats ignoring it.
+//   - A SUCCEEDED account event must name a 12-digit account ID, the account
+//     name and the organizational unit the account was enrolled into. The OU
+//     is required because the plan selects accounts by OU, and Control Tower
+//     always reports it (accounts can only be enrolled into a registered OU);
+//     an event without one did not come from Control Tower. The organization
+//     root ID ("r-…") is accepted as well as "ou-…" IDs.
+//   - A FAILED account event may lack the account block or parts of it (AWS
+//     documents that accountId may be absent on failure); whatever is present
+//     must still be well-formed, because it ends up in an operator's
+//     notification and re-run instructions.
+//   - Timestamps are accepted as "2019-11-15T11:45:18+0000" (Control Tower's
+//     form), "2018-08-30T21:42:18Z" and RFC 3339 with colon offsets and
+//     fractional seconds; they are converted to UTC. Missing timestamps are
+//     left zero; malformed ones are errors.
+//   - The envelope's account and region are informational: the account must
+//     be 12 digits if present, the region is not checked against a list, so
+//     that a region newer than Landfall's list cannot make it drop an event.
+//   - Unknown fields are ignored everywhere: CloudTrail adds fields over time.
+package lifecycle
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+// Source and DetailType are the EventBridge envelope values of every Control
+// Tower lifecycle event.
+const (
+	Source     = "aws.controltower"
+	DetailType = "AWS Service Event via CloudTrail"
+)
+
+// Event names of the account lifecycle events Landfall acts on.
+const (
+	CreateManagedAccount = "CreateManagedAccount"
+	UpdateManagedAccount = "UpdateManagedAccount"
+)
+
+// State is the outcome Control Tower reports for an account operation.
+type State string
+
+// The two states an account lifecycle event can carry: Control Tower emits
+// the event only once every sub-step has finished.
+const (
+	StateSucceeded State = "SUCCEEDED"
+	StateFailed    State = "FAILED"
+)
+
+// Event is the result of decoding: *AccountEvent or *IgnoredEvent.
+type Event interface {
+	isEvent()
+}
+
+// AccountEvent is a CreateManagedAccount or UpdateManagedAccount event.
+//
+// When State is StateSucceeded, AccountID, AccountName and OUID are set and
+// valid. When it is StateFailed, any of the account and OU fields may be empty.
+type AccountEvent struct {
+	// EventID identifies the event for deduplication: the CloudTrail
+	// eventID when present (it survives a duplicate on the CloudTrail to
+	// EventBridge path), else the EventBridge envelope id.
+	EventID string `json:"eventId"`
+	// EnvelopeID is the EventBridge event id, which stays the same across
+	// EventBridge and Lambda redeliveries of one event.
+	EnvelopeID string `json:"envelopeId,omitempty"`
+	// EventName is CreateManagedAccount or UpdateManagedAccount.
+	EventName string `json:"eventName"`
+	// State is the outcome; act on StateSucceeded, notify on StateFailed.
+	State State `json:"state"`
+	// Message is Control Tower's human-readable description of the outcome.
+	Message string `json:"message,omitempty"`
+
+	AccountID   string `json:"accountId,omitempty"`
+	AccountName string `json:"accountName,omitempty"`
+	// OUID is the organizational unit ("ou-…", or the root "r-…").
+	OUID   string `json:"ouId,omitempty"`
+	OUName string `json:"ouName,omitempty"`
+
+	// RequestedAt and CompletedAt bracket Control Tower's work on the account.
+	RequestedAt time.Time `json:"requestedAt,omitzero"`
+	CompletedAt time.Time `json:"completedAt,omitzero"`
+	// EventTime is the CloudTrail event time, else the envelope time.
+	EventTime time.Time `json:"eventTime,omitzero"`
+
+	// ManagementAccount is the account whose bus delivered the event.
+	ManagementAccount string `json:"managementAccount,omitempty"`
+	// HomeRegion is Control Tower's home region, where the event was delivered.
+	HomeRegion string `json:"homeRegion,omitempty"`
+}
+
+// Succeeded reports whether Control Tower finished the account successfully,
+// the only state in which Landfall provisions anything.
+func (e *AccountEvent) Succeeded() bool { return e.State == StateSucceeded }
+
+func (*AccountEvent) isEvent() {}
+
+// IgnoredEvent is a well-formed Control Tower event that Landfall does not act
+// on. Callers should log it and succeed, so that EventBridge does not retry.
+type IgnoredEvent struct {
+	EventID   string `json:"eventId,omitempty"`
+	EventName string `json:"eventName"`
+	// Reason says why Landfall does nothing, for the log.
+	Reason string `json:"reason"`
+}
+
+func (*IgnoredEvent) isEvent() {}
+
+var (
+	accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
+	ouIDPattern      = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
+	rootIDPattern    = regexp.MustCompile(`^r-[0-9a-z]{4,32}$`)
+)
+
+// IsEventBridgeEnvelope reports whether raw is a JSON object with both a
+// "source" and a "detail-type" key: the cheap test a handler that also takes
+// manual payloads uses to tell an EventBridge event from an operator's request.
+// It does not check the values; Decode does.
+func IsEventBridgeEnvelope(raw []byte) bool {
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &keys); err != nil {
+		return false
+	}
+	_, hasSource := keys["source"]
+	_, hasDetailType := keys["detail-type"]
+	return hasSource && hasDetailType
+}
+
+// Decode parses an EventBridge event carrying a Control Tower lifecycle event.
+// It returns *AccountEvent or *IgnoredEvent. Errors are a *FieldError, or an
+// errors.Join of several when one event has several problems.
+func Decode(raw []byte) (Event, error) {
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 {
+		return nil, &FieldError{Problem: "empty", Fix: "send the EventBridge event as a JSON object"}
+	}
+	if trimmed[0] != '{' {
+		if !json.Valid(trimmed) {
+			return nil, notJSON(raw)
+		}
+		return nil, &FieldError{
+			Problem: "must be a JSON object, got " + jsonKind(trimmed),
+			Fix:     "send the EventBridge event as a JSON object",
+		}
+	}
+	var ev events.EventBridgeEvent
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		return nil, envelopeError(raw, err)
+	}
+	return DecodeEnvelope(ev)
+}
+
+// notJSON describes a payload that does not parse, with the position of the
+// first problem so that a hand-edited test event can be fixed.
+func notJSON(raw []byte) *FieldError {
+	var v any
+	err := json.Unmarshal(raw, &v)
+	problem := "is not valid JSON"
+	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+		problem = fmt.Sprintf("is not valid JSON: %s at byte %d", se.Error(), se.Offset)
+	}
+	return &FieldError{Problem: problem, Fix: "send the EventBridge event as a JSON object"}
+}
+
+// envelopeError turns an error from decoding events.EventBridgeEvent into a
+// FieldError naming the envelope field.
+func envelopeError(raw []byte, err error) error {
+	if _, ok := errors.AsType[*json.SyntaxError](err); ok {
+		return notJSON(raw)
+	}
+	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		want := goKind(te.Type.Kind().String())
+		fix := "EventBridge envelopes carry strings here"
+		if want == "array" {
+			fix = "EventBridge envelopes carry a list of ARN strings here"
+		}
+		return &FieldError{
+			Field:   te.Field,
+			Problem: fmt.Sprintf("must be a JSON %s, got %s", want, te.Value),
+			Fix:     fix,
+		}
+	}
+	// The only field of events.EventBridgeEvent with its own decoder is
+	// "time" (time.Time), so any other decoding error comes from there.
+	var probe struct {
+		Time json.RawMessage `json:"time"`
+	}
+	_ = json.Unmarshal(raw, &probe)
+	value := string(probe.Time)
+	var s string
+	if json.Unmarshal(probe.Time, &s) == nil {
+		value = s
+	}
+	return &FieldError{
+		Field:   "time",
+		Value:   value,
+		Problem: "is not an RFC 3339 timestamp",
+		Fix:     `EventBridge writes times such as "2018-08-30T21:42:18Z"`,
+	}
+}
+
+// DecodeEnvelope decodes the Control Tower event inside an EventBridge event
+// that the caller has already unmarshalled, for handlers that take
+// events.EventBridgeEvent directly. It applies the same rules as Decode.
+func DecodeEnvelope(ev events.EventBridgeEvent) (Event, error) {
+	switch {
+	case ev.Source == "":
+		return nil, &FieldError{Field: "source", Problem: "missing", Fix: "Landfall only handles " + Source + " events"}
+	case ev.Source != Source:
+		return nil, &FieldError{
+			Field: "source", Value: ev.Source, Problem: "is not a Control Tower event",
+			Fix: "Landfall only handles " + Source + " events; check the EventBridge rule's event pattern",
+		}
+	case ev.DetailType == "":
+		return nil, &FieldError{Field: "detail-type", Problem: "missing", Fix: `Control Tower lifecycle events have detail-type "` + DetailType + `"`}
+	case ev.DetailType != DetailType:
+		return nil, &FieldError{
+			Field: "detail-type", Value: ev.DetailType, Problem: "is not a Control Tower lifecycle event",
+			Fix: `Control Tower lifecycle events have detail-type "` + DetailType + `"`,
+		}
+	}
+	det, err := object(ev.Detail, "detail")
+	if err != nil {
+		return nil, err
+	}
+	var problems []error
+	eventName, err := stringField(det, "eventName", "detail")
+	if err != nil {
+		return nil, err
+	}
+	if eventName == "" {
+		return nil, &FieldError{
+			Field: "detail.eventName", Problem: "missing",
+			Fix: "Control Tower lifecycle events name their operation there, such as " + CreateManagedAccount,
+		}
+	}
+	cloudTrailID, idErr := stringField(det, "eventID", "detail")
+	problems = appendErr(problems, idErr)
+	eventID := cmp.Or(cloudTrailID, ev.ID)
+
+	if eventName != CreateManagedAccount && eventName != UpdateManagedAccount {
+		if len(problems) > 0 {
+			return nil, errors.Join(problems...)
+		}
+		return &IgnoredEvent{EventID: eventID, EventName: eventName, Reason: ignoreReason(eventName)}, nil
+	}
+
+	out := &AccountEvent{
+		EventID:           eventID,
+		EnvelopeID:        ev.ID,
+		EventName:         eventName,
+		ManagementAccount: ev.AccountID,
+		HomeRegion:        ev.Region,
+		EventTime:         ev.Time.UTC(),
+	}
+	if eventID == "" && idErr == nil {
+		problems = append(problems, &FieldError{
+			Field: "detail.eventID", Problem: "missing, and the envelope has no id either",
+			Fix: "Landfall recognises redelivered events by this ID; keep the eventID of the original event",
+		})
+	}
+	if out.ManagementAccount != "" && !accountIDPattern.MatchString(out.ManagementAccount) {
+		problems = append(problems, &FieldError{
+			Field: "account", Value: out.ManagementAccount, Problem: "is not a 12-digit account ID",
+			Fix: "EventBridge sets it to the management account's ID",
+		})
+	}
+	if out.HomeRegion == "" {
+		region, err := stringField(det, "awsRegion", "detail")
+		problems = appendErr(problems, err)
+		out.HomeRegion = region
+	}
+	if t, err := timestampField(det, "eventTime", "detail"); err != nil {
+		problems = append(problems, err)
+	} else if !t.IsZero() {
+		out.EventTime = t
+	}
+
+	problems = append(problems, decodeAccountStatus(det, out)...)
+	if len(problems) > 0 {
+		return nil, errors.Join(problems...)
+	}
+	return out, nil
+}
+
+// decodeAccountStatus fills out from the event's ...ManagedAccountStatus block
+// and returns every problem found in it.
+func decodeAccountStatus(det map[string]json.RawMessage, out *AccountEvent) []error {
+	blockName, otherName := "createManagedAccountStatus", "updateManagedAccountStatus"
+	if out.EventName == UpdateManagedAccount {
+		blockName, otherName = otherName, blockName
+	}
+	const detailsPath = "detail.serviceEventDetails"
+	blockPath := detailsPath + "." + blockName
+
+	var details map[string]json.RawMessage
+	if raw, ok := det["serviceEventDetails"]; ok && !isNull(raw) {
+		var err error
+		if details, err = object(raw, detailsPath); err != nil {
+			return []error{err}
+		}
+	}
+	raw, ok := details[blockName]
+	if !ok || isNull(raw) {
+		fix := "a " + out.EventName + " event carries the account's outcome there"
+		if _, other := details[otherName]; other {
+			fix = "the event has " + otherName + " instead; the block must match eventName " + out.EventName
+		}
+		return []error{&FieldError{Field: blockPath, Problem: "missing", Fix: fix}}
+	}
+	block, err := object(raw, blockPath)
+	if err != nil {
+		return []error{err}
+	}
+
+	var problems []error
+	state, err := stringField(block, "state", blockPath)
+	problems = appendErr(problems, err)
+	out.State = State(state)
+	switch {
+	case err != nil:
+	case state == "":
+		problems = append(problems, &FieldError{
+			Field: blockPath + ".state", Problem: "missing",
+			Fix: "Control Tower reports " + string(StateSucceeded) + " or " + string(StateFailed),
+		})
+	case out.State != StateSucceeded && out.State != StateFailed:
+		problems = append(problems, &FieldError{
+			Field: blockPath + ".state", Value: state, Problem: "is not a known state",
+			Fix: "Control Tower reports " + string(StateSucceeded) + " or " + string(StateFailed),
+		})
+	}
+	// Only a known success makes the identifying fields mandatory; with an
+	// unknown state the state error above already rejects the event.
+	required := out.State == StateSucceeded
+
+	out.Message, err = stringField(block, "message", blockPath)
+	problems = appendErr(problems, err)
+	out.RequestedAt, err = timestampField(block, "requestedTimestamp", blockPath)
+	problems = appendErr(problems, err)
+	out.CompletedAt, err = timestampField(block, "completedTimestamp", blockPath)
+	problems = appendErr(problems, err)
+
+	accountPath := blockPath + ".account"
+	account, err := optionalObject(block, "account", blockPath)
+	problems = appendErr(problems, err)
+	if err == nil {
+		if account == nil && required {
+			problems = append(problems, &FieldError{
+				Field: accountPath, Problem: "missing",
+				Fix: "a " + string(StateSucceeded) + " event names the account it enrolled",
+			})
+		}
+		if account != nil || required {
+			problems = append(problems, decodeAccount(account, accountPath, required, out)...)
+		}
+	}
+
+	ouPath := blockPath + ".organizationalUnit"
+	ou, err := optionalObject(block, "organizationalUnit", blockPath)
+	problems = appendErr(problems, err)
+	if err == nil {
+		if ou == nil && required {
+			problems = append(problems, &FieldError{
+				Field: ouPath, Problem: "missing",
+				Fix: "a " + string(StateSucceeded) + " event names the OU the account was enrolled into",
+			})
+		}
+		if ou != nil {
+			problems = append(problems, decodeOU(ou, ouPath, required, out)...)
+		}
+	}
+	return problems
+}
+
+// decodeAccount reads the account block; a nil block is reported by the caller.
+func decodeAccount(account map[string]json.RawMessage, path string, required bool, out *AccountEvent) []error {
+	if account == nil {
+		return nil
+	}
+	var problems []error
+	id, err := stringField(account, "accountId", path)
+	problems = appendErr(problems, err)
+	switch {
+	case err != nil:
+	case id == "" && required:
+		problems = append(problems, &FieldError{
+			Field: path + ".accountId", Problem: "missing",
+			Fix: "a " + string(StateSucceeded) + " event names the 12-digit account ID",
+		})
+	case id != "" && !accountIDPattern.MatchString(id):
+		problems = append(problems, &FieldError{
+			Field: path + ".accountId", Value: id, Problem: "is not a 12-digit account ID",
+			Fix: "AWS account IDs are exactly 12 digits, such as \"123456789012\"",
+		})
+	}
+	out.AccountID = id
+	name, err := stringField(account, "accountName", path)
+	problems = appendErr(problems, err)
+	if err == nil && name == "" && required {
+		problems = append(problems, &FieldError{
+			Field: path + ".accountName", Problem: "missing",
+			Fix: "a " + string(StateSucceeded) + " event names the account",
+		})
+	}
+	out.AccountName = name
+	return problems
+}
+
+// decodeOU reads the organizationalUnit block.
+func decodeOU(ou map[string]json.RawMessage, path string, required bool, out *AccountEvent) []error {
+	var problems []error
+	id, err := stringField(ou, "organizationalUnitId", path)
+	problems = appendErr(problems, err)
+	switch {
+	case err != nil:
+	case id == "" && required:
+		problems = append(problems, &FieldError{
+			Field: path + ".organizationalUnitId", Problem: "missing",
+			Fix: "a " + string(StateSucceeded) + " event names the OU the account was enrolled into",
+		})
+	case id != "" && !ouIDPattern.MatchString(id) && !rootIDPattern.MatchString(id):
+		problems = append(problems, &FieldError{
+			Field: path + ".organizationalUnitId", Value: id, Problem: "is not an OU ID",
+			Fix: `OU IDs look like "ou-ab12-l3zc8b3h" (the root: "r-ab12")`,
+		})
+	}
+	out.OUID = id
+	name, err := stringField(ou, "organizationalUnitName", path)
+	problems = appendErr(problems, err)
+	out.OUName = name
+	return problems
+}
+
+// ignoreReason explains, for the log, why an event needs no action.
+func ignoreReason(name string) string {
+	const tail = "; Landfall acts only on " + CreateManagedAccount + " and " + UpdateManagedAccount
+	switch name {
+	case "EnableGuardrail", "DisableGuardrail":
+		return "a control (guardrail) changed, no account was created or updated" + tail
+	case "EnableBaseline", "ResetEnabledBaseline", "UpdateEnabledBaseline", "DisableBaseline":
+		return "a baseline changed, no account was created or updated" + tail
+	case "RegisterOrganizationalUnit", "DeregisterOrganizationalUnit", "PrecheckOrganizationalUnit":
+		return "an organizational unit was registered, deregistered or checked, no account was created or updated" + tail
+	case "SetupLandingZone", "UpdateLandingZone":
+		return "the landing zone was set up or updated, no account was created or updated" + tail
+	default:
+		return "not a Control Tower account lifecycle event" + tail
+	}
+}
+
+// appendErr appends err when it is not nil.
+func appendErr(errs []error, err error) []error {
+	if err != nil {
+		return append(errs, err)
+	}
+	return errs
+}

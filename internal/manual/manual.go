@@ -1,0 +1,238 @@
+// Package manual decodes and validates the payload an operator sends to the
+// launch function by hand: from the Lambda console's Test tab, with
+// `aws lambda invoke`, or built by the landfall CLI.
+//
+// Decoding is strict, because a lenient decoder turns a typo into a much
+// larger run than intended: {"acounts": [...], "all": true} must not quietly
+// become "provision every account". So unknown and repeated keys are
+// rejected (with a did-you-mean hint for near misses), every value must have
+// the right JSON type, and all problems are reported at once.
+//
+// The rules, and the choices made where the brief left room:
+//   - Exactly one of "accounts", "ous", "all": true or "status" selects what
+//     the request is about. "all": false selects nothing, so it counts as
+//     absent; so do the other false booleans.
+//   - "recursive": true only with "ous" (inside status: with status.ous).
+//   - A list that is given must not be empty: an empty list is most likely a
+//     template left unfilled, and "every region" is spelled by leaving
+//     "regions" out.
+//   - Account IDs are 12-digit strings. A JSON number is rejected with a hint
+//     to quote it, since a number cannot keep an ID's leading zeros.
+//   - OU IDs are "ou-…" IDs or the organization root "r-…".
+//   - "targets" (explicit region/product pairs) and "regions"/"products"
+//     (every combination) are mutually exclusive.
+//   - A status query changes nothing, so "dryRun", "onlyMissing" and
+//     "includeManagementAccount" are rejected next to "status" rather than
+//     silently ignored: the operator would otherwise believe they had an
+//     effect. Its filters belong inside it (status.regions, status.products).
+//   - Duplicates in a list are errors, not silently merged: a repeated ID
+//     is usually a copy-paste slip that hides a missing one.
+package manual
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+)
+
+// Kind says what a request selects.
+type Kind string
+
+// The kinds of request; Decode accepts only requests of exactly one kind.
+const (
+	KindAccounts Kind = "accounts"
+	KindOUs      Kind = "ous"
+	KindAll      Kind = "all"
+	KindStatus   Kind = "status"
+)
+
+// Pair is one explicit target: a product (by its plan key) in a region.
+type Pair struct {
+	Region  string `json:"region"`
+	Product string `json:"product"`
+}
+
+// Request is a validated manual invocation. The JSON tags are the payload's
+// keys; with omitempty, a marshalled Request decodes back to itself.
+type Request struct {
+	// Accounts selects accounts by 12-digit ID.
+	Accounts []string `json:"accounts,omitempty"`
+	// OUs selects the accounts directly in these OUs ("ou-…", or the root "r-…").
+	OUs []string `json:"ous,omitempty"`
+	// Recursive extends OUs to the accounts of nested OUs.
+	Recursive bool `json:"recursive,omitempty"`
+	// All selects every account of the organization.
+	All bool `json:"all,omitempty"`
+	// Regions and Products narrow the plan to these regions and product keys;
+	// absent means everything the plan names.
+	Regions  []string `json:"regions,omitempty"`
+	Products []string `json:"products,omitempty"`
+	// Targets narrows the plan to exactly these region/product pairs.
+	Targets []Pair `json:"targets,omitempty"`
+	// DryRun resolves what would be done and changes nothing.
+	DryRun bool `json:"dryRun,omitempty"`
+	// OnlyMissing skips targets already AVAILABLE on the wanted version.
+	OnlyMissing bool `json:"onlyMissing,omitempty"`
+	// IncludeManagement lets the selection include the management account,
+	// which Landfall otherwise leaves out.
+	IncludeManagement bool `json:"includeManagementAccount,omitempty"`
+	// Status asks for the recorded state of accounts instead of a run.
+	Status *StatusRequest `json:"status,omitempty"`
+}
+
+// StatusRequest asks what Landfall has recorded for a set of accounts; its
+// fields mean what they mean in Request.
+type StatusRequest struct {
+	Accounts  []string `json:"accounts,omitempty"`
+	OUs       []string `json:"ous,omitempty"`
+	Recursive bool     `json:"recursive,omitempty"`
+	All       bool     `json:"all,omitempty"`
+	Regions   []string `json:"regions,omitempty"`
+	Products  []string `json:"products,omitempty"`
+}
+
+// Kind says what the request selects. It is meaningful for a request that
+// Decode returned or that Validate accepts, which select exactly one thing;
+// for others it returns the first kind found, or "".
+func (r *Request) Kind() Kind {
+	switch {
+	case r.Status != nil:
+		return KindStatus
+	case r.All:
+		return KindAll
+	case r.OUs != nil:
+		return KindOUs
+	case r.Accounts != nil:
+		return KindAccounts
+	}
+	return ""
+}
+
+// Kind says what the status query selects: KindAccounts, KindOUs or KindAll,
+// with the same caveat as Request.Kind.
+func (s *StatusRequest) Kind() Kind {
+	switch {
+	case s.All:
+		return KindAll
+	case s.OUs != nil:
+		return KindOUs
+	case s.Accounts != nil:
+		return KindAccounts
+	}
+	return ""
+}
+
+var (
+	accountIDPattern  = regexp.MustCompile(`^[0-9]{12}$`)
+	ouIDPattern       = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
+	rootIDPattern     = regexp.MustCompile(`^r-[0-9a-z]{4,32}$`)
+	productKeyPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+)
+
+// payloadFix is the fix offered when the payload as a whole is unusable.
+const payloadFix = `send a JSON object such as {"accounts": ["123456789012"]}`
+
+// Decode parses and validates a manual payload. On any problem it returns a
+// nil request and a *FieldError, or an errors.Join of all of them.
+func Decode(raw []byte) (*Request, error) {
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 {
+		return nil, &FieldError{Problem: "empty", Fix: payloadFix}
+	}
+	if !json.Valid(trimmed) {
+		var v any
+		problem := "is not valid JSON"
+		if se, ok := errors.AsType[*json.SyntaxError](json.Unmarshal(raw, &v)); ok {
+			problem = fmt.Sprintf("is not valid JSON: %s at byte %d", se.Error(), se.Offset)
+		}
+		return nil, &FieldError{Problem: problem, Fix: payloadFix}
+	}
+	d := &decoder{bad: map[string]bool{}}
+	r := d.request(trimmed)
+	if r == nil {
+		return nil, errors.Join(d.problems...)
+	}
+	d.problems = append(d.problems, validate(r, d.bad)...)
+	if len(d.problems) > 0 {
+		return nil, errors.Join(d.problems...)
+	}
+	return r, nil
+}
+
+// Validate checks a request built in code (by the CLI, say) by the rules
+// Decode applies, returning every problem joined.
+func (r *Request) Validate() error {
+	return errors.Join(validate(r, nil)...)
+}
+
+// validate checks values and combinations. Paths in bad had the wrong JSON
+// type and were reported already, so their values are not checked again.
+func validate(r *Request, bad map[string]bool) []error {
+	v := &validator{bad: bad}
+	v.selection("", []selector{
+		{"accounts", r.Accounts != nil}, {"ous", r.OUs != nil},
+		{"all", r.All}, {"status", r.Status != nil},
+	})
+	if r.Recursive && r.OUs == nil {
+		v.add(&FieldError{Field: "recursive", Problem: `applies only to "ous"`, Fix: recursiveFix(r.Status != nil, "")})
+	}
+	if r.Targets != nil && (r.Regions != nil || r.Products != nil) {
+		var with []string
+		if r.Regions != nil {
+			with = append(with, `"regions"`)
+		}
+		if r.Products != nil {
+			with = append(with, `"products"`)
+		}
+		v.add(&FieldError{
+			Field: "targets", Problem: "cannot be combined with " + andList(with),
+			Fix: `either list region/product pairs in "targets", or use "regions" and "products" for every combination`,
+		})
+	}
+	if r.Status != nil {
+		for _, f := range []struct {
+			key   string
+			given bool
+			fix   string
+		}{
+			{"regions", r.Regions != nil, "put it inside status, as status.regions"},
+			{"products", r.Products != nil, "put it inside status, as status.products"},
+			{"targets", r.Targets != nil, `a status query filters with status.regions and status.products`},
+			{"dryRun", r.DryRun, "remove it: a status query changes nothing anyway"},
+			{"onlyMissing", r.OnlyMissing, "remove it: a status query reports every target"},
+			{"includeManagementAccount", r.IncludeManagement, "remove it"},
+		} {
+			if f.given {
+				v.add(&FieldError{Field: f.key, Problem: "does not apply to a status query", Fix: f.fix})
+			}
+		}
+	}
+	v.accounts("accounts", r.Accounts)
+	v.ous("ous", r.OUs)
+	v.regions("regions", r.Regions)
+	v.products("products", r.Products)
+	v.targets("targets", r.Targets)
+	if s := r.Status; s != nil {
+		v.selection("status", []selector{
+			{"accounts", s.Accounts != nil}, {"ous", s.OUs != nil}, {"all", s.All},
+		})
+		if s.Recursive && s.OUs == nil {
+			v.add(&FieldError{Field: "status.recursive", Problem: `applies only to "ous"`, Fix: recursiveFix(false, "status.")})
+		}
+		v.accounts("status.accounts", s.Accounts)
+		v.ous("status.ous", s.OUs)
+		v.regions("status.regions", s.Regions)
+		v.products("status.products", s.Products)
+	}
+	return v.problems
+}
+
+func recursiveFix(status bool, prefix string) string {
+	if status {
+		return "inside a status query, write it as status.recursive next to status.ous"
+	}
+	return "remove it, or select OUs with " + strconv.Quote(prefix+"ous")
+}
