@@ -1,0 +1,278 @@
+package queues
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// queue is one standard queue. All access goes through Queues.mu.
+type queue struct {
+	account, region, name string
+	url, arn              string
+	// attrs holds the settable attributes in canonical form (integers
+	// without leading zeros, RedrivePolicy re-encoded), defaults included.
+	attrs    map[string]string
+	redrive  *redrivePolicy
+	created  time.Time
+	modified time.Time
+	// messages are kept in send order, which is also receive order: SQS
+	// standard queues promise no order, and a stable one makes tests
+	// deterministic.
+	messages  []*message
+	lastPurge time.Time
+	tags      map[string]string
+}
+
+type redrivePolicy struct {
+	target          string // dead-letter queue ARN
+	maxReceiveCount int
+}
+
+// String encodes the policy the way GetQueueAttributes reports it.
+func (r *redrivePolicy) String() string {
+	b, _ := json.Marshal(struct {
+		DeadLetterTargetArn string `json:"deadLetterTargetArn"`
+		MaxReceiveCount     int    `json:"maxReceiveCount"`
+	}{r.target, r.maxReceiveCount}) // a string and an int cannot fail to marshal
+	return string(b)
+}
+
+type message struct {
+	id       string
+	body     string
+	md5Body  string
+	attrs    map[string]Attribute
+	md5Attrs string
+	// sysAttrs holds the AWSTraceHeader system attribute, if sent.
+	sysAttrs       map[string]Attribute
+	md5SysAttrs    string
+	senderID       string
+	sentAt         time.Time
+	visibleAt      time.Time
+	receiveCount   int
+	firstReceiveAt time.Time
+	// receivedAt is the latest receive; the visibility timeout of one
+	// receive may not be extended past 12 hours from it.
+	receivedAt time.Time
+	dlqSource  string
+}
+
+func newQueue(account, regionCode, name string, now time.Time) *queue {
+	return &queue{
+		account: account, region: regionCode, name: name,
+		url: URL(account, regionCode, name), arn: ARN(account, regionCode, name),
+		attrs:   defaultAttributes(),
+		created: now, modified: now,
+		tags: map[string]string{},
+	}
+}
+
+func (q *queue) key() string { return key(q.account, q.region, q.name) }
+
+// intAttr returns an integer attribute; canonical values always parse.
+func (q *queue) intAttr(name string) int {
+	n, _ := strconv.Atoi(q.attrs[name])
+	return n
+}
+
+// expire drops the messages older than the retention period.
+func (q *queue) expire(now time.Time) {
+	retention := time.Duration(q.intAttr("MessageRetentionPeriod")) * time.Second
+	q.messages = slices.DeleteFunc(q.messages, func(m *message) bool {
+		return !now.Before(m.sentAt.Add(retention))
+	})
+}
+
+func (q *queue) stats(now time.Time) Stats {
+	var st Stats
+	for _, m := range q.messages {
+		switch m.state(now) {
+		case stateVisible:
+			st.Visible++
+		case stateInFlight:
+			st.InFlight++
+		default:
+			st.Delayed++
+		}
+	}
+	return st
+}
+
+const (
+	stateVisible  = "visible"
+	stateInFlight = "in flight"
+	stateDelayed  = "delayed"
+)
+
+// state tells a message's state: delays only apply before the first
+// receive, so a hidden message that was received is in flight.
+func (m *message) state(now time.Time) string {
+	switch {
+	case !m.visibleAt.After(now):
+		return stateVisible
+	case m.receiveCount > 0:
+		return stateInFlight
+	default:
+		return stateDelayed
+	}
+}
+
+func (q *queue) find(id string) (int, *message) {
+	for i, m := range q.messages {
+		if m.id == id {
+			return i, m
+		}
+	}
+	return -1, nil
+}
+
+// Receipt handles name the queue, the message and the receive, so a handle
+// is valid for its queue only, and a stale one (from an earlier receive)
+// still finds the message, as in SQS.
+type receipt struct {
+	queueARN, messageID string
+}
+
+var errInvalidHandle = errors.New("invalid receipt handle")
+
+func newHandle(queueARN, messageID string, receive int) string {
+	var nonce [8]byte
+	_, _ = rand.Read(nonce[:]) // crypto/rand.Read never fails on supported platforms
+	raw := strings.Join([]string{queueARN, messageID, strconv.Itoa(receive), hex.EncodeToString(nonce[:])}, "\n")
+	return base64.StdEncoding.EncodeToString([]byte(raw))
+}
+
+func parseHandle(handle string) (receipt, error) {
+	raw, err := base64.StdEncoding.DecodeString(handle)
+	if err != nil {
+		return receipt{}, errInvalidHandle
+	}
+	parts := strings.Split(string(raw), "\n")
+	if len(parts) != 4 || parts[0] == "" || parts[1] == "" {
+		return receipt{}, errInvalidHandle
+	}
+	return receipt{queueARN: parts[0], messageID: parts[1]}, nil
+}
+
+// handleFor parses a receipt handle of this queue.
+func (q *queue) handleFor(handle string) (receipt, error) {
+	r, err := parseHandle(handle)
+	if err != nil || r.queueARN != q.arn {
+		return receipt{}, errInvalidHandle
+	}
+	return r, nil
+}
+
+// deleteByHandle deletes the message a handle refers to. A valid handle of a
+// message that is gone already succeeds, as in SQS.
+func (q *queue) deleteByHandle(handle string) error {
+	r, err := q.handleFor(handle)
+	if err != nil {
+		return err
+	}
+	if i, _ := q.find(r.messageID); i >= 0 {
+		q.messages = slices.Delete(q.messages, i, i+1)
+	}
+	return nil
+}
+
+type receivedMessage struct {
+	msg    *message
+	handle string
+}
+
+// receive hands out up to limit visible messages of q, hiding each for
+// visibility seconds. A message that has already been received
+// maxReceiveCount times is moved to the dead-letter queue instead of being
+// received again, keeping its ID, body, attributes and sent time, with its
+// receive count reset. If the dead-letter queue was deleted the message
+// stays and is received again. Callers must hold s.mu.
+func (s *Queues) receive(q *queue, now time.Time, limit, visibility int) []receivedMessage {
+	q.expire(now)
+	var out []receivedMessage
+	var dlq *queue
+	if q.redrive != nil {
+		dlq = s.byARN(q.redrive.target)
+	}
+	kept := q.messages[:0]
+	for _, m := range q.messages {
+		if len(out) == limit || m.visibleAt.After(now) {
+			kept = append(kept, m)
+			continue
+		}
+		if dlq != nil && m.receiveCount >= q.redrive.maxReceiveCount {
+			m.receiveCount = 0
+			m.firstReceiveAt = time.Time{}
+			m.receivedAt = time.Time{}
+			m.visibleAt = now
+			m.dlqSource = q.arn
+			dlq.messages = append(dlq.messages, m)
+			continue
+		}
+		m.receiveCount++
+		if m.firstReceiveAt.IsZero() {
+			m.firstReceiveAt = now
+		}
+		m.receivedAt = now
+		m.visibleAt = now.Add(time.Duration(visibility) * time.Second)
+		out = append(out, receivedMessage{msg: m, handle: newHandle(q.arn, m.id, m.receiveCount)})
+		kept = append(kept, m)
+	}
+	clear(q.messages[len(kept):]) // let moved messages be collected
+	q.messages = kept
+	return out
+}
+
+// byARN finds a queue by ARN. Callers must hold s.mu.
+func (s *Queues) byARN(arn string) *queue {
+	parts := strings.Split(arn, ":")
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "sqs" {
+		return nil
+	}
+	return s.queues[key(parts[4], parts[3], parts[5])]
+}
+
+// systemAttributeNames are the attributes ReceiveMessage can return per
+// message. The FIFO ones are accepted and never present.
+var systemAttributeNames = []string{
+	"All", "ApproximateFirstReceiveTimestamp", "ApproximateReceiveCount", "AWSTraceHeader",
+	"DeadLetterQueueSourceArn", "MessageDeduplicationId", "MessageGroupId", "SenderId",
+	"SentTimestamp", "SequenceNumber",
+}
+
+// systemAttributes returns the requested system attributes of m.
+func (m *message) systemAttributes(names []string) map[string]string {
+	all := map[string]string{
+		"ApproximateReceiveCount": strconv.Itoa(m.receiveCount),
+		"SentTimestamp":           millis(m.sentAt),
+		"SenderId":                m.senderID,
+	}
+	if !m.firstReceiveAt.IsZero() {
+		all["ApproximateFirstReceiveTimestamp"] = millis(m.firstReceiveAt)
+	}
+	if m.dlqSource != "" {
+		all["DeadLetterQueueSourceArn"] = m.dlqSource
+	}
+	if th, ok := m.sysAttrs["AWSTraceHeader"]; ok {
+		all["AWSTraceHeader"] = th.StringValue
+	}
+	out := map[string]string{}
+	for _, n := range names {
+		if n == "All" {
+			return all
+		}
+		if v, ok := all[n]; ok {
+			out[n] = v
+		}
+	}
+	return out
+}
+
+func millis(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
