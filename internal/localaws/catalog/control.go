@@ -1,0 +1,37 @@
+package catalog
+
+import (
+	"fmt"
+	"maps"
+)
+
+// SetOutcome changes, from now on, how provisioning and updating any version
+// of product (by name) plays out for account in region, as if the stack
+// behind it had been fixed or broken. Records already started keep their
+// outcome. Tests use it to fail a run and then let the re-run succeed.
+func (c *Catalog) SetOutcome(region, productName, account string, o OutcomeSpec) error {
+	if o.Outcome != "" && o.Outcome != outcomeSucceeded && o.Outcome != outcomeFailed {
+		return fmt.Errorf("set outcome: %q is not SUCCEEDED or FAILED", o.Outcome)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	rc, ok := c.regions[region]
+	if !ok {
+		return fmt.Errorf("set outcome: region %s has no catalog", region)
+	}
+	p, ok := rc.productByName[productName]
+	if !ok {
+		return fmt.Errorf("set outcome: no product %q in %s", productName, region)
+	}
+	for _, a := range p.artifacts {
+		// Clone: world files share provisioning blocks between artifacts and
+		// regions through YAML anchors.
+		accounts := maps.Clone(a.prov.Accounts)
+		if accounts == nil {
+			accounts = map[string]OutcomeSpec{}
+		}
+		accounts[account] = o
+		a.prov.Accounts = accounts
+	}
+	return nil
+}

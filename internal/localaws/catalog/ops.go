@@ -1,0 +1,103 @@
+package catalog
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/landfall/landfall/internal/localaws/wire"
+)
+
+// Error codes the Service Catalog API returns. The SDK turns each into its
+// typed error (types.ResourceNotFoundException, ...) for the operations that
+// model it.
+const (
+	codeNotFound      = "ResourceNotFoundException"
+	codeInvalidParams = "InvalidParametersException"
+	codeInvalidState  = "InvalidStateException"
+	codeLimitExceeded = "LimitExceededException"
+	codeDuplicate     = "DuplicateResourceException"
+)
+
+func notFound(format string, args ...any) *wire.Error {
+	return wire.Errorf(codeNotFound, format, args...)
+}
+
+func invalidParams(format string, args ...any) *wire.Error {
+	return wire.Errorf(codeInvalidParams, format, args...)
+}
+
+func invalidState(format string, args ...any) *wire.Error {
+	return wire.Errorf(codeInvalidState, format, args...)
+}
+
+// handle adapts a typed operation to wire.Operation: it decodes the JSON body
+// into In and runs fn under the catalog's lock, so every call sees and leaves
+// a consistent catalog.
+func handle[In any](c *Catalog, fn func(*wire.Request, *In) (any, error)) wire.Operation {
+	return func(r *wire.Request) (any, error) {
+		var in In
+		if len(bytes.TrimSpace(r.Body)) > 0 {
+			if err := json.Unmarshal(r.Body, &in); err != nil {
+				return nil, wire.Errorf("SerializationException", "cannot decode the %s request: %v", r.Operation, err)
+			}
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return fn(r, &in)
+	}
+}
+
+// page returns one page of items. Page tokens are the decimal offset of the
+// next item: opaque to clients, stable for a catalog that does not change
+// between calls.
+func page[T any](items []T, in pagedInput, maxSize int) ([]T, *string, error) {
+	size := int(in.PageSize)
+	switch {
+	case size < 0 || size > maxSize:
+		return nil, nil, invalidParams("PageSize %d is out of range: use 0 to %d", size, maxSize)
+	case size == 0:
+		size = maxSize
+	}
+	start := 0
+	if in.PageToken != nil && *in.PageToken != "" {
+		n, err := strconv.Atoi(*in.PageToken)
+		if err != nil || n < 0 || n > len(items) {
+			return nil, nil, invalidParams("The page token %q is not valid; pass the NextPageToken of the previous page", *in.PageToken)
+		}
+		start = n
+	}
+	end := min(start+size, len(items))
+	var next *string
+	if end < len(items) {
+		next = str(strconv.Itoa(end))
+	}
+	return items[start:end], next, nil
+}
+
+// exactlyOne checks that exactly one of an ID and a name identifies a
+// resource, as AWS requires where both are accepted.
+func exactlyOne(idField, id, nameField, name string) error {
+	switch {
+	case id != "" && name != "":
+		return invalidParams("Specify either %s or %s, not both", idField, nameField)
+	case id == "" && name == "":
+		return invalidParams("Either %s or %s must be specified", idField, nameField)
+	}
+	return nil
+}
+
+func required(field, value string) error {
+	if value == "" {
+		return invalidParams("%s is required", field)
+	}
+	return nil
+}
+
+func describe(what, id, name string) string {
+	if id != "" {
+		return fmt.Sprintf("%s %s", what, id)
+	}
+	return fmt.Sprintf("%s named %q", what, name)
+}
