@@ -1,0 +1,215 @@
+// Package localaws is the local AWS emulator Landfall is tested against: an
+// in-process HTTP server speaking the real wire protocols of STS,
+// Organizations, Service Catalog, SNS and SQS, so the real aws-sdk-go-v2
+// clients (and the AWS CLI) drive it unchanged.
+//
+// A World (YAML world file, or DefaultWorld) describes what exists at the
+// start; New builds a Cloud from it. In Go tests, use the in-memory client:
+//
+//	world, err := localaws.DefaultWorld()
+//	cloud, err := localaws.New(world, localaws.Options{})
+//	cfg := cloud.Config("us-east-1", nil) // the management account's administrator
+//	member := aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg),
+//		"arn:aws:iam::222222222222:role/AWSControlTowerExecution"))
+//	sc := servicecatalog.NewFromConfig(cloud.Config("us-west-1", member))
+//	cloud.ManualClock() // advance time through provisioning
+//
+// Any other client reaches a Cloud served on a socket (Serve) through the
+// SDKs' standard endpoint override; dummy keys act as the management
+// account's administrator (see package identity):
+//
+//	AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+//	AWS_REGION=us-east-1 aws sts get-caller-identity
+//
+// config.LoadDefaultConfig reads AWS_ENDPOINT_URL (and per-service variables
+// such as AWS_ENDPOINT_URL_SERVICE_CATALOG), so Landfall's own binaries need
+// no code change to run against it.
+package localaws
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/landfall/landfall/internal/localaws/catalog"
+	"github.com/landfall/landfall/internal/localaws/clock"
+	"github.com/landfall/landfall/internal/localaws/faults"
+	"github.com/landfall/landfall/internal/localaws/identity"
+	"github.com/landfall/landfall/internal/localaws/org"
+	"github.com/landfall/landfall/internal/localaws/queues"
+	"github.com/landfall/landfall/internal/localaws/topics"
+	"github.com/landfall/landfall/internal/localaws/wire"
+)
+
+// Endpoint is the BaseEndpoint of configs returned by Cloud.Config. The
+// in-memory client ignores the host; the name only shows up in logs.
+const Endpoint = "http://localaws.internal"
+
+// shutdownGrace bounds how long Serve waits for in-flight calls on shutdown.
+const shutdownGrace = 5 * time.Second
+
+// Options configures New.
+type Options struct {
+	// Clock is the emulator clock; nil means a manual clock at the world's
+	// start (tests advance it through Cloud.ManualClock).
+	Clock clock.Clock
+	// Logger logs one line per API call; nil logs nothing.
+	Logger *slog.Logger
+}
+
+// Cloud is a running emulated AWS. It is safe for concurrent use.
+type Cloud struct {
+	clock    clock.Clock
+	org      *org.Organization
+	identity *identity.Registry
+	catalog  *catalog.Catalog
+	topics   *topics.Topics
+	queues   *queues.Queues
+	faults   *faults.Faults
+	server   *wire.Server
+}
+
+// New validates w and builds the emulator it describes.
+func New(w *World, opts Options) (*Cloud, error) {
+	if w == nil {
+		return nil, errors.New("new local aws: world is nil; use localaws.DefaultWorld()")
+	}
+	if err := w.Validate(); err != nil {
+		return nil, fmt.Errorf("new local aws: invalid world: %w", err)
+	}
+	c := &Cloud{clock: opts.Clock}
+	if c.clock == nil {
+		c.clock = clock.NewManual(w.Start)
+	}
+	var err error
+	if c.org, err = org.New(w.Organization, w.Start); err != nil {
+		return nil, fmt.Errorf("new local aws: %w", err)
+	}
+	idOpts := identity.Options{}
+	if wall, ok := c.clock.(*clock.Wall); ok {
+		idOpts.Speed = wall.Speed
+	}
+	c.identity = identity.New(c.org, idOpts)
+	if c.faults, err = faults.New(w.Faults, c.org, c.clock); err != nil {
+		return nil, fmt.Errorf("new local aws: %w", err)
+	}
+	if c.catalog, err = catalog.New(w.Catalog, c.org, catalog.Options{ShareDelay: c.faults.ShareDelay}); err != nil {
+		return nil, fmt.Errorf("new local aws: %w", err)
+	}
+	if c.topics, err = topics.New(w.SNS); err != nil {
+		return nil, fmt.Errorf("new local aws: %w", err)
+	}
+	if c.queues, err = queues.New(w.SQS, queues.WithClock(c.clock)); err != nil {
+		return nil, fmt.Errorf("new local aws: %w", err)
+	}
+	c.server = wire.NewServer(wire.ServerOptions{
+		Services: []wire.Service{identity.NewService(c.identity), org.NewService(c.org), c.catalog, c.topics, c.queues},
+		Auth:     c.identity,
+		Clock:    c.clock,
+		// Region checks first: a call from a disabled region never reaches
+		// (or drains) a throttle bucket.
+		Middleware: []wire.Middleware{faults.DisabledRegions(c.org), c.faults.Middleware()},
+		Logger:     opts.Logger,
+	})
+	return c, nil
+}
+
+// Handler returns the HTTP handler serving every emulated service.
+func (c *Cloud) Handler() http.Handler { return c.server }
+
+// HTTPClient returns an *http.Client that calls the emulator in memory.
+func (c *Cloud) HTTPClient() *http.Client { return c.server.Client() }
+
+// Config returns an SDK config that sends every call to the emulator in
+// memory, in region, signed with creds; nil creds are static dummy keys
+// (`test`/`test`), i.e. the management account's administrator. Clients made
+// from it, including the STS client of an stscreds.AssumeRoleProvider, talk
+// to this Cloud.
+//
+// The retryer is the SDK's standard one (3 attempts, same retryable errors)
+// without backoff sleeps or retry quota: the emulator's throttle buckets
+// refill on the emulator clock, so sleeping on the real one would only make
+// tests slower, and a quota would make long tests fail differently from short
+// ones. Override it per client to test backoff itself.
+func (c *Cloud) Config(region string, creds aws.CredentialsProvider) aws.Config {
+	if creds == nil {
+		creds = credentials.NewStaticCredentialsProvider("test", "test", "")
+	}
+	return aws.Config{
+		Region:       region,
+		Credentials:  creds,
+		BaseEndpoint: aws.String(Endpoint),
+		HTTPClient:   c.HTTPClient(),
+		Retryer: func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+				o.RateLimiter = ratelimit.None
+			})
+		},
+	}
+}
+
+// Calls returns the log of API calls answered so far.
+func (c *Cloud) Calls() *wire.CallLog { return c.server.Calls() }
+
+// Clock returns the emulator clock.
+func (c *Cloud) Clock() clock.Clock { return c.clock }
+
+// ManualClock returns the emulator clock if it is a manual one (the default).
+func (c *Cloud) ManualClock() (*clock.Manual, bool) {
+	m, ok := c.clock.(*clock.Manual)
+	return m, ok
+}
+
+// Org returns the organization model.
+func (c *Cloud) Org() *org.Organization { return c.org }
+
+// Identity returns the credential registry.
+func (c *Cloud) Identity() *identity.Registry { return c.identity }
+
+// Catalog returns the emulated Service Catalog.
+func (c *Cloud) Catalog() *catalog.Catalog { return c.catalog }
+
+// Topics returns the emulated SNS.
+func (c *Cloud) Topics() *topics.Topics { return c.topics }
+
+// Queues returns the emulated SQS.
+func (c *Cloud) Queues() *queues.Queues { return c.queues }
+
+// Faults returns the fault rules, which tests may replace while the Cloud runs.
+func (c *Cloud) Faults() *faults.Faults { return c.faults }
+
+// Serve serves the emulator on l until ctx is done, then shuts down
+// gracefully, letting in-flight calls finish for a few seconds.
+func (c *Cloud) Serve(ctx context.Context, l net.Listener) error {
+	srv := &http.Server{
+		Handler:           c.server,
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve local aws on %s: %w", l.Addr(), err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shut down local aws: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve local aws on %s: %w", l.Addr(), err)
+	}
+	return nil
+}
