@@ -161,8 +161,11 @@ type Run struct {
 	// OnlyMissing makes the run leave targets alone unless they are missing or failed.
 	OnlyMissing bool      `json:"onlyMissing,omitempty"`
 	StartedAt   time.Time `json:"startedAt"`
-	// Step counts worker invocations that advanced the run; it sets the continuation backoff.
-	Step    int      `json:"step"`
+	// Step counts worker invocations that advanced the run.
+	Step int `json:"step"`
+	// Idle counts consecutive steps in which no target changed; it sets the
+	// continuation backoff, so a run checks back soon after progress.
+	Idle    int      `json:"idle,omitempty"`
 	Targets []Target `json:"targets"`
 	// Notes are run-level remarks, such as a role that could not be assumed yet.
 	Notes []string `json:"notes,omitempty"`

@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+
+	"github.com/landfall/landfall/internal/localaws"
+	"github.com/landfall/landfall/internal/localaws/clock"
+	"github.com/landfall/landfall/internal/localrun"
+	"github.com/landfall/landfall/internal/plan"
+)
+
+const localExamples = `  landfall local --event internal/lifecycle/testdata/events/create-managed-account-succeeded.json
+  landfall local --event create.json --event create.json --json     # the same event twice
+  landfall local --event payload.json --plan my-plan.yaml --world my-world.yaml
+  landfall local serve --addr 127.0.0.1:4566                        # then AWS_ENDPOINT_URL=http://127.0.0.1:4566`
+
+func runLocal(ctx context.Context, args []string, s Streams) error {
+	if len(args) > 0 && args[0] == "serve" {
+		return runServe(ctx, args[1:], s)
+	}
+	fs := newFlags("local", "--event FILE [--event FILE ...] [--plan FILE] [--world FILE] [--json] [--verbose]", localExamples, s)
+	var eventFiles listFlag
+	fs.Var(&eventFiles, "event", "an EventBridge event or manual payload (JSON file) to deliver to the launch function; repeat to deliver several in order")
+	planFile := fs.String("plan", "", "plan file (default: the embedded example plan)")
+	worldFile := fs.String("world", "", "world file describing the emulated organization and catalog (default: the embedded default world)")
+	asJSON := fs.Bool("json", false, "print one JSON object instead of the story")
+	verbose := fs.Bool("verbose", false, "also print the functions' JSON logs to stderr")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if len(eventFiles) == 0 {
+		fs.Usage()
+		return &exitError{2, errors.New("no --event given: name at least one event or payload file")}
+	}
+	payloads := make([]localrun.Payload, 0, len(eventFiles))
+	for _, f := range eventFiles {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("read event: %w", err)
+		}
+		if !json.Valid(b) {
+			return fmt.Errorf("read event %s: not valid JSON", f)
+		}
+		payloads = append(payloads, localrun.Payload{Name: filepath.Base(f), Body: b})
+	}
+	pl, err := loadPlan(*planFile)
+	if err != nil {
+		return err
+	}
+	world, err := loadWorld(*worldFile)
+	if err != nil {
+		return err
+	}
+	var logger *slog.Logger
+	if *verbose {
+		logger = slog.New(slog.NewJSONHandler(s.Err, nil))
+	}
+	env, err := localrun.New(ctx, world, pl, logger)
+	if err != nil {
+		return err
+	}
+	if !*asJSON {
+		env.Story = func(format string, a ...any) { fmt.Fprintf(s.Out, format+"\n", a...) }
+	}
+	res, err := env.Run(ctx, payloads)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(s.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	localrun.WriteHuman(s.Out, res)
+	return nil
+}
+
+func loadPlan(path string) (*plan.Plan, error) {
+	if path == "" {
+		return plan.ExamplePlan()
+	}
+	return plan.Load(path)
+}
+
+func loadWorld(path string) (*localaws.World, error) {
+	if path == "" {
+		return localaws.DefaultWorld()
+	}
+	return localaws.LoadWorld(path)
+}
+
+func runServe(ctx context.Context, args []string, s Streams) error {
+	fs := newFlags("local serve", "[--addr 127.0.0.1:4566] [--world FILE] [--speed N]",
+		"  landfall local serve\n  AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 aws sts get-caller-identity", s)
+	addr := fs.String("addr", "127.0.0.1:4566", "address to listen on (loopback by default: the emulator has no authentication)")
+	worldFile := fs.String("world", "", "world file (default: the embedded default world)")
+	speed := fs.Float64("speed", 1, "run the emulated clock this many times faster than the wall clock (60: a minute per second)")
+	logCalls := fs.Bool("log-calls", true, "log every call to stderr")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	world, err := loadWorld(*worldFile)
+	if err != nil {
+		return err
+	}
+	opts := localaws.Options{Clock: clock.NewWall(*speed)}
+	if *logCalls {
+		opts.Logger = slog.New(slog.NewTextHandler(s.Err, nil))
+	}
+	cloud, err := localaws.New(world, opts)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	fmt.Fprintf(s.Out, "local AWS listening on http://%s (management account %s, home region %s); Ctrl-C stops it\n",
+		ln.Addr(), world.Organization.ManagementAccount, world.Organization.HomeRegion)
+	return cloud.Serve(ctx, ln)
+}

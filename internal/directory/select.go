@@ -1,0 +1,130 @@
+package directory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/landfall/landfall/internal/runstate"
+)
+
+// Selection names accounts: by ID, by OU (optionally with every OU below),
+// or the whole organization.
+type Selection struct {
+	Accounts  []string
+	OUs       []string
+	Recursive bool
+	All       bool
+	// ManagementAccount is left out unless IncludeManagement is set: it is not
+	// a Control Tower managed account.
+	ManagementAccount string
+	IncludeManagement bool
+}
+
+// Excluded is an account (or OU) a selection left out, and why.
+type Excluded struct {
+	Account string
+	Reason  string
+}
+
+// lookupConcurrency bounds concurrent Organizations calls: Organizations
+// throttles at a few requests per second.
+const lookupConcurrency = 8
+
+// Select resolves a selection to accounts, each once, in a stable order
+// (payload order for IDs, Organizations' order for OUs), with what was left
+// out and why. Only failures of Organizations itself are errors.
+func (d *Directory) Select(ctx context.Context, sel Selection) ([]runstate.Account, []Excluded, error) {
+	var accts []runstate.Account
+	var excl []Excluded
+	switch {
+	case len(sel.Accounts) > 0:
+		var err error
+		accts, excl, err = d.lookup(ctx, sel.Accounts)
+		if err != nil {
+			return nil, nil, err
+		}
+	case len(sel.OUs) > 0 || sel.All:
+		parents := sel.OUs
+		recursive := sel.Recursive
+		if sel.All {
+			root, err := d.Root(ctx)
+			if err != nil {
+				return nil, nil, err
+			}
+			parents, recursive = []string{root}, true
+		}
+		seen := map[string]bool{}
+		for _, p := range parents {
+			ms, err := d.Members(ctx, p, recursive)
+			if errors.Is(err, ErrNotFound) {
+				excl = append(excl, Excluded{Account: p, Reason: fmt.Sprintf("%s is not an OU of this organization", p)})
+				continue
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, m := range ms {
+				if seen[m.ID] {
+					continue // under two requested OUs: still one account
+				}
+				seen[m.ID] = true
+				if m.Status != "" && m.Status != "ACTIVE" {
+					excl = append(excl, Excluded{Account: m.ID, Reason: "account status is " + m.Status})
+					continue
+				}
+				accts = append(accts, m.Account())
+			}
+		}
+	}
+	if sel.ManagementAccount != "" && !sel.IncludeManagement {
+		kept := accts[:0]
+		for _, a := range accts {
+			if a.ID == sel.ManagementAccount {
+				excl = append(excl, Excluded{Account: a.ID, Reason: "the management account is left out unless the plan sets includeManagementAccount or the payload sets \"includeManagementAccount\": true"})
+				continue
+			}
+			kept = append(kept, a)
+		}
+		accts = kept
+	}
+	return accts, excl, nil
+}
+
+// lookup describes named accounts concurrently, keeping their order.
+func (d *Directory) lookup(ctx context.Context, ids []string) ([]runstate.Account, []Excluded, error) {
+	accts := make([]runstate.Account, len(ids))
+	missing := make([]bool, len(ids))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(lookupConcurrency)
+	for i, id := range ids {
+		g.Go(func() error {
+			a, err := d.Account(gctx, id)
+			if errors.Is(err, ErrNotFound) {
+				missing[i] = true
+				return nil
+			}
+			accts[i] = a
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	var out []runstate.Account
+	var excl []Excluded
+	seen := map[string]bool{}
+	for i, id := range ids {
+		switch {
+		case missing[i]:
+			excl = append(excl, Excluded{Account: id, Reason: "not an account of this organization"})
+		case seen[id]:
+		default:
+			seen[id] = true
+			out = append(out, accts[i])
+		}
+	}
+	return out, excl, nil
+}

@@ -1,0 +1,253 @@
+// Package launch is the launch function: the target of the EventBridge rule
+// for Control Tower lifecycle events, and of manual invocations from the
+// Lambda console or the CLI. It decides which accounts get a run and which
+// (region, product) targets each run has, and queues the runs for the worker.
+// It never provisions anything itself.
+package launch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/landfall/landfall/internal/directory"
+	"github.com/landfall/landfall/internal/lifecycle"
+	"github.com/landfall/landfall/internal/notify"
+	"github.com/landfall/landfall/internal/plan"
+	"github.com/landfall/landfall/internal/runstate"
+)
+
+// Directory looks accounts up in Organizations.
+type Directory interface {
+	Account(ctx context.Context, id string) (runstate.Account, error)
+	Select(ctx context.Context, sel directory.Selection) ([]runstate.Account, []directory.Excluded, error)
+}
+
+// Queue sends a run to the worker.
+type Queue interface {
+	Send(ctx context.Context, run *runstate.Run, delay time.Duration) error
+}
+
+// Notifier publishes a notification.
+type Notifier interface {
+	Publish(ctx context.Context, m notify.Message) error
+}
+
+// DryRunner resolves a run's targets without changing anything.
+type DryRunner interface {
+	DryRun(ctx context.Context, run *runstate.Run) error
+}
+
+// Handler is the launch function.
+type Handler struct {
+	Plan      *plan.Plan
+	Directory Directory
+	Queue     Queue
+	Notifier  Notifier
+	DryRunner DryRunner
+	// Status answers {"status": ...} payloads; nil refuses them with a clear error.
+	Status StatusReporter
+	// ManagementAccount is excluded from backfills unless the plan or payload includes it.
+	ManagementAccount string
+	// WorkerConcurrency is the worker's maximum concurrency; backfills are spread so that
+	// roughly this many runs start at a time.
+	WorkerConcurrency int
+	// Now tells the time; the local driver uses the emulator's clock.
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Outcomes of an invocation.
+const (
+	OutcomeQueued        = "queued"
+	OutcomeDryRun        = "dry-run"
+	OutcomeIgnored       = "ignored"
+	OutcomeAccountFailed = "account-failed"
+	OutcomeInvalid       = "invalid"
+	OutcomeNothingToDo   = "nothing-to-do"
+	OutcomeStatus        = "status"
+)
+
+// Response is what an invocation returns: shown in the Lambda console and by `landfall invoke`.
+type Response struct {
+	Outcome string `json:"outcome"`
+	Message string `json:"message,omitempty"`
+	// Queued lists the runs sent to the worker.
+	Queued []QueuedRun `json:"queued,omitempty"`
+	// DryRun lists, per account, what a run would do.
+	DryRun []*runstate.Run `json:"dryRun,omitempty"`
+	// Excluded lists accounts and targets the plan or the payload left out, and why.
+	Excluded []Exclusion `json:"excluded,omitempty"`
+	// Status is the fleet status for {"status": ...} payloads.
+	Status any    `json:"status,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+// QueuedRun is one run sent to the worker.
+type QueuedRun struct {
+	RunID        string `json:"runId"`
+	Account      string `json:"account"`
+	AccountName  string `json:"accountName,omitempty"`
+	Targets      int    `json:"targets"`
+	DelaySeconds int    `json:"delaySeconds,omitempty"`
+}
+
+// Exclusion says what was left out and why.
+type Exclusion struct {
+	Account string `json:"account"`
+	Product string `json:"product,omitempty"`
+	Region  string `json:"region,omitempty"`
+	Reason  string `json:"reason"`
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+// Handle handles one invocation. It returns an error only when retrying can
+// help (the queue, Organizations or SNS failed) or, for a manual payload, to
+// show the operator what is wrong with it; an unusable event is reported and
+// acknowledged instead, because retrying it would only fail again.
+func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (*Response, error) {
+	if lifecycle.IsEventBridgeEnvelope(raw) || !looksLikeObject(raw) {
+		return h.handleEvent(ctx, raw)
+	}
+	return h.handleManual(ctx, raw)
+}
+
+func looksLikeObject(raw []byte) bool {
+	var m map[string]json.RawMessage
+	return json.Unmarshal(raw, &m) == nil
+}
+
+func (h *Handler) handleEvent(ctx context.Context, raw []byte) (*Response, error) {
+	ev, err := lifecycle.Decode(raw)
+	if err != nil {
+		id := eventID(raw)
+		h.Logger.ErrorContext(ctx, "invalid event; reported and acknowledged", "eventId", id, "error", err)
+		if perr := h.Notifier.Publish(ctx, notify.InvalidEvent(id, err, raw)); perr != nil {
+			return nil, fmt.Errorf("report invalid event %s: %w", id, perr)
+		}
+		return &Response{Outcome: OutcomeInvalid, Error: err.Error()}, nil
+	}
+	switch ev := ev.(type) {
+	case *lifecycle.IgnoredEvent:
+		h.Logger.InfoContext(ctx, "event ignored", "eventId", ev.EventID, "eventName", ev.EventName, "reason", ev.Reason)
+		return &Response{Outcome: OutcomeIgnored, Message: ev.Reason}, nil
+	case *lifecycle.AccountEvent:
+		return h.handleAccountEvent(ctx, ev)
+	default:
+		return nil, fmt.Errorf("decode event: unexpected event type %T", ev)
+	}
+}
+
+func (h *Handler) handleAccountEvent(ctx context.Context, ev *lifecycle.AccountEvent) (*Response, error) {
+	log := h.Logger.With("eventId", ev.EventID, "eventName", ev.EventName, "account", ev.AccountID)
+	if !ev.Succeeded() {
+		log.WarnContext(ctx, "Control Tower reported a failure; nothing to provision", "state", string(ev.State), "ctMessage", ev.Message)
+		msg := notify.AccountFailed(notify.AccountRef{ID: ev.AccountID, Name: ev.AccountName, OUID: ev.OUID, OUName: ev.OUName}, ev.EventName, ev.EventID, ev.Message)
+		if err := h.Notifier.Publish(ctx, msg); err != nil {
+			return nil, fmt.Errorf("report %s failure for %s: %w", ev.EventName, ev.AccountID, err)
+		}
+		return &Response{Outcome: OutcomeAccountFailed, Message: ev.Message}, nil
+	}
+	acct, err := h.Directory.Account(ctx, ev.AccountID)
+	switch {
+	case errors.Is(err, directory.ErrNotFound):
+		// Control Tower says the account exists; act on what the event says.
+		log.WarnContext(ctx, "account not found in Organizations; using the event's details", "error", err)
+		acct = runstate.Account{ID: ev.AccountID, Name: ev.AccountName, OU: runstate.OU{ID: ev.OUID, Name: ev.OUName}}
+		acct.Ancestors = []runstate.OU{acct.OU}
+	case err != nil:
+		return nil, fmt.Errorf("look up account %s: %w", ev.AccountID, err)
+	}
+	if acct.Name == "" {
+		acct.Name = ev.AccountName
+	}
+	trigger := runstate.TriggerCreate
+	if ev.EventName == lifecycle.UpdateManagedAccount {
+		trigger = runstate.TriggerUpdate
+	}
+	resp := &Response{}
+	run, excl := h.newRun(acct, trigger, "ct-"+ev.EventID, plan.Filter{}, false)
+	resp.Excluded = append(resp.Excluded, excl...)
+	run.EventID = ev.EventID
+	if run == nil || len(run.Targets) == 0 {
+		log.InfoContext(ctx, "the plan gives this account nothing", "excluded", len(excl))
+		resp.Outcome = OutcomeNothingToDo
+		resp.Message = fmt.Sprintf("the plan gives account %s no targets", acct.Label())
+		return resp, nil
+	}
+	if err := h.Queue.Send(ctx, run, 0); err != nil {
+		return nil, err
+	}
+	log.InfoContext(ctx, "run queued", "run", run.ID, "targets", len(run.Targets))
+	resp.Outcome = OutcomeQueued
+	resp.Message = fmt.Sprintf("queued run %s for %s with %d targets", run.ID, acct.Label(), len(run.Targets))
+	resp.Queued = []QueuedRun{{RunID: run.ID, Account: acct.ID, AccountName: acct.Name, Targets: len(run.Targets)}}
+	return resp, nil
+}
+
+// newRun builds a run for acct from the plan. It returns nil when the plan
+// excludes the account altogether.
+func (h *Handler) newRun(acct runstate.Account, trigger runstate.Trigger, idPrefix string, f plan.Filter, onlyMissing bool) (*runstate.Run, []Exclusion) {
+	run := &runstate.Run{
+		Schema:      runstate.SchemaVersion,
+		ID:          runID(idPrefix, acct.ID),
+		Trigger:     trigger,
+		Account:     acct,
+		PlanHash:    h.Plan.Hash,
+		OnlyMissing: onlyMissing,
+		StartedAt:   h.now().UTC(),
+	}
+	targets, excluded, err := h.Plan.Targets(acct.Plan(), f)
+	var out []Exclusion
+	if err != nil {
+		out = append(out, Exclusion{Account: acct.ID, Reason: err.Error()})
+		return run, out
+	}
+	for _, e := range excluded {
+		out = append(out, Exclusion{Account: acct.ID, Product: e.Product, Region: e.Region, Reason: e.Reason})
+	}
+	for _, t := range targets {
+		run.Targets = append(run.Targets, runstate.Target{
+			Region: t.Region, Product: t.Product.Key, Status: runstate.Pending, ProvisionedProductName: t.ProvisionedProductName,
+		})
+	}
+	return run, out
+}
+
+// runID makes a run ID: the event ID for event runs (duplicates of one event
+// share it, and so share provisioning tokens), a time stamp for manual ones.
+func runID(prefix, account string) string {
+	id := prefix + "-" + account
+	if len(id) > 96 {
+		id = id[:96]
+	}
+	return id
+}
+
+// requestTag is a short tag for manual run IDs: the Lambda request ID when
+// there is one, so a run can be traced to the invocation that made it.
+func requestTag(ctx context.Context, now time.Time) string {
+	if lc, ok := lambdacontext.FromContext(ctx); ok && len(lc.AwsRequestID) >= 8 {
+		return lc.AwsRequestID[:8]
+	}
+	return now.UTC().Format("20060102T150405")
+}
+
+func eventID(raw []byte) string {
+	var env struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(raw, &env) // best effort: only to label the report
+	return env.ID
+}

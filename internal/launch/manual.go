@@ -1,0 +1,180 @@
+package launch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/landfall/landfall/internal/directory"
+	"github.com/landfall/landfall/internal/manual"
+	"github.com/landfall/landfall/internal/plan"
+	"github.com/landfall/landfall/internal/runstate"
+	"github.com/landfall/landfall/internal/workqueue"
+)
+
+// StatusReporter answers fleet-status requests.
+type StatusReporter interface {
+	Report(ctx context.Context, req *manual.StatusRequest) (any, error)
+}
+
+// dryRunConcurrency bounds accounts resolved at once in a dry run (each
+// assumes a role and describes products in every region).
+const dryRunConcurrency = 8
+
+// spreadInterval separates the waves of a backfill: WorkerConcurrency runs
+// become visible every interval, so a thousand-account backfill does not land
+// on Service Catalog and STS at once.
+const spreadInterval = 15 * time.Second
+
+func (h *Handler) handleManual(ctx context.Context, raw []byte) (*Response, error) {
+	req, err := manual.Decode(raw)
+	if err != nil {
+		return nil, fmt.Errorf("invalid manual payload: %w", err)
+	}
+	if req.Kind() == manual.KindStatus {
+		if h.Status == nil {
+			return nil, errors.New("status: not available in this function; use `landfall status`")
+		}
+		rep, err := h.Status.Report(ctx, req.Status)
+		if err != nil {
+			return nil, err
+		}
+		return &Response{Outcome: OutcomeStatus, Status: rep}, nil
+	}
+	filter := plan.Filter{Regions: req.Regions, Products: req.Products}
+	for _, p := range req.Targets {
+		filter.Pairs = append(filter.Pairs, plan.Pair{Region: p.Region, Product: p.Product})
+	}
+	if err := h.Plan.CheckFilter(filter); err != nil {
+		return nil, fmt.Errorf("invalid manual payload: %w", err)
+	}
+	accounts, resp, err := h.accounts(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	trigger := runstate.TriggerManual
+	if req.Kind() != manual.KindAccounts {
+		trigger = runstate.TriggerBackfill
+	}
+	tag := requestTag(ctx, h.now())
+	var runs []*runstate.Run
+	for _, acct := range accounts {
+		run, excl := h.newRun(acct, trigger, string(trigger)+"-"+tag, filter, req.OnlyMissing)
+		resp.Excluded = append(resp.Excluded, excl...)
+		if len(run.Targets) > 0 {
+			runs = append(runs, run)
+		}
+	}
+	if len(runs) == 0 {
+		resp.Outcome = OutcomeNothingToDo
+		resp.Message = "no account matched has any planned target; see excluded"
+		return resp, nil
+	}
+	if req.DryRun {
+		if err := h.dryRun(ctx, runs); err != nil {
+			return nil, err
+		}
+		resp.Outcome = OutcomeDryRun
+		resp.DryRun = runs
+		resp.Message = fmt.Sprintf("dry run: %d account(s), %d target(s); nothing was changed", len(runs), countTargets(runs))
+		return resp, nil
+	}
+	per := max(h.WorkerConcurrency, 1)
+	for i, run := range runs {
+		delay := min(time.Duration(i/per)*spreadInterval, workqueue.MaxDelay)
+		if err := h.Queue.Send(ctx, run, delay); err != nil {
+			// Runs already queued stay queued; say which, so the operator can re-send the rest.
+			return nil, fmt.Errorf("queued %d of %d runs (%s), then: %w", len(resp.Queued), len(runs), queuedIDs(resp.Queued), err)
+		}
+		resp.Queued = append(resp.Queued, QueuedRun{RunID: run.ID, Account: run.Account.ID, AccountName: run.Account.Name, Targets: len(run.Targets), DelaySeconds: int(delay / time.Second)})
+	}
+	resp.Outcome = OutcomeQueued
+	resp.Message = fmt.Sprintf("queued %d run(s) with %d target(s)", len(runs), countTargets(runs))
+	h.Logger.InfoContext(ctx, "manual runs queued", "runs", len(runs), "excluded", len(resp.Excluded))
+	return resp, nil
+}
+
+func countTargets(runs []*runstate.Run) int {
+	n := 0
+	for _, r := range runs {
+		n += len(r.Targets)
+	}
+	return n
+}
+
+func queuedIDs(q []QueuedRun) string {
+	ids := make([]string, 0, len(q))
+	for _, r := range q {
+		ids = append(ids, r.Account)
+	}
+	if len(ids) == 0 {
+		return "none"
+	}
+	return strings.Join(ids, ", ")
+}
+
+// accounts resolves the payload's selection to accounts, each once, with
+// the ones left out and why.
+func (h *Handler) accounts(ctx context.Context, req *manual.Request) ([]runstate.Account, *Response, error) {
+	mgmt := h.ManagementAccount
+	if mgmt == "" {
+		mgmt = ManagementAccountFromContext(ctx)
+	}
+	accts, excl, err := h.Directory.Select(ctx, directory.Selection{
+		Accounts: req.Accounts, OUs: req.OUs, Recursive: req.Recursive, All: req.All,
+		ManagementAccount: mgmt, IncludeManagement: req.IncludeManagement || h.Plan.IncludeManagementAccount,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	resp := &Response{}
+	for _, e := range excl {
+		resp.Excluded = append(resp.Excluded, Exclusion{Account: e.Account, Reason: e.Reason})
+	}
+	return accts, resp, nil
+}
+
+// dryRun resolves runs concurrently; one account's failure is recorded in its
+// targets, not returned, so the operator sees every account.
+func (h *Handler) dryRun(ctx context.Context, runs []*runstate.Run) error {
+	if h.DryRunner == nil {
+		return errors.New("dry run: not available in this function")
+	}
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(dryRunConcurrency)
+	for _, run := range runs {
+		g.Go(func() error {
+			if err := h.DryRunner.DryRun(gctx, run); err != nil {
+				mu.Lock()
+				defer mu.Unlock()
+				for i := range run.Targets {
+					run.Targets[i].Status = runstate.Failed
+					run.Targets[i].Error = "would fail: " + err.Error()
+				}
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// ManagementAccountFromContext returns the account the function runs in (the
+// management account) from the invoked function's ARN, or "".
+func ManagementAccountFromContext(ctx context.Context) string {
+	lc, ok := lambdacontext.FromContext(ctx)
+	if !ok {
+		return ""
+	}
+	parts := strings.Split(lc.InvokedFunctionArn, ":")
+	if len(parts) > 4 {
+		return parts[4]
+	}
+	return ""
+}

@@ -1,0 +1,306 @@
+// Package localrun runs Landfall end to end on the local AWS emulator: the
+// real launch and worker handlers, wired by package app exactly as the Lambda
+// mains wire them, invoked through aws-lambda-go's handler machinery, with the
+// work queue drained the way Lambda's SQS event source would drain it and the
+// emulator's clock fast-forwarded through SQS delays and provisioning time.
+//
+// It is the engine of `landfall local` and of the end-to-end tests.
+package localrun
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/landfall/landfall/internal/app"
+	"github.com/landfall/landfall/internal/config"
+	"github.com/landfall/landfall/internal/launch"
+	"github.com/landfall/landfall/internal/localaws"
+	"github.com/landfall/landfall/internal/localaws/clock"
+	"github.com/landfall/landfall/internal/localaws/topics"
+	"github.com/landfall/landfall/internal/notify"
+	"github.com/landfall/landfall/internal/plan"
+	"github.com/landfall/landfall/internal/runstate"
+)
+
+// Names of the queue and topic the functions use in the emulated management account.
+const (
+	QueueName = "landfall-work"
+	DLQName   = "landfall-work-dlq"
+	TopicName = "landfall-notifications"
+)
+
+// Payload is one invocation of the launch function.
+type Payload struct {
+	// Name labels the payload in output (a file name).
+	Name string
+	Body []byte
+}
+
+// Env is a running local Landfall: the emulator and the two handlers.
+type Env struct {
+	Cloud  *localaws.Cloud
+	Clock  *clock.Manual
+	Plan   *plan.Plan
+	Config config.Config
+	// AWS is the management account's configuration (what the functions run as).
+	AWS     aws.Config
+	Launch  *launch.Handler
+	Worker  lambda.Handler
+	launchH lambda.Handler
+	sqs     *sqs.Client
+	log     *slog.Logger
+	start   time.Time
+	reqSeq  atomic.Int64
+	// Story receives one line per thing that happened, for human output.
+	Story func(format string, args ...any)
+}
+
+// New builds an Env on world with pl. Logs of the functions go to logger
+// (nil discards them).
+func New(ctx context.Context, world *localaws.World, pl *plan.Plan, logger *slog.Logger) (*Env, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	clk := clock.NewManual(world.Start)
+	cloud, err := localaws.New(world, localaws.Options{Clock: clk})
+	if err != nil {
+		return nil, fmt.Errorf("start local AWS: %w", err)
+	}
+	home := world.Organization.HomeRegion
+	mgmt := world.Organization.ManagementAccount
+	awsCfg := cloud.Config(home, nil)
+	// The emulator's retryer does not sleep (its throttles refill on the
+	// emulated clock); give it the attempts the deployed functions have.
+	base := awsCfg.Retryer
+	awsCfg.Retryer = func() aws.Retryer { return retry.AddWithMaxAttempts(base(), app.RetryMaxAttempts) }
+
+	e := &Env{Cloud: cloud, Clock: clk, Plan: pl, AWS: awsCfg, sqs: sqs.NewFromConfig(awsCfg), log: logger, start: world.Start, Story: func(string, ...any) {}}
+	queueURL, err := e.ensureQueue(ctx)
+	if err != nil {
+		return nil, err
+	}
+	topic, err := sns.NewFromConfig(awsCfg).CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(TopicName)})
+	if err != nil {
+		return nil, fmt.Errorf("create topic %s: %w", TopicName, err)
+	}
+	e.Config = config.Config{
+		PlanFile: pl.Source, QueueURL: queueURL, TopicARN: aws.ToString(topic.TopicArn),
+		WorkerConcurrency: 5, TargetConcurrency: 8, LogLevel: slog.LevelInfo,
+	}
+	opts := app.Options{
+		Now:               clk.Now,
+		Sleep:             func(ctx context.Context, d time.Duration) error { clk.Advance(d); return ctx.Err() },
+		Logger:            logger,
+		ManagementAccount: mgmt,
+	}
+	e.Launch = app.Launch(awsCfg, e.Config, pl, opts)
+	e.launchH = lambda.NewHandler(e.Launch.Handle)
+	e.Worker = lambda.NewHandler(app.Worker(awsCfg, e.Config, pl, opts).Handle)
+	return e, nil
+}
+
+// ensureQueue creates the work queue and its DLQ when the world lacks them
+// (CreateQueue is idempotent), as the CDK stack would.
+func (e *Env) ensureQueue(ctx context.Context) (string, error) {
+	dlq, err := e.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(DLQName)})
+	if err != nil {
+		return "", fmt.Errorf("create queue %s: %w", DLQName, err)
+	}
+	attrs, err := e.sqs.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: dlq.QueueUrl, AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
+	if err != nil {
+		return "", fmt.Errorf("read %s ARN: %w", DLQName, err)
+	}
+	existing, err := e.sqs.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(QueueName)})
+	if err == nil {
+		return aws.ToString(existing.QueueUrl), nil
+	}
+	redrive := fmt.Sprintf(`{"deadLetterTargetArn":%q,"maxReceiveCount":5}`, attrs.Attributes[string(sqstypes.QueueAttributeNameQueueArn)])
+	q, err := e.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(QueueName), Attributes: map[string]string{
+		"VisibilityTimeout": "1800", "RedrivePolicy": redrive,
+	}})
+	if err != nil {
+		return "", fmt.Errorf("create queue %s: %w", QueueName, err)
+	}
+	return aws.ToString(q.QueueUrl), nil
+}
+
+func (e *Env) since() string {
+	d := e.Clock.Now().Sub(e.start).Round(time.Second)
+	return fmt.Sprintf("T+%02d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
+}
+
+func (e *Env) lambdaContext(ctx context.Context, function string) context.Context {
+	seq := e.reqSeq.Add(1)
+	mgmt := e.Launch.ManagementAccount
+	return lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{
+		AwsRequestID:       fmt.Sprintf("%08d-0000-4000-8000-%012d", seq, seq),
+		InvokedFunctionArn: fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", e.AWS.Region, mgmt, function),
+	})
+}
+
+// Invocation is one launch invocation's result.
+type Invocation struct {
+	Name     string           `json:"name"`
+	Response *launch.Response `json:"response,omitempty"`
+	Error    string           `json:"error,omitempty"`
+}
+
+// InvokeLaunch delivers one payload to the launch function.
+func (e *Env) InvokeLaunch(ctx context.Context, p Payload) Invocation {
+	out, err := e.launchH.Invoke(e.lambdaContext(ctx, "landfall-launch"), p.Body)
+	inv := Invocation{Name: p.Name}
+	if err != nil {
+		inv.Error = err.Error()
+		e.Story("%s launch <- %s: error: %v", e.since(), p.Name, err)
+		return inv
+	}
+	var resp launch.Response
+	if err := json.Unmarshal(out, &resp); err != nil {
+		inv.Error = fmt.Sprintf("decode launch response: %v", err)
+		return inv
+	}
+	inv.Response = &resp
+	e.Story("%s launch <- %s: %s: %s", e.since(), p.Name, resp.Outcome, resp.Message)
+	if len(resp.Queued) > 1 {
+		for _, q := range resp.Queued {
+			e.Story("           queued run %s for %s (%s): %d targets", q.RunID, q.AccountName, q.Account, q.Targets)
+		}
+	}
+	return inv
+}
+
+// maxDeliveries bounds a drain: far more than any plan needs (a 2-hour run
+// takes about a dozen steps per account), so hitting it means a bug.
+const maxDeliveries = 100000
+
+// Drain runs the worker on every queued message until the queue is empty,
+// moving the clock to the next delayed message whenever none is visible.
+func (e *Env) Drain(ctx context.Context) error { return e.DrainConcurrently(ctx, 1) }
+
+// DrainConcurrently is Drain with up to parallel worker invocations at once,
+// as Lambda runs several workers on a busy queue.
+func (e *Env) DrainConcurrently(ctx context.Context, parallel int) error {
+	for deliveries := 0; deliveries < maxDeliveries; {
+		out, err := e.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
+			QueueUrl:                    aws.String(e.Config.QueueURL),
+			MaxNumberOfMessages:         int32(min(max(parallel, 1), 10)),
+			MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameAll},
+			MessageAttributeNames:       []string{"All"},
+		})
+		if err != nil {
+			return fmt.Errorf("receive from work queue: %w", err)
+		}
+		if len(out.Messages) == 0 {
+			next, ok := e.Cloud.Queues().NextVisibleAt(e.Config.QueueURL)
+			if !ok {
+				return nil
+			}
+			e.Clock.AdvanceTo(next)
+			continue
+		}
+		deliveries += len(out.Messages)
+		g, gctx := errgroup.WithContext(ctx)
+		for _, m := range out.Messages {
+			g.Go(func() error { return e.deliver(gctx, m) })
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+	}
+	return fmt.Errorf("drain: gave up after %d deliveries; the queue never emptied", maxDeliveries)
+}
+
+// deliver invokes the worker with one message (batch size 1, as deployed)
+// and deletes it unless the worker reported it as a batch item failure.
+func (e *Env) deliver(ctx context.Context, m sqstypes.Message) error {
+	if run, err := runstate.Decode([]byte(aws.ToString(m.Body))); err == nil {
+		e.Story("%s worker: run %s step %d: %s", e.since(), run.ID, run.Step, phrase(run))
+	}
+	ev := events.SQSEvent{Records: []events.SQSMessage{{
+		MessageId: aws.ToString(m.MessageId), ReceiptHandle: aws.ToString(m.ReceiptHandle), Body: aws.ToString(m.Body),
+		Attributes: m.Attributes, EventSource: "aws:sqs", AWSRegion: e.AWS.Region,
+		EventSourceARN: fmt.Sprintf("arn:aws:sqs:%s:%s:%s", e.AWS.Region, e.Launch.ManagementAccount, QueueName),
+	}}}
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("encode SQS event: %w", err)
+	}
+	out, err := e.Worker.Invoke(e.lambdaContext(ctx, "landfall-worker"), payload)
+	if err != nil {
+		// A function error: Lambda would leave the message to reappear after
+		// the visibility timeout, and the DLQ catches it in the end.
+		e.Story("%s worker: function error: %v", e.since(), err)
+		return nil
+	}
+	var resp events.SQSEventResponse
+	if err := json.Unmarshal(out, &resp); err != nil {
+		return fmt.Errorf("decode worker response: %w", err)
+	}
+	if len(resp.BatchItemFailures) > 0 {
+		e.Story("%s worker: message %s failed; it will be redelivered", e.since(), aws.ToString(m.MessageId))
+		return nil
+	}
+	if _, err := e.sqs.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(e.Config.QueueURL), ReceiptHandle: m.ReceiptHandle}); err != nil {
+		return fmt.Errorf("delete message: %w", err)
+	}
+	return nil
+}
+
+func phrase(r *runstate.Run) string {
+	c := r.Counts()
+	s := ""
+	for _, st := range []runstate.Status{runstate.Pending, runstate.InProgress, runstate.Succeeded, runstate.AlreadyProvisioned, runstate.Outdated, runstate.Failed, runstate.Skipped, runstate.TimedOut} {
+		if c[st] > 0 {
+			if s != "" {
+				s += ", "
+			}
+			s += strconv.Itoa(c[st]) + " " + string(st)
+		}
+	}
+	return s
+}
+
+// Notification is a message the summary topic received, as subscribers see it.
+type Notification struct {
+	Subject string `json:"subject"`
+	// Message is what an email subscriber reads.
+	Message string `json:"message"`
+	// Document is what sqs/lambda/https subscribers receive.
+	Document   notify.Document   `json:"document"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+}
+
+// Notifications returns every message published to the summary topic, in order.
+func (e *Env) Notifications() ([]Notification, error) {
+	var out []Notification
+	for _, m := range e.Cloud.Topics().Messages(e.Config.TopicARN) {
+		n := Notification{Subject: m.Subject, Message: topics.Delivered(m, "email"), Attributes: map[string]string{}}
+		if err := json.Unmarshal([]byte(topics.Delivered(m, "sqs")), &n.Document); err != nil {
+			return nil, fmt.Errorf("notification %q: machine-readable form is not JSON: %w", m.Subject, err)
+		}
+		for k, v := range m.Attributes {
+			n.Attributes[k] = v.Value
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// ErrNoPayloads is returned by Run without payloads.
+var ErrNoPayloads = errors.New("no payloads: give at least one --event")

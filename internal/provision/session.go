@@ -1,0 +1,171 @@
+package provision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/servicecatalog"
+	sctypes "github.com/aws/aws-sdk-go-v2/service/servicecatalog/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+
+	"github.com/landfall/landfall/internal/plan"
+	"github.com/landfall/landfall/internal/region"
+	"github.com/landfall/landfall/internal/runstate"
+)
+
+// Sessions hands out assumed-role credentials for member accounts: one
+// credential cache per (account, session name), kept across invocations of a
+// warm Lambda so a run's continuations do not assume the role again.
+type Sessions struct {
+	// Base is the function's own configuration (management account credentials).
+	Base aws.Config
+	// RoleName is the execution role assumed in member accounts.
+	RoleName string
+	// Partition is the ARN partition, derived from the home region when empty.
+	Partition string
+	// Now tells the time (default time.Now); the local driver passes the
+	// emulator's clock so cached sessions age with emulated time.
+	Now func() time.Time
+
+	mu    sync.Mutex
+	cache map[string]cachedConfig
+}
+
+type cachedConfig struct {
+	cfg     aws.Config
+	created time.Time
+}
+
+// maxReuse is how long a cached session is handed out again. It is shorter
+// than the assumed role's 15-minute credentials, so a session is never reused
+// across its expiry, whatever clock the credentials cache itself believes.
+const maxReuse = 10 * time.Minute
+
+// maxCached bounds the cache: a warm worker sees a handful of accounts; a
+// status sweep sees hundreds once, and must not keep them all.
+const maxCached = 256
+
+// RoleARN returns the execution role's ARN in account.
+func (s *Sessions) RoleARN(account string) string {
+	part := s.Partition
+	if part == "" {
+		part = region.Partition(s.Base.Region)
+	}
+	return fmt.Sprintf("arn:%s:iam::%s:role/%s", part, account, s.RoleName)
+}
+
+// sessionNamePattern is what STS accepts for RoleSessionName.
+var sessionNameInvalid = regexp.MustCompile(`[^\w+=,.@-]`)
+
+// SessionName makes a RoleSessionName from a label (a run ID): meaningful in
+// CloudTrail, within STS's 2-64 characters of [\w+=,.@-].
+func SessionName(label string) string {
+	name := "landfall-" + sessionNameInvalid.ReplaceAllString(label, "-")
+	if len(name) > 64 {
+		name = name[:64]
+	}
+	return name
+}
+
+// Config returns a configuration acting as the execution role in account.
+// Credentials are fetched lazily; call Check to find out early whether the
+// role can be assumed.
+func (s *Sessions) Config(account, sessionName string) aws.Config {
+	key := account + "/" + sessionName
+	now := time.Now()
+	if s.Now != nil {
+		now = s.Now()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.cache[key]; ok && now.Sub(c.created) < maxReuse {
+		return c.cfg
+	}
+	if s.cache == nil || len(s.cache) >= maxCached {
+		s.cache = make(map[string]cachedConfig)
+	}
+	cfg := s.Base.Copy()
+	provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(s.Base), s.RoleARN(account), func(o *stscreds.AssumeRoleOptions) {
+		o.RoleSessionName = sessionName
+	})
+	cfg.Credentials = aws.NewCredentialsCache(provider)
+	s.cache[key] = cachedConfig{cfg: cfg, created: now}
+	return cfg
+}
+
+// Check retrieves the credentials, so a role that cannot be assumed (not yet
+// propagated in a brand-new account, or missing) is known before any target is
+// touched.
+func (s *Sessions) Check(ctx context.Context, cfg aws.Config, account string) error {
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		return fmt.Errorf("assume %s: %w", s.RoleARN(account), err)
+	}
+	return nil
+}
+
+// NewCatalogs returns per-region Service Catalog clients built from cfg.
+func NewCatalogs(cfg aws.Config, optFns ...func(*servicecatalog.Options)) Catalogs {
+	var mu sync.Mutex
+	clients := make(map[string]Catalog)
+	return func(r string) Catalog {
+		mu.Lock()
+		defer mu.Unlock()
+		if c, ok := clients[r]; ok {
+			return c
+		}
+		opts := append([]func(*servicecatalog.Options){func(o *servicecatalog.Options) { o.Region = r }}, optFns...)
+		c := servicecatalog.NewFromConfig(cfg, opts...)
+		clients[r] = c
+		return c
+	}
+}
+
+// RoleNotAssumable reports whether err says the role could not be assumed
+// (AccessDenied from STS), which right after account creation is usually IAM
+// propagation and worth waiting for.
+func RoleNotAssumable(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && (ae.ErrorCode() == "AccessDenied" || ae.ErrorCode() == "AccessDeniedException")
+}
+
+// Unreachable reports whether err says the account cannot be used in a region
+// (region disabled, credentials refused there).
+func Unreachable(err error) bool {
+	return classify(err) == classUnreachable
+}
+
+// Message returns an AWS error's code and message without SDK wrapping.
+func Message(err error) string { return message(err) }
+
+// DryRunner resolves runs as the execution role, read-only.
+type DryRunner struct {
+	Engine   *Engine
+	Sessions *Sessions
+}
+
+// DryRun resolves every target of run (see Engine.Resolve).
+func (d DryRunner) DryRun(ctx context.Context, run *runstate.Run) error {
+	cfg := d.Sessions.Config(run.Account.ID, SessionName(run.ID))
+	if err := d.Sessions.Check(ctx, cfg, run.Account.ID); err != nil {
+		return err
+	}
+	d.Engine.Resolve(ctx, run, NewCatalogs(cfg))
+	return nil
+}
+
+// NotFound reports whether err is Service Catalog's ResourceNotFoundException.
+func NotFound(err error) bool { return classify(err) == classNotFound }
+
+// ChooseArtifact picks the version the plan wants among artifacts (see the
+// engine's rules: latest is the newest non-deprecated; a pinned deprecated
+// version is an error).
+func ChooseArtifact(p *plan.Product, region string, arts []sctypes.ProvisioningArtifact) (*sctypes.ProvisioningArtifact, error) {
+	return chooseArtifact(p, region, arts)
+}

@@ -1,0 +1,184 @@
+// Package worker advances account runs delivered by the work queue: one step
+// per message, then either a continuation (the run goes back on the queue with
+// a delay while Service Catalog works) or the run's one summary notification.
+package worker
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/landfall/landfall/internal/notify"
+	"github.com/landfall/landfall/internal/plan"
+	"github.com/landfall/landfall/internal/provision"
+	"github.com/landfall/landfall/internal/runstate"
+	"github.com/landfall/landfall/internal/workqueue"
+)
+
+// Accounts opens a member account as the execution role.
+type Accounts interface {
+	// Open assumes the execution role in account and returns its ARN and
+	// per-region Service Catalog clients. It fails if the role cannot be assumed.
+	Open(ctx context.Context, account, sessionName string) (roleARN string, cats provision.Catalogs, err error)
+}
+
+// Queue sends a run back to the work queue.
+type Queue interface {
+	Send(ctx context.Context, run *runstate.Run, delay time.Duration) error
+}
+
+// Notifier publishes a notification.
+type Notifier interface {
+	Publish(ctx context.Context, m notify.Message) error
+}
+
+// DefaultRoleDeadline is how long after a run starts Landfall keeps trying to
+// assume the execution role: in a brand-new account IAM can take minutes to
+// let the management account in.
+const DefaultRoleDeadline = 30 * time.Minute
+
+// Handler is the worker function.
+type Handler struct {
+	Plan     *plan.Plan
+	Engine   *provision.Engine
+	Accounts Accounts
+	Queue    Queue
+	Notifier Notifier
+	// RoleDeadline bounds waiting for the execution role; zero means DefaultRoleDeadline.
+	RoleDeadline time.Duration
+	// Now tells the time; the local driver uses the emulator's clock.
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+// Handle processes a batch. A message whose step failed for a transient
+// reason (queue or topic unavailable) is reported as a batch item failure so
+// SQS redelivers it; everything else is acknowledged.
+func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+	var resp events.SQSEventResponse
+	for _, rec := range ev.Records {
+		if err := h.process(ctx, rec); err != nil {
+			h.Logger.ErrorContext(ctx, "step failed; message will be redelivered", "messageId", rec.MessageId, "error", err)
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: rec.MessageId})
+		}
+	}
+	return resp, nil
+}
+
+func (h *Handler) process(ctx context.Context, rec events.SQSMessage) error {
+	run, err := runstate.Decode([]byte(rec.Body))
+	if err != nil {
+		// A message no worker can read would be redelivered until the DLQ:
+		// report it now (the notification carries the body) and drop it.
+		h.Logger.ErrorContext(ctx, "unreadable work message", "messageId", rec.MessageId, "error", err)
+		if perr := h.Notifier.Publish(ctx, notify.InvalidEvent(rec.MessageId, err, []byte(rec.Body))); perr != nil {
+			return fmt.Errorf("report unreadable message %s: %w", rec.MessageId, perr)
+		}
+		return nil
+	}
+	log := h.Logger.With("run", run.ID, "account", run.Account.ID, "step", run.Step)
+	if !run.Complete() {
+		if h.step(ctx, log, run) {
+			run.Idle = 0
+		} else {
+			run.Idle++
+		}
+	}
+	if !run.Complete() {
+		run.Step++
+		delay := workqueue.Backoff(run.Idle + 1)
+		log.InfoContext(ctx, "run continues", "delaySeconds", int(delay/time.Second), "counts", fmt.Sprint(run.Counts()))
+		return h.Queue.Send(ctx, run, delay)
+	}
+	return h.finish(ctx, log, run)
+}
+
+// step advances the run once and reports whether any target changed.
+func (h *Handler) step(ctx context.Context, log *slog.Logger, run *runstate.Run) bool {
+	now := h.now()
+	age := now.Sub(run.StartedAt)
+	if age > h.Plan.MaxRunAge {
+		timeOut(run, h.Plan.MaxRunAge)
+		log.WarnContext(ctx, "run outlived its maximum age", "maxRunAge", h.Plan.MaxRunAge.String())
+		return true
+	}
+	roleARN, cats, err := h.Accounts.Open(ctx, run.Account.ID, provision.SessionName(run.ID))
+	if err != nil {
+		deadline := h.RoleDeadline
+		if deadline == 0 {
+			deadline = DefaultRoleDeadline
+		}
+		if provision.RoleNotAssumable(err) && age < deadline {
+			log.WarnContext(ctx, "execution role not assumable yet; will retry", "error", provision.Message(err))
+			return false
+		}
+		msg := fmt.Sprintf("cannot assume the execution role: %s", provision.Message(err))
+		if provision.RoleNotAssumable(err) {
+			msg += fmt.Sprintf(" (still after %s; check that the role exists and trusts the management account)", deadline)
+		}
+		for i := range run.Targets {
+			if t := &run.Targets[i]; !t.Status.Final() {
+				t.Status, t.Error = runstate.Failed, msg
+			}
+		}
+		log.ErrorContext(ctx, "run failed: role not assumable", "error", msg)
+		return true
+	}
+	return h.Engine.Advance(ctx, run, roleARN, cats)
+}
+
+// timeOut ends every unfinished target of a run that outlived its maximum age.
+func timeOut(run *runstate.Run, maxAge time.Duration) {
+	for i := range run.Targets {
+		t := &run.Targets[i]
+		if t.Status.Final() {
+			continue
+		}
+		was := string(t.Status)
+		if t.RecordID != "" {
+			was += " (record " + t.RecordID + ")"
+		}
+		t.Status = runstate.TimedOut
+		t.Error = fmt.Sprintf("run exceeded its maximum age of %s while %s; check the record in the Service Catalog console, then re-run this target", maxAge, was)
+	}
+}
+
+// finish publishes the run's one summary. If publishing fails the completed
+// run goes back on the queue, so a retry publishes this summary rather than
+// re-running the targets and reporting them as already provisioned.
+func (h *Handler) finish(ctx context.Context, log *slog.Logger, run *runstate.Run) error {
+	msg := notify.RunSummary(run, h.now())
+	if err := h.Notifier.Publish(ctx, msg); err != nil {
+		log.ErrorContext(ctx, "publishing the summary failed; requeueing the finished run", "error", err)
+		if qerr := h.Queue.Send(ctx, run, 30*time.Second); qerr != nil {
+			return fmt.Errorf("publish summary of run %s: %w (and requeue: %w)", run.ID, err, qerr)
+		}
+		return nil
+	}
+	log.InfoContext(ctx, "run finished", "outcome", run.Outcome(), "subject", msg.Subject)
+	return nil
+}
+
+// AssumedAccounts implements Accounts with provision.Sessions.
+type AssumedAccounts struct {
+	Sessions *provision.Sessions
+}
+
+// Open implements Accounts.
+func (a AssumedAccounts) Open(ctx context.Context, account, sessionName string) (string, provision.Catalogs, error) {
+	cfg := a.Sessions.Config(account, sessionName)
+	if err := a.Sessions.Check(ctx, cfg, account); err != nil {
+		return "", nil, err
+	}
+	return a.Sessions.RoleARN(account), provision.NewCatalogs(cfg), nil
+}
