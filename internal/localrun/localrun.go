@@ -65,6 +65,7 @@ type Env struct {
 	launchH lambda.Handler
 	sqs     *sqs.Client
 	log     *slog.Logger
+	opts    app.Options
 	start   time.Time
 	reqSeq  atomic.Int64
 	// Story receives one line per thing that happened, for human output.
@@ -103,16 +104,24 @@ func New(ctx context.Context, world *localaws.World, pl *plan.Plan, logger *slog
 		PlanFile: pl.Source, QueueURL: queueURL, TopicARN: aws.ToString(topic.TopicArn),
 		WorkerConcurrency: 5, TargetConcurrency: 8, LogLevel: slog.LevelInfo,
 	}
-	opts := app.Options{
+	e.opts = app.Options{
 		Now:               clk.Now,
 		Sleep:             func(ctx context.Context, d time.Duration) error { clk.Advance(d); return ctx.Err() },
 		Logger:            logger,
 		ManagementAccount: mgmt,
 	}
-	e.Launch = app.Launch(awsCfg, e.Config, pl, opts)
-	e.launchH = lambda.NewHandler(e.Launch.Handle)
-	e.Worker = lambda.NewHandler(app.Worker(awsCfg, e.Config, pl, opts).Handle)
+	e.Replan(pl)
 	return e, nil
+}
+
+// Replan rewires both functions with another plan, as a deployment of a
+// changed plan would, keeping the emulated world and anything queued.
+func (e *Env) Replan(pl *plan.Plan) {
+	e.Plan = pl
+	e.Config.PlanFile = pl.Source
+	e.Launch = app.Launch(e.AWS, e.Config, pl, e.opts)
+	e.launchH = lambda.NewHandler(e.Launch.Handle)
+	e.Worker = lambda.NewHandler(app.Worker(e.AWS, e.Config, pl, e.opts).Handle)
 }
 
 // ensureQueue creates the work queue and its DLQ when the world lacks them

@@ -381,7 +381,8 @@ func TestUpdateAfterSuccessProvisionsNothing(t *testing.T) {
 	env.Cloud.Calls().Reset()
 	res := mustRun(t, env, event(t, "update-managed-account-succeeded.json"))
 	wantAll(t, statuses(t, res, updated), "ALREADY_PROVISIONED")
-	for _, op := range []string{"ProvisionProduct", "UpdateProvisionedProduct", "TerminateProvisionedProduct"} {
+	// The products exist and are visible: no share, association or provisioning call is needed.
+	for _, op := range []string{"ProvisionProduct", "UpdateProvisionedProduct", "TerminateProvisionedProduct", "AcceptPortfolioShare", "AssociatePrincipalWithPortfolio"} {
 		if n := res.Calls["servicecatalog."+op]; n != 0 {
 			t.Errorf("%s calls = %d, want 0", op, n)
 		}

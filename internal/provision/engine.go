@@ -243,17 +243,35 @@ func (e *Engine) start(ctx context.Context, log *slog.Logger, run *runstate.Run,
 	}
 	t.ProvisionedProductName = e.Plan.ProvisionedProductName(p)
 
-	if err := gates.open(ctx, t.Region, portfolio, func(ctx context.Context) error {
-		return e.openPortfolio(ctx, log, cat, portfolio, roleARN)
-	}); err != nil {
-		e.handle(ctx, log, run, t, fmt.Sprintf("associate role with portfolio %s", portfolio), err)
+	// Look for the product Landfall would create first: on re-runs and
+	// UpdateManagedAccount events it usually exists, the share was accepted and
+	// the role associated long ago, and nothing else needs calling.
+	var existing *sctypes.ProvisionedProductDetail
+	out, err := cat.DescribeProvisionedProduct(ctx, &servicecatalog.DescribeProvisionedProductInput{Name: aws.String(t.ProvisionedProductName)})
+	switch {
+	case err == nil:
+		existing = out.ProvisionedProductDetail
+	case classify(err) != classNotFound:
+		e.handle(ctx, log, run, t, "look up provisioned product "+t.ProvisionedProductName, err)
 		return
 	}
 
-	prod, err := e.describeProduct(ctx, cat, p)
-	if err != nil {
-		e.handle(ctx, log, run, t, fmt.Sprintf("find product %s in portfolio %s", p.Product, portfolio), err)
-		return
+	var prod *servicecatalog.DescribeProductOutput
+	if existing != nil {
+		prod, err = cat.DescribeProduct(ctx, describeProductInput(p))
+	}
+	if existing == nil || err != nil {
+		if err := gates.open(ctx, t.Region, portfolio, func(ctx context.Context) error {
+			return e.openPortfolio(ctx, log, cat, portfolio, roleARN)
+		}); err != nil {
+			e.handle(ctx, log, run, t, fmt.Sprintf("associate role with portfolio %s", portfolio), err)
+			return
+		}
+		prod, err = e.describeProduct(ctx, cat, p)
+		if err != nil {
+			e.handle(ctx, log, run, t, fmt.Sprintf("find product %s in portfolio %s", p.Product, portfolio), err)
+			return
+		}
 	}
 	art, err := chooseArtifact(p, t.Region, prod.ProvisioningArtifacts)
 	if err != nil {
@@ -263,14 +281,8 @@ func (e *Engine) start(ctx context.Context, log *slog.Logger, run *runstate.Run,
 	t.ProductID = aws.ToString(prod.ProductViewSummary.ProductId)
 	t.ArtifactID = aws.ToString(art.Id)
 	t.Version = aws.ToString(art.Name)
-
-	existing, err := cat.DescribeProvisionedProduct(ctx, &servicecatalog.DescribeProvisionedProductInput{Name: aws.String(t.ProvisionedProductName)})
-	switch {
-	case err == nil:
-		e.existing(ctx, log, run, t, p, prod, existing.ProvisionedProductDetail, cat)
-		return
-	case classify(err) != classNotFound:
-		e.handle(ctx, log, run, t, "look up provisioned product "+t.ProvisionedProductName, err)
+	if existing != nil {
+		e.existing(ctx, log, run, t, p, prod, existing, cat)
 		return
 	}
 
@@ -284,7 +296,7 @@ func (e *Engine) start(ctx context.Context, log *slog.Logger, run *runstate.Run,
 		e.fail(ctx, log, t, fmt.Sprintf("render parameters: %v", err))
 		return
 	}
-	out, err := cat.ProvisionProduct(ctx, &servicecatalog.ProvisionProductInput{
+	pout, err := cat.ProvisionProduct(ctx, &servicecatalog.ProvisionProductInput{
 		ProductId:              aws.String(t.ProductID),
 		ProvisioningArtifactId: aws.String(t.ArtifactID),
 		PathId:                 path,
@@ -303,7 +315,7 @@ func (e *Engine) start(ctx context.Context, log *slog.Logger, run *runstate.Run,
 		e.handle(ctx, log, run, t, "provision "+t.ProvisionedProductName, err)
 		return
 	}
-	rd := out.RecordDetail
+	rd := pout.RecordDetail
 	t.Status = runstate.InProgress
 	t.RecordID = aws.ToString(rd.RecordId)
 	t.ProvisionedProductID = aws.ToString(rd.ProvisionedProductId)
@@ -508,12 +520,7 @@ func (e *Engine) openPortfolio(ctx context.Context, log *slog.Logger, cat Catalo
 // describeProduct finds the product, waiting with bounded backoff for a fresh
 // association to propagate.
 func (e *Engine) describeProduct(ctx context.Context, cat Catalog, p *plan.Product) (*servicecatalog.DescribeProductOutput, error) {
-	in := &servicecatalog.DescribeProductInput{}
-	if p.ProductIsID() {
-		in.Id = aws.String(p.Product)
-	} else {
-		in.Name = aws.String(p.Product)
-	}
+	in := describeProductInput(p)
 	backoff := e.VisibilityBackoff
 	if backoff == nil {
 		backoff = DefaultVisibilityBackoff
@@ -530,6 +537,13 @@ func (e *Engine) describeProduct(ctx context.Context, cat Catalog, p *plan.Produ
 			return nil, err
 		}
 	}
+}
+
+func describeProductInput(p *plan.Product) *servicecatalog.DescribeProductInput {
+	if p.ProductIsID() {
+		return &servicecatalog.DescribeProductInput{Id: aws.String(p.Product)}
+	}
+	return &servicecatalog.DescribeProductInput{Name: aws.String(p.Product)}
 }
 
 // launchPath picks the launch path of the planned portfolio. With one path

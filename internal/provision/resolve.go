@@ -46,13 +46,7 @@ func (e *Engine) resolveTarget(ctx context.Context, run *runstate.Run, t *runsta
 	}
 	t.Parameters = params
 
-	in := &servicecatalog.DescribeProductInput{}
-	if p.ProductIsID() {
-		in.Id = aws.String(p.Product)
-	} else {
-		in.Name = aws.String(p.Product)
-	}
-	prod, err := cat.DescribeProduct(ctx, in)
+	prod, err := cat.DescribeProduct(ctx, describeProductInput(p))
 	if err != nil {
 		switch classify(err) {
 		case classNotFound:
