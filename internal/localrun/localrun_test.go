@@ -29,11 +29,16 @@ var planRegions = []string{"us-east-1", "us-west-2", "us-west-1"}
 
 func event(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "lifecycle", "testdata", "events", name))
+	b, err := readEvent(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// readEvent reads a sample event from the lifecycle package's fixtures.
+func readEvent(name string) ([]byte, error) {
+	return os.ReadFile(filepath.Join("..", "lifecycle", "testdata", "events", name))
 }
 
 // eventFor rewrites a sample lifecycle event for another account.
