@@ -76,9 +76,23 @@ func runLocal(ctx context.Context, args []string, s Streams) error {
 	if *asJSON {
 		enc := json.NewEncoder(s.Out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		if err := enc.Encode(res); err != nil {
+			return err
+		}
+	} else {
+		localrun.WriteHuman(s.Out, res)
 	}
-	localrun.WriteHuman(s.Out, res)
+	// A product that failed in Service Catalog is an outcome; a payload the
+	// launch function rejected is bad input, and scripts should see it.
+	rejected := 0
+	for _, inv := range res.Invocations {
+		if inv.Error != "" {
+			rejected++
+		}
+	}
+	if rejected > 0 {
+		return fmt.Errorf("the launch function rejected %d of %d payloads (see above)", rejected, len(res.Invocations))
+	}
 	return nil
 }
 
