@@ -332,7 +332,8 @@ func simpleKey(key string) bool {
 		return false
 	}
 	for _, r := range key {
-		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_' || r == '-') {
+		letter := 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+		if !letter && (r < '0' || r > '9') && r != '_' && r != '-' {
 			return false
 		}
 	}

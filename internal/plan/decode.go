@@ -276,13 +276,6 @@ func (d *decoder) boolean(n *yaml.Node, path string) (bool, bool) {
 	return false, false
 }
 
-// line returns n's line, or 0 for a missing node.
-func line(n *yaml.Node) int {
-	if n == nil {
-		return 0
-	}
-	return n.Line
-}
 
 var plainKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 

@@ -145,7 +145,7 @@ func sampleData(region, key string, values map[string]string) RenderData {
 func checkFields(t *template.Template, values map[string]string) []string {
 	c := &fieldChecker{values: values}
 	if t.Tree != nil {
-		c.node(t.Tree.Root, true)
+		c.node(t.Root, true)
 	}
 	return c.problems
 }
