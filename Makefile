@@ -5,42 +5,71 @@ FUNCTIONS := launch worker
 GOLANGCI_LINT_VERSION := v2.15.0
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: all build demo test test-go fmt-check vet lint bench clean $(addprefix build-,$(FUNCTIONS))
+# CDK: an offline synth needs an account and region (real deploys take them from the AWS profile).
+CDK_FLAGS := --no-notices --no-version-reporting
+SYNTH_ENV := AWS_EC2_METADATA_DISABLED=true \
+             CDK_DEFAULT_ACCOUNT=$${CDK_DEFAULT_ACCOUNT:-111111111111} CDK_DEFAULT_REGION=$${CDK_DEFAULT_REGION:-us-east-1}
+
+.PHONY: all build demo test test-go fmt-check vet lint bench synth synth-check diff deploy clean $(addprefix build-,$(FUNCTIONS))
 
 all: test
 
 ## build: the Lambda binaries (linux/arm64, provided.al2023), build/<function>/bootstrap
 build: $(addprefix build-,$(FUNCTIONS))
 
-build-%:
+$(addprefix build-,$(FUNCTIONS)): build-%:
 	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -trimpath -tags lambda.norpc -ldflags='-s -w' -o build/$*/bootstrap ./functions/$*
 
 ## demo: a new account gets its products, on the local AWS emulator, with the embedded plan and world
 demo:
 	$(GO) run ./cmd/landfall local --event internal/lifecycle/testdata/events/create-managed-account-succeeded.json
 
-## test: formatting, vet, and every test with the race detector
-test: fmt-check vet test-go
+## test: formatting, vet, every Go test with the race detector, and cdk synth rejecting an invalid plan
+test: fmt-check vet test-go synth-check
 
 fmt-check:
-	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \
+	@out=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-vet:
+vet: node_modules/.bin/cdk
 	$(GO) vet ./...
 
-test-go:
+test-go: node_modules/.bin/cdk
 	$(GO) test -race -count=1 ./...
 
 ## lint: golangci-lint, pinned
-lint:
+lint: node_modules/.bin/cdk
 	@command -v golangci-lint >/dev/null 2>&1 && golangci-lint version 2>/dev/null | grep -q "$(GOLANGCI_LINT_VERSION:v%=%)" || \
 		$(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
 	PATH="$$($(GO) env GOPATH)/bin:$$PATH" golangci-lint run ./...
 
 ## bench: speed and memory goals, as benchmarks
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./...
+	$(GO) test -run='^$$' -bench=. -benchmem $$($(GO) list ./... | grep -v /infra)
+
+# The pinned CDK CLI. Its postinstall hook writes node_modules/go.mod so that
+# `go ... ./...` does not wander into the npm packages.
+node_modules/.bin/cdk: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+## synth: cdk.out/ from cdk.json, offline
+synth: build node_modules/.bin/cdk
+	$(SYNTH_ENV) npx cdk synth $(CDK_FLAGS) -q
+
+## synth-check: the real `cdk synth` refuses an invalid plan with the validator's message
+synth-check: build node_modules/.bin/cdk
+	@out=$$($(SYNTH_ENV) npx cdk synth $(CDK_FLAGS) -q -o $$(mktemp -d) -c landfall:planFile=infra/stack/testdata/invalid-plan.yaml 2>&1); st=$$?; \
+	if [ $$st -ne 0 ] && grep -q 'landfall:planFile names an invalid plan' <<<"$$out" && grep -q 'is not a region' <<<"$$out"; then \
+		echo 'ok: cdk synth rejects an invalid plan with the validator'"'"'s message'; \
+	else echo "$$out"; echo 'FAIL: cdk synth accepted an invalid plan'; exit 1; fi
+
+diff: build node_modules/.bin/cdk
+	npx cdk diff $(CDK_FLAGS)
+
+## deploy: needs AWS credentials for the management account
+deploy: build node_modules/.bin/cdk
+	npx cdk deploy $(CDK_FLAGS)
 
 clean:
 	rm -rf build cdk.out

@@ -1,0 +1,63 @@
+package landfall
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// alarmPeriod is the evaluation window: long enough to ride out a single
+// late datapoint, short enough that a failing account is reported while
+// someone still remembers creating it.
+const alarmPeriod = 5 // minutes
+
+// newAlarms raises an alarm on the alarm topic for anything that needs a
+// person: a message in any dead-letter queue, a function error or throttle,
+// and work waiting too long.
+func (c *Construct) newAlarms() {
+	period := awscdk.Duration_Minutes(jsii.Number(alarmPeriod))
+	add := func(id, description string, metric awscloudwatch.Metric, threshold float64) {
+		alarm := metric.CreateAlarm(c.Construct, jsii.String(id), &awscloudwatch.CreateAlarmOptions{
+			AlarmDescription:   jsii.String(description),
+			Threshold:          jsii.Number(threshold),
+			EvaluationPeriods:  jsii.Number(1),
+			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+			// No datapoints means nothing happened (no errors, empty queue).
+			TreatMissingData: awscloudwatch.TreatMissingData_NOT_BREACHING,
+		})
+		alarm.AddAlarmAction(awscloudwatchactions.NewSnsAction(c.AlarmTopic))
+		c.Alarms = append(c.Alarms, alarm)
+	}
+	visible := func(q awssqs.Queue) awscloudwatch.Metric {
+		return q.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("Maximum")})
+	}
+	sum := &awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("Sum")}
+
+	add("WorkDeadLetterAlarm",
+		"Landfall: an account run failed 5 times and was moved to the work dead-letter queue. Read the message for the account, fix the cause, then redrive the queue or run `landfall invoke` for the account.",
+		visible(c.WorkDeadLetterQueue), 1)
+	add("EventDeadLetterAlarm",
+		"Landfall: EventBridge could not deliver a Control Tower account event to the launch function. The event is in the event dead-letter queue: run `landfall invoke` for its account.",
+		visible(c.EventDeadLetterQueue), 1)
+	add("LaunchFailureAlarm",
+		"Landfall: the launch function failed on an event after Lambda's retries. The event and the error are in the launch failure queue: fix the cause, then run `landfall invoke` for its account.",
+		visible(c.LaunchFailureQueue), 1)
+	add("LaunchErrorsAlarm",
+		"Landfall: the launch function returned errors. Lambda retries them; check its logs.",
+		c.LaunchFunction.MetricErrors(sum), 1)
+	add("WorkerErrorsAlarm",
+		"Landfall: the worker function returned errors (not per-account failures, which go in the summary). Check its logs.",
+		c.WorkerFunction.MetricErrors(sum), 1)
+	add("LaunchThrottlesAlarm",
+		"Landfall: the launch function was throttled: the account's Lambda concurrency is exhausted.",
+		c.LaunchFunction.MetricThrottles(sum), 1)
+	add("WorkerThrottlesAlarm",
+		"Landfall: the worker function was throttled: the account's Lambda concurrency is below landfall:workerConcurrency.",
+		c.WorkerFunction.MetricThrottles(sum), 1)
+	add("WorkQueueAgeAlarm",
+		"Landfall: the oldest account run message has waited an hour: workers are failing repeatedly or cannot keep up (raise landfall:workerConcurrency).",
+		c.WorkQueue.MetricApproximateAgeOfOldestMessage(&awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("Maximum")}),
+		OldestMessageAlarmSeconds)
+}

@@ -1,0 +1,181 @@
+package landfall
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Actions the functions call, by service. Each list is exactly what the code
+// calls (no wildcards), so a new API call needs a visible change here.
+var (
+	// launchOrganizationsActions: the launch function resolves accounts, OUs
+	// and their paths, and walks OUs for backfills.
+	launchOrganizationsActions = []string{
+		"organizations:DescribeAccount",
+		"organizations:DescribeOrganization",
+		"organizations:DescribeOrganizationalUnit",
+		"organizations:ListAccountsForParent",
+		"organizations:ListChildren",
+		"organizations:ListParents",
+		"organizations:ListRoots",
+	}
+	// workerOrganizationsActions: the worker renders templates with the
+	// account's name and OU path.
+	workerOrganizationsActions = []string{
+		"organizations:DescribeAccount",
+		"organizations:DescribeOrganizationalUnit",
+		"organizations:ListParents",
+	}
+	// kmsForSNSAndSQS is what a principal needs to publish to an encrypted
+	// topic or queue (GenerateDataKey) and to read from an encrypted queue
+	// or reuse a cached data key (Decrypt).
+	kmsForSNSAndSQS = []string{"kms:Decrypt", "kms:GenerateDataKey"}
+	// keyAdministrationActions keep the key manageable by the account (and
+	// by CloudFormation) without the usual "kms:*": reading, tagging,
+	// rotating, re-policying, disabling and scheduling deletion.
+	keyAdministrationActions = []string{
+		"kms:CancelKeyDeletion",
+		"kms:DescribeKey",
+		"kms:DisableKey",
+		"kms:DisableKeyRotation",
+		"kms:EnableKey",
+		"kms:EnableKeyRotation",
+		"kms:GetKeyPolicy",
+		"kms:GetKeyRotationStatus",
+		"kms:ListResourceTags",
+		"kms:PutKeyPolicy",
+		"kms:ScheduleKeyDeletion",
+		"kms:TagResource",
+		"kms:UntagResource",
+		"kms:UpdateKeyDescription",
+	}
+)
+
+// arn builds arn:<partition>:<service>:<region>:<account>:<resource> for this stack.
+func arn(service, resource string) *string {
+	return awscdk.Fn_Join(jsii.String(""), &[]*string{
+		jsii.String("arn:"), awscdk.Aws_PARTITION(),
+		jsii.String(":" + service + ":"), awscdk.Aws_REGION(),
+		jsii.String(":"), awscdk.Aws_ACCOUNT_ID(),
+		jsii.String(":" + resource),
+	})
+}
+
+// keyPolicy is the CMK's whole policy (CDK's default "kms:*" for the account
+// is replaced, not extended).
+func keyPolicy(scope constructs.Construct) awsiam.PolicyDocument {
+	account := awsiam.NewAccountRootPrincipal()
+	service := func(name string) *[]awsiam.IPrincipal {
+		return &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String(name), nil)}
+	}
+	return awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{
+		Statements: &[]awsiam.PolicyStatement{
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Sid:        jsii.String("KeyAdministration"),
+				Principals: &[]awsiam.IPrincipal{account},
+				Actions:    jsii.Strings(keyAdministrationActions...),
+				Resources:  jsii.Strings("*"),
+			}),
+			// The account's IAM policies (the function roles, operators
+			// reading a dead-letter queue) may use the key, but only through
+			// SNS and SQS in this region.
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Sid:        jsii.String("UseThroughSNSAndSQS"),
+				Principals: &[]awsiam.IPrincipal{account},
+				Actions:    jsii.Strings(kmsForSNSAndSQS...),
+				Resources:  jsii.Strings("*"),
+				Conditions: &map[string]any{
+					"StringEquals": map[string]any{"kms:ViaService": []*string{
+						awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("sns."), awscdk.Aws_REGION(), jsii.String(".amazonaws.com")}),
+						awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("sqs."), awscdk.Aws_REGION(), jsii.String(".amazonaws.com")}),
+					}},
+				},
+			}),
+			// EventBridge writes undeliverable events to the encrypted
+			// dead-letter queue as itself, for rules of this account.
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Sid:        jsii.String("EventBridgeDeadLetters"),
+				Principals: service("events.amazonaws.com"),
+				Actions:    jsii.Strings(kmsForSNSAndSQS...),
+				Resources:  jsii.Strings("*"),
+				Conditions: &map[string]any{
+					"ArnLike": map[string]any{"aws:SourceArn": arn("events", "rule/*")},
+				},
+			}),
+			// CloudWatch publishes alarms to the encrypted alarm topic as itself.
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Sid:        jsii.String("CloudWatchAlarms"),
+				Principals: service("cloudwatch.amazonaws.com"),
+				Actions:    jsii.Strings(kmsForSNSAndSQS...),
+				Resources:  jsii.Strings("*"),
+				Conditions: &map[string]any{
+					"StringEquals": map[string]any{"aws:SourceAccount": awscdk.Aws_ACCOUNT_ID()},
+				},
+			}),
+		},
+	})
+}
+
+func newFunctionRole(scope constructs.Construct, id, description string) awsiam.Role {
+	return awsiam.NewRole(scope, jsii.String(id), &awsiam.RoleProps{
+		Description: jsii.String(description),
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+	})
+}
+
+// assumeExecutionRole lets a function assume the execution role in any
+// account of the organization: accounts are created after deployment, so
+// the account cannot be named, and the organization condition keeps the
+// wildcard inside it.
+func (c *Construct) assumeExecutionRole(props Props) awsiam.PolicyStatement {
+	org := "${aws:PrincipalOrgID}"
+	if props.OrganizationID != "" {
+		org = props.OrganizationID
+	}
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:     jsii.String("AssumeExecutionRoleInOrganization"),
+		Actions: jsii.Strings("sts:AssumeRole"),
+		Resources: &[]*string{awscdk.Fn_Join(jsii.String(""), &[]*string{
+			jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":iam::*:role/" + c.ExecutionRoleName),
+		})},
+		Conditions: &map[string]any{
+			"StringEquals": map[string]any{"aws:ResourceOrgID": org},
+		},
+	})
+}
+
+func statement(sid string, actions []string, resources ...*string) awsiam.PolicyStatement {
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String(sid),
+		Actions:   jsii.Strings(actions...),
+		Resources: &resources,
+	})
+}
+
+// grantLaunch gives the launch function what it calls, and what Lambda
+// needs to deliver a failed event to the failure queue on its behalf.
+func (c *Construct) grantLaunch(props Props) {
+	r := c.LaunchRole
+	// Organizations' read APIs used here take no resource-level permissions
+	// that would survive new accounts and OUs: "*" (see the nag suppression).
+	r.AddToPrincipalPolicy(statement("ReadOrganization", launchOrganizationsActions, jsii.String("*")))
+	r.AddToPrincipalPolicy(statement("QueueAccountRuns", []string{"sqs:SendMessage"}, c.WorkQueue.QueueArn()))
+	r.AddToPrincipalPolicy(statement("ParkFailedEvents", []string{"sqs:SendMessage"}, c.LaunchFailureQueue.QueueArn()))
+	r.AddToPrincipalPolicy(statement("PublishSummaries", []string{"sns:Publish"}, c.SummaryTopic.TopicArn()))
+	r.AddToPrincipalPolicy(statement("EncryptMessages", kmsForSNSAndSQS, c.Key.KeyArn()))
+	r.AddToPrincipalPolicy(c.assumeExecutionRole(props))
+}
+
+// grantWorker gives the worker what it calls. The SQS event source adds the
+// receive side (receive, delete, change visibility, attributes, KMS decrypt)
+// when it is attached.
+func (c *Construct) grantWorker(props Props) {
+	r := c.WorkerRole
+	r.AddToPrincipalPolicy(statement("ReadAccountPlacement", workerOrganizationsActions, jsii.String("*")))
+	r.AddToPrincipalPolicy(statement("ContinueAccountRuns", []string{"sqs:SendMessage"}, c.WorkQueue.QueueArn()))
+	r.AddToPrincipalPolicy(statement("PublishSummaries", []string{"sns:Publish"}, c.SummaryTopic.TopicArn()))
+	r.AddToPrincipalPolicy(statement("EncryptMessages", kmsForSNSAndSQS, c.Key.KeyArn()))
+	r.AddToPrincipalPolicy(c.assumeExecutionRole(props))
+}

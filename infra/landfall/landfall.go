@@ -1,0 +1,456 @@
+// Package landfall is the reusable CDK construct that deploys Landfall into
+// the management account's Control Tower home region: the EventBridge rule for
+// the account lifecycle events, the launch and worker functions, the work
+// queue and its dead-letter queues, the summary and alarm topics, the KMS key
+// that encrypts them, and the alarms.
+//
+// Platform teams with their own CDK app embed it with New; the Landfall app
+// (infra/) wraps it in a stack configured from cdk.json.
+package landfall
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/landfall/landfall/infra/config"
+)
+
+// Fixed operating parameters. They follow from how the functions work, not
+// from the organization, so they are not settings.
+const (
+	// FunctionTimeout bounds both functions. A backfill pages through
+	// Organizations for hundreds of accounts; a worker invocation does one
+	// step of one account run and hands the rest to a delayed message.
+	FunctionTimeout = 300 // seconds
+	// LaunchMemoryMB and WorkerMemoryMB size the functions (CPU grows with memory).
+	LaunchMemoryMB = 256
+	WorkerMemoryMB = 512
+	// VisibilityTimeoutFactor is AWS's advice for an SQS event source: a
+	// visibility timeout of six times the function timeout, so that a
+	// message is not redelivered while a throttled or retried invocation
+	// may still be working on it.
+	VisibilityTimeoutFactor = 6
+	// MaxReceiveCount moves a work message that failed this many times to
+	// the work dead-letter queue.
+	MaxReceiveCount = 5
+	// LaunchRetryAttempts and LaunchMaxEventAge are Lambda's asynchronous
+	// retries of a failed launch invocation (the most Lambda allows) and how
+	// long an event may wait for them.
+	LaunchRetryAttempts = 2
+	LaunchMaxEventAge   = 3600 // seconds
+	// RuleRetryAttempts and RuleMaxEventAge are EventBridge's retries when
+	// it cannot hand an event to Lambda at all (throttling, service errors).
+	RuleRetryAttempts = 10
+	RuleMaxEventAge   = 7200 // seconds
+	// DeadLetterRetentionDays keeps failed messages long enough to investigate
+	// and redrive: SQS's maximum.
+	DeadLetterRetentionDays = 14
+	// WorkQueueRetentionDays keeps queued account runs across a long outage.
+	WorkQueueRetentionDays = 4
+	// OldestMessageAlarmSeconds flags a work queue whose oldest message has
+	// waited an hour: runs are stuck or the workers cannot keep up.
+	OldestMessageAlarmSeconds = 3600
+)
+
+// Function environment variable names, read by the functions' config.
+const (
+	EnvPlanFile          = "LANDFALL_PLAN_FILE"
+	EnvQueueURL          = "LANDFALL_QUEUE_URL"
+	EnvTopicARN          = "LANDFALL_TOPIC_ARN"
+	EnvExecutionRoleName = "LANDFALL_EXECUTION_ROLE_NAME"
+	EnvLogLevel          = "LANDFALL_LOG_LEVEL"
+	EnvWorkerConcurrency = "LANDFALL_WORKER_CONCURRENCY"
+	EnvTargetConcurrency = "LANDFALL_TARGET_CONCURRENCY"
+)
+
+// Props configures a Landfall construct. Zero values take the defaults of
+// the config package (the same defaults cdk.json gets).
+type Props struct {
+	// Plan is the validated plan (LoadPlan). Required.
+	Plan *Plan
+	// LaunchCodeDir and WorkerCodeDir are directories holding each
+	// function's `bootstrap` binary (linux/arm64), built before synthesis.
+	// Required.
+	LaunchCodeDir string
+	WorkerCodeDir string
+	// ExecutionRoleName, when set, must equal the plan's executionRoleName:
+	// a guard against deploying a plan written for another role.
+	ExecutionRoleName string
+	// OrganizationID, when set, is the organization every assumed role must
+	// belong to. Empty compares each role's organization with the caller's
+	// own (aws:PrincipalOrgID), which needs no ID and is equally strict.
+	OrganizationID string
+	// WorkerConcurrency caps concurrent worker invocations (the SQS event
+	// source's maximum concurrency): it protects Service Catalog and STS
+	// from bursts when many accounts arrive at once.
+	WorkerConcurrency int
+	// TargetConcurrency is how many region x product targets one worker
+	// invocation works on at a time.
+	TargetConcurrency int
+	// LogRetentionDays is how long function logs are kept; one of
+	// config.LogRetentionDaysAllowed.
+	LogRetentionDays int
+	// LogLevel is debug, info, warn or error.
+	LogLevel string
+	// NotificationEmails subscribe to run summaries; AlarmEmails to alarms.
+	// Each address must confirm the subscription from the mail SNS sends.
+	NotificationEmails []string
+	AlarmEmails        []string
+}
+
+// Construct is a deployed Landfall. Its fields give embedding apps the
+// resources to extend: more subscriptions, more alarms, dashboards.
+type Construct struct {
+	constructs.Construct
+
+	Key                  awskms.Key
+	SummaryTopic         awssns.Topic
+	AlarmTopic           awssns.Topic
+	WorkQueue            awssqs.Queue
+	WorkDeadLetterQueue  awssqs.Queue
+	EventDeadLetterQueue awssqs.Queue
+	LaunchFailureQueue   awssqs.Queue
+	PlanLayer            awslambda.LayerVersion
+	LaunchFunction       awslambda.Function
+	WorkerFunction       awslambda.Function
+	LaunchRole           awsiam.Role
+	WorkerRole           awsiam.Role
+	Rule                 awsevents.Rule
+	Alarms               []awscloudwatch.Alarm
+	// ExecutionRoleName is the role the functions assume in member accounts.
+	ExecutionRoleName string
+}
+
+// withDefaults returns props with zero values replaced by defaults.
+func (p Props) withDefaults() Props {
+	if p.WorkerConcurrency == 0 {
+		p.WorkerConcurrency = config.DefaultWorkerConcurrency
+	}
+	if p.TargetConcurrency == 0 {
+		p.TargetConcurrency = config.DefaultTargetConcurrency
+	}
+	if p.LogRetentionDays == 0 {
+		p.LogRetentionDays = config.DefaultLogRetentionDays
+	}
+	if p.LogLevel == "" {
+		p.LogLevel = config.DefaultLogLevel
+	}
+	return p
+}
+
+// FieldError is a problem with one Props field.
+type FieldError struct {
+	Field string // the Props field name, e.g. "WorkerConcurrency"
+	Err   error
+}
+
+// Error names the field and the problem.
+func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
+
+// Unwrap returns the problem.
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// Validate reports every problem with props at once, each as a *FieldError
+// (joined with errors.Join), including code directories without a
+// bootstrap binary.
+func (p Props) Validate() error {
+	p = p.withDefaults()
+	var errs []error
+	add := func(field string, err error) {
+		if err != nil {
+			errs = append(errs, &FieldError{Field: field, Err: err})
+		}
+	}
+	if p.Plan == nil {
+		add("Plan", errors.New("required: load it with landfall.LoadPlan"))
+	} else if p.ExecutionRoleName != "" && p.ExecutionRoleName != p.Plan.parsed.ExecutionRoleName {
+		add("ExecutionRoleName", fmt.Errorf("%q differs from the plan's executionRoleName %q (%s): make them equal, or leave the setting out to use the plan's",
+			p.ExecutionRoleName, p.Plan.parsed.ExecutionRoleName, p.Plan.parsed.Source))
+	}
+	add("LaunchCodeDir", checkCodeDir(p.LaunchCodeDir))
+	add("WorkerCodeDir", checkCodeDir(p.WorkerCodeDir))
+	add("WorkerConcurrency", config.CheckWorkerConcurrency(p.WorkerConcurrency))
+	add("TargetConcurrency", config.CheckTargetConcurrency(p.TargetConcurrency))
+	if _, ok := retention[p.LogRetentionDays]; !ok {
+		add("LogRetentionDays", config.CheckLogRetentionDays(p.LogRetentionDays))
+	}
+	add("LogLevel", config.CheckLogLevel(p.LogLevel))
+	add("NotificationEmails", config.CheckEmails(p.NotificationEmails))
+	add("AlarmEmails", config.CheckEmails(p.AlarmEmails))
+	return errors.Join(errs...)
+}
+
+func checkCodeDir(dir string) error {
+	if dir == "" {
+		return errors.New("required: the directory holding the function's bootstrap binary")
+	}
+	info, err := os.Stat(filepath.Join(dir, "bootstrap"))
+	switch {
+	case err != nil:
+		return fmt.Errorf("no bootstrap binary in %s: build the functions first (make build)", dir)
+	case !info.Mode().IsRegular():
+		return fmt.Errorf("%s is not a file: it must be the function's binary", filepath.Join(dir, "bootstrap"))
+	}
+	return nil
+}
+
+// New adds Landfall to scope. It validates props first and creates nothing
+// when they are invalid.
+func New(scope constructs.Construct, id string, props Props) (*Construct, error) {
+	if err := props.Validate(); err != nil {
+		return nil, fmt.Errorf("landfall %s: %w", id, err)
+	}
+	props = props.withDefaults()
+	roleName := props.Plan.parsed.ExecutionRoleName
+
+	c := &Construct{Construct: constructs.NewConstruct(scope, jsii.String(id)), ExecutionRoleName: roleName}
+	c.Key = newKey(c.Construct)
+	c.newTopics(props)
+	c.newQueues()
+	c.PlanLayer = awslambda.NewLayerVersion(c.Construct, jsii.String("PlanLayer"), &awslambda.LayerVersionProps{
+		Description: jsii.String("Landfall plan " + props.Plan.Hash()),
+		Code: awslambda.Code_FromAsset(jsii.String(props.Plan.bundlingSource()), &awss3assets.AssetOptions{
+			AssetHashType: awscdk.AssetHashType_CUSTOM,
+			AssetHash:     jsii.String(props.Plan.assetHash()),
+			Bundling: &awscdk.BundlingOptions{
+				// Never pulled: the local bundler always succeeds. CDK
+				// requires an image in case local bundling declines.
+				Image: awscdk.DockerImage_FromRegistry(jsii.String("public.ecr.aws/docker/library/busybox:stable")),
+				Local: &planBundler{doc: props.Plan.doc},
+			},
+		}),
+		CompatibleRuntimes:      &[]awslambda.Runtime{awslambda.Runtime_PROVIDED_AL2023()},
+		CompatibleArchitectures: &[]awslambda.Architecture{awslambda.Architecture_ARM_64()},
+	})
+
+	common := map[string]*string{
+		EnvPlanFile:          jsii.String(PlanPathInLayer),
+		EnvQueueURL:          c.WorkQueue.QueueUrl(),
+		EnvTopicARN:          c.SummaryTopic.TopicArn(),
+		EnvExecutionRoleName: jsii.String(roleName),
+		EnvLogLevel:          jsii.String(props.LogLevel),
+	}
+	launchEnv := envWith(common, EnvWorkerConcurrency, strconv.Itoa(props.WorkerConcurrency))
+	workerEnv := envWith(common, EnvTargetConcurrency, strconv.Itoa(props.TargetConcurrency))
+
+	c.LaunchRole = newFunctionRole(c.Construct, "LaunchRole", "Landfall launch function: reads the organization and queues account runs")
+	c.WorkerRole = newFunctionRole(c.Construct, "WorkerRole", "Landfall worker function: assumes the execution role in member accounts and provisions")
+	c.LaunchFunction = c.newFunction("LaunchFunction", functionSpec{
+		description: "Landfall launch: turns Control Tower account events and manual requests into queued account runs",
+		codeDir:     props.LaunchCodeDir,
+		memoryMB:    LaunchMemoryMB,
+		role:        c.LaunchRole,
+		env:         launchEnv,
+	}, props)
+	c.WorkerFunction = c.newFunction("WorkerFunction", functionSpec{
+		description: "Landfall worker: runs one account run step (Service Catalog in the member account) per message",
+		codeDir:     props.WorkerCodeDir,
+		memoryMB:    WorkerMemoryMB,
+		role:        c.WorkerRole,
+		env:         workerEnv,
+	}, props)
+
+	c.grantLaunch(props)
+	c.grantWorker(props)
+
+	// Lambda retries a failed launch twice, then parks the event (with the
+	// error) in the failure queue, where an alarm picks it up. The L1 is used
+	// because the stock SQS destination grants KMS actions with wildcards.
+	awslambda.NewCfnEventInvokeConfig(c.Construct, jsii.String("LaunchAsyncConfig"), &awslambda.CfnEventInvokeConfigProps{
+		FunctionName:             c.LaunchFunction.FunctionName(),
+		Qualifier:                jsii.String("$LATEST"),
+		MaximumRetryAttempts:     jsii.Number(LaunchRetryAttempts),
+		MaximumEventAgeInSeconds: jsii.Number(LaunchMaxEventAge),
+		DestinationConfig: &awslambda.CfnEventInvokeConfig_DestinationConfigProperty{
+			OnFailure: &awslambda.CfnEventInvokeConfig_OnFailureProperty{Destination: c.LaunchFailureQueue.QueueArn()},
+		},
+	}).Node().AddDependency(c.LaunchRole)
+
+	// One account run per invocation keeps a slow account from holding
+	// others' messages; partial batch responses stay on so a future larger
+	// batch never re-runs messages that succeeded.
+	c.WorkerFunction.AddEventSource(awslambdaeventsources.NewSqsEventSource(c.WorkQueue, &awslambdaeventsources.SqsEventSourceProps{
+		BatchSize:               jsii.Number(1),
+		ReportBatchItemFailures: jsii.Bool(true),
+		MaxConcurrency:          jsii.Number(float64(props.WorkerConcurrency)),
+	}))
+
+	c.Rule = awsevents.NewRule(c.Construct, jsii.String("LifecycleRule"), &awsevents.RuleProps{
+		Description:  jsii.String("Control Tower account lifecycle events (account created or updated) start Landfall account runs"),
+		EventPattern: LifecyclePattern(),
+	})
+	c.Rule.AddTarget(awseventstargets.NewLambdaFunction(c.LaunchFunction, &awseventstargets.LambdaFunctionProps{
+		RetryAttempts:   jsii.Number(RuleRetryAttempts),
+		MaxEventAge:     awscdk.Duration_Seconds(jsii.Number(RuleMaxEventAge)),
+		DeadLetterQueue: c.EventDeadLetterQueue,
+	}))
+
+	c.newAlarms()
+	c.suppressNagFindings()
+	return c, nil
+}
+
+// LifecyclePattern is the rule's event pattern: Control Tower's account
+// events. FAILED events are matched too, so the launch function can report
+// them; it filters on state itself.
+func LifecyclePattern() *awsevents.EventPattern {
+	return &awsevents.EventPattern{
+		Source:     jsii.Strings("aws.controltower"),
+		DetailType: jsii.Strings("AWS Service Event via CloudTrail"),
+		Detail: &map[string]any{
+			"eventName": []string{"CreateManagedAccount", "UpdateManagedAccount"},
+		},
+	}
+}
+
+// envWith returns a copy of base with one more variable.
+func envWith(base map[string]*string, key, value string) *map[string]*string {
+	out := make(map[string]*string, len(base)+1)
+	for k, v := range base {
+		out[k] = v
+	}
+	out[key] = jsii.String(value)
+	return &out
+}
+
+func newKey(scope constructs.Construct) awskms.Key {
+	return awskms.NewKey(scope, jsii.String("Key"), &awskms.KeyProps{
+		Description:       jsii.String("Landfall: encrypts the summary and alarm topics and the work and dead-letter queues"),
+		EnableKeyRotation: jsii.Bool(true),
+		Policy:            keyPolicy(scope),
+		// Messages in a retained dead-letter queue stay readable only while
+		// the key exists: never delete it with the stack.
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+}
+
+func (c *Construct) newTopics(props Props) {
+	c.SummaryTopic = awssns.NewTopic(c.Construct, jsii.String("SummaryTopic"), &awssns.TopicProps{
+		DisplayName: jsii.String("Landfall run summaries"),
+		MasterKey:   c.Key,
+		EnforceSSL:  jsii.Bool(true),
+	})
+	c.AlarmTopic = awssns.NewTopic(c.Construct, jsii.String("AlarmTopic"), &awssns.TopicProps{
+		DisplayName: jsii.String("Landfall alarms"),
+		MasterKey:   c.Key,
+		EnforceSSL:  jsii.Bool(true),
+	})
+	// Replacing the default topic policy (enforceSSL does) also removes the
+	// account-wide publish right CloudWatch relies on: give it back to this
+	// account's alarms only.
+	c.AlarmTopic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("AllowThisAccountsAlarms"),
+		Effect:     awsiam.Effect_ALLOW,
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
+		Actions:    jsii.Strings("sns:Publish"),
+		Resources:  &[]*string{c.AlarmTopic.TopicArn()},
+		Conditions: &map[string]any{
+			"StringEquals": map[string]any{"aws:SourceAccount": awscdk.Aws_ACCOUNT_ID()},
+			"ArnLike":      map[string]any{"aws:SourceArn": arn("cloudwatch", "alarm:*")},
+		},
+	}))
+	for _, email := range props.NotificationEmails {
+		c.SummaryTopic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(email), nil))
+	}
+	for _, email := range props.AlarmEmails {
+		c.AlarmTopic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(email), nil))
+	}
+}
+
+func (c *Construct) newQueues() {
+	dlq := func(id string) awssqs.Queue {
+		return awssqs.NewQueue(c.Construct, jsii.String(id), &awssqs.QueueProps{
+			Encryption:          awssqs.QueueEncryption_KMS,
+			EncryptionMasterKey: c.Key,
+			EnforceSSL:          jsii.Bool(true),
+			RetentionPeriod:     awscdk.Duration_Days(jsii.Number(DeadLetterRetentionDays)),
+		})
+	}
+	c.WorkDeadLetterQueue = dlq("WorkDeadLetterQueue")
+	c.EventDeadLetterQueue = dlq("EventDeadLetterQueue")
+	c.LaunchFailureQueue = dlq("LaunchFailureQueue")
+	c.WorkQueue = awssqs.NewQueue(c.Construct, jsii.String("WorkQueue"), &awssqs.QueueProps{
+		Encryption:          awssqs.QueueEncryption_KMS,
+		EncryptionMasterKey: c.Key,
+		EnforceSSL:          jsii.Bool(true),
+		RetentionPeriod:     awscdk.Duration_Days(jsii.Number(WorkQueueRetentionDays)),
+		VisibilityTimeout:   awscdk.Duration_Seconds(jsii.Number(VisibilityTimeoutFactor * FunctionTimeout)),
+		DeadLetterQueue: &awssqs.DeadLetterQueue{
+			Queue:           c.WorkDeadLetterQueue,
+			MaxReceiveCount: jsii.Number(MaxReceiveCount),
+		},
+	})
+}
+
+type functionSpec struct {
+	description string
+	codeDir     string
+	memoryMB    int
+	role        awsiam.Role
+	env         *map[string]*string
+}
+
+func (c *Construct) newFunction(id string, spec functionSpec, props Props) awslambda.Function {
+	logs := awslogs.NewLogGroup(c.Construct, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
+		Retention:     retention[props.LogRetentionDays],
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+	spec.role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("WriteOwnLogs"),
+		Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
+		Resources: &[]*string{logs.LogGroupArn()},
+	}))
+	return awslambda.NewFunction(c.Construct, jsii.String(id), &awslambda.FunctionProps{
+		Description:           jsii.String(spec.description),
+		Runtime:               awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture:          awslambda.Architecture_ARM_64(),
+		Handler:               jsii.String("bootstrap"),
+		Code:                  awslambda.Code_FromAsset(jsii.String(spec.codeDir), nil),
+		MemorySize:            jsii.Number(float64(spec.memoryMB)),
+		Timeout:               awscdk.Duration_Seconds(jsii.Number(FunctionTimeout)),
+		Role:                  spec.role,
+		Layers:                &[]awslambda.ILayerVersion{c.PlanLayer},
+		Environment:           spec.env,
+		LoggingFormat:         awslambda.LoggingFormat_JSON,
+		ApplicationLogLevelV2: applicationLogLevel(props.LogLevel),
+		LogGroup:              logs,
+	})
+}
+
+// applicationLogLevel keeps Lambda's JSON log filter in step with the
+// functions' own level: Lambda defaults to INFO and would drop debug lines.
+func applicationLogLevel(level string) awslambda.ApplicationLogLevel {
+	return awslambda.ApplicationLogLevel(strings.ToUpper(level))
+}
+
+// retention maps config.LogRetentionDaysAllowed to CDK's enum.
+var retention = map[int]awslogs.RetentionDays{
+	1: awslogs.RetentionDays_ONE_DAY, 3: awslogs.RetentionDays_THREE_DAYS, 5: awslogs.RetentionDays_FIVE_DAYS,
+	7: awslogs.RetentionDays_ONE_WEEK, 14: awslogs.RetentionDays_TWO_WEEKS, 30: awslogs.RetentionDays_ONE_MONTH,
+	60: awslogs.RetentionDays_TWO_MONTHS, 90: awslogs.RetentionDays_THREE_MONTHS, 120: awslogs.RetentionDays_FOUR_MONTHS,
+	150: awslogs.RetentionDays_FIVE_MONTHS, 180: awslogs.RetentionDays_SIX_MONTHS, 365: awslogs.RetentionDays_ONE_YEAR,
+	400: awslogs.RetentionDays_THIRTEEN_MONTHS, 545: awslogs.RetentionDays_EIGHTEEN_MONTHS, 731: awslogs.RetentionDays_TWO_YEARS,
+	1096: awslogs.RetentionDays_THREE_YEARS, 1827: awslogs.RetentionDays_FIVE_YEARS, 2192: awslogs.RetentionDays_SIX_YEARS,
+	2557: awslogs.RetentionDays_SEVEN_YEARS, 2922: awslogs.RetentionDays_EIGHT_YEARS, 3288: awslogs.RetentionDays_NINE_YEARS,
+	3653: awslogs.RetentionDays_TEN_YEARS,
+}

@@ -1,0 +1,52 @@
+package landfall
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+)
+
+// suppressNagFindings records, on the resources themselves, why each cdk-nag
+// AwsSolutions finding Landfall accepts is acceptable. Each suppression names
+// the exact finding (appliesTo) so that any new wildcard is still reported.
+// They travel with the construct, so embedding apps that run cdk-nag see the
+// same reasons.
+func (c *Construct) suppressNagFindings() {
+	for _, q := range []struct {
+		queue interface{}
+		role  string
+	}{
+		{c.EventDeadLetterQueue, "the EventBridge rule target's dead-letter queue (events EventBridge could not deliver to the launch function)"},
+		{c.LaunchFailureQueue, "the launch function's asynchronous on-failure destination (events the function failed on after Lambda's retries)"},
+	} {
+		cdknag.NagSuppressions_AddResourceSuppressions(q.queue, &[]*cdknag.NagPackSuppression{{
+			Id: jsii.String("AwsSolutions-SQS3"),
+			Reason: jsii.String("This queue is itself a dead-letter queue: " + q.role +
+				". cdk-nag only recognises queues named in another queue's redrive policy; a dead-letter queue of its own would only move the same messages again, and the queue's alarm already reports any message in it."),
+		}}, nil)
+	}
+
+	assumeResource := "Resource::arn:<AWS::Partition>:iam::*:role/" + c.ExecutionRoleName
+	for _, r := range []struct {
+		role    awsiam.Role
+		orgRead string
+	}{
+		{c.LaunchRole, "DescribeOrganization and ListRoots accept only \"*\"; DescribeAccount, DescribeOrganizationalUnit, ListParents, ListChildren and ListAccountsForParent must reach accounts and OUs created after deployment, so their ARNs cannot be listed"},
+		{c.WorkerRole, "DescribeAccount, DescribeOrganizationalUnit and ListParents must reach accounts and OUs created after deployment, so their ARNs cannot be listed"},
+	} {
+		cdknag.NagSuppressions_AddResourceSuppressions(r.role, &[]*cdknag.NagPackSuppression{
+			{
+				Id: jsii.String("AwsSolutions-IAM5"),
+				Reason: jsii.String("Organizations read actions only, each named (no wildcard actions): " + r.orgRead +
+					". Called from the management account, Organizations reads only this organization, so \"*\" reaches nothing outside it."),
+				AppliesTo: &[]interface{}{"Resource::*"},
+			},
+			{
+				Id: jsii.String("AwsSolutions-IAM5"),
+				Reason: jsii.String("sts:AssumeRole on the " + c.ExecutionRoleName +
+					" role in every account: member accounts are created after deployment, so the account part of the ARN cannot be listed. The statement's aws:ResourceOrgID condition limits it to roles in this organization."),
+				AppliesTo: &[]interface{}{assumeResource},
+			},
+		}, jsii.Bool(true))
+	}
+}

@@ -1,0 +1,785 @@
+package stack
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/landfall/landfall/infra/eventpattern"
+	"github.com/landfall/landfall/internal/plan"
+)
+
+func TestResourceCounts(t *testing.T) {
+	s := stackFor(t)
+	want := map[string]int{
+		"AWS::CloudWatch::Alarm":          8,
+		"AWS::Events::Rule":               1,
+		"AWS::IAM::Policy":                2,
+		"AWS::IAM::Role":                  2,
+		"AWS::KMS::Key":                   1,
+		"AWS::Lambda::EventInvokeConfig":  1,
+		"AWS::Lambda::EventSourceMapping": 1,
+		"AWS::Lambda::Function":           2,
+		"AWS::Lambda::LayerVersion":       1,
+		"AWS::Lambda::Permission":         1,
+		"AWS::Logs::LogGroup":             2,
+		"AWS::SNS::Topic":                 2,
+		"AWS::SNS::TopicPolicy":           2,
+		"AWS::SQS::Queue":                 4,
+		"AWS::SQS::QueuePolicy":           4,
+	}
+	got := map[string]int{}
+	for _, r := range s.doc["Resources"].(map[string]any) {
+		got[r.(map[string]any)["Type"].(string)]++
+	}
+	equalJSON(t, "resource counts", got, want)
+	for typ, n := range want {
+		assert(t, "ResourceCountIs "+typ, func() { s.template.ResourceCountIs(jsii.String(typ), jsii.Number(n)) })
+	}
+}
+
+func TestLifecycleRule(t *testing.T) {
+	s := stackFor(t)
+	equalJSON(t, "rule", s.props(t, "LifecycleRule"), map[string]any{
+		"Description": "Control Tower account lifecycle events (account created or updated) start Landfall account runs",
+		"EventPattern": map[string]any{
+			"source":      []string{"aws.controltower"},
+			"detail-type": []string{"AWS Service Event via CloudTrail"},
+			"detail":      map[string]any{"eventName": []string{"CreateManagedAccount", "UpdateManagedAccount"}},
+		},
+		"State": "ENABLED",
+		"Targets": []any{map[string]any{
+			"Id":               "Target0",
+			"Arn":              s.getAtt(t, "LaunchFunction", "Arn"),
+			"RetryPolicy":      map[string]any{"MaximumRetryAttempts": 10, "MaximumEventAgeInSeconds": 7200},
+			"DeadLetterConfig": map[string]any{"Arn": s.getAtt(t, "EventDeadLetterQueue", "Arn")},
+		}},
+	})
+	// The rule is on the default bus: no EventBusName.
+	// EventBridge may invoke the launch function for this rule only.
+	perms := s.resourcesOf("AWS::Lambda::Permission")
+	for _, p := range perms {
+		equalJSON(t, "invoke permission", p["Properties"], map[string]any{
+			"Action":       "lambda:InvokeFunction",
+			"FunctionName": s.getAtt(t, "LaunchFunction", "Arn"),
+			"Principal":    "events.amazonaws.com",
+			"SourceArn":    s.getAtt(t, "LifecycleRule", "Arn"),
+		})
+	}
+}
+
+// TestEventPatternMatchesSamples reads the pattern back from the template and
+// runs it over the Control Tower sample events.
+func TestEventPatternMatchesSamples(t *testing.T) {
+	s := stackFor(t)
+	raw, err := json.Marshal(s.props(t, "LifecycleRule")["EventPattern"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	pattern, err := eventpattern.Compile(raw)
+	if err != nil {
+		t.Fatalf("compile the template's pattern: %v", err)
+	}
+	tests := []struct {
+		file string
+		want bool
+	}{
+		{"create-managed-account-succeeded.json", true},
+		{"update-managed-account-succeeded.json", true},
+		// FAILED events reach the launch function, which reports them.
+		{"create-managed-account-failed.json", true},
+		{"register-organizational-unit-succeeded.json", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			event, err := os.ReadFile(filepath.Join("testdata", "events", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := pattern.Match(event)
+			if err != nil {
+				t.Fatalf("Match: %v", err)
+			}
+			if got != tt.want {
+				t.Errorf("rule matches %s = %v, want %v", tt.file, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFunctions(t *testing.T) {
+	s := stackFor(t)
+	common := map[string]any{
+		"LANDFALL_PLAN_FILE":           "/opt/landfall/plan.yaml",
+		"LANDFALL_QUEUE_URL":           s.ref(t, "WorkQueue"),
+		"LANDFALL_TOPIC_ARN":           s.ref(t, "SummaryTopic"),
+		"LANDFALL_EXECUTION_ROLE_NAME": "AWSControlTowerExecution",
+		"LANDFALL_LOG_LEVEL":           "info",
+	}
+	with := func(k, v string) map[string]any {
+		out := map[string]any{k: v}
+		for key, val := range common {
+			out[key] = val
+		}
+		return out
+	}
+	tests := []struct {
+		name, path string
+		memory     int
+		env        map[string]any
+	}{
+		{"launch", "LaunchFunction", 256, with("LANDFALL_WORKER_CONCURRENCY", "5")},
+		{"worker", "WorkerFunction", 512, with("LANDFALL_TARGET_CONCURRENCY", "8")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := s.props(t, tt.path)
+			delete(p, "Code") // an asset location; checked in TestAssets
+			delete(p, "Description")
+			equalJSON(t, tt.name+" function", p, map[string]any{
+				"Runtime":       "provided.al2023",
+				"Architectures": []string{"arm64"},
+				"Handler":       "bootstrap",
+				"MemorySize":    tt.memory,
+				"Timeout":       300,
+				"Role":          s.getAtt(t, strings.TrimSuffix(tt.path, "Function")+"Role", "Arn"),
+				"Layers":        []any{s.ref(t, "PlanLayer")},
+				"Environment":   map[string]any{"Variables": tt.env},
+				"LoggingConfig": map[string]any{
+					"LogFormat":           "JSON",
+					"ApplicationLogLevel": "INFO",
+					"LogGroup":            s.ref(t, tt.path+"Logs"),
+				},
+			})
+			_, logs := s.resource(t, tt.path+"Logs")
+			equalJSON(t, "log group", logs["Properties"], map[string]any{"RetentionInDays": 90})
+			if logs["DeletionPolicy"] != "Retain" {
+				t.Errorf("log group DeletionPolicy = %v, want Retain", logs["DeletionPolicy"])
+			}
+		})
+	}
+	assert(t, "function properties via assertions", func() {
+		s.template.HasResourceProperties(jsii.String("AWS::Lambda::Function"), assertions.Match_ObjectLike(&map[string]any{
+			"Runtime": "provided.al2023", "Architectures": []any{"arm64"}, "Handler": "bootstrap", "MemorySize": 512, "Timeout": 300,
+		}))
+	})
+}
+
+func TestLaunchAsyncInvokeConfig(t *testing.T) {
+	s := stackFor(t)
+	equalJSON(t, "event invoke config", s.props(t, "LaunchAsyncConfig"), map[string]any{
+		"FunctionName":             s.ref(t, "LaunchFunction"),
+		"Qualifier":                "$LATEST",
+		"MaximumRetryAttempts":     2,
+		"MaximumEventAgeInSeconds": 3600,
+		"DestinationConfig":        map[string]any{"OnFailure": map[string]any{"Destination": s.getAtt(t, "LaunchFailureQueue", "Arn")}},
+	})
+}
+
+func TestQueues(t *testing.T) {
+	s := stackFor(t)
+	key := s.getAtt(t, "Key", "Arn")
+	dlq := func() map[string]any {
+		return map[string]any{"KmsMasterKeyId": key, "MessageRetentionPeriod": 14 * 24 * 3600}
+	}
+	tests := []struct {
+		path string
+		want map[string]any
+	}{
+		{"WorkQueue", map[string]any{
+			"KmsMasterKeyId":         key,
+			"MessageRetentionPeriod": 4 * 24 * 3600,
+			// Six times the worker's 300 s timeout.
+			"VisibilityTimeout": 1800,
+			"RedrivePolicy":     map[string]any{"deadLetterTargetArn": s.getAtt(t, "WorkDeadLetterQueue", "Arn"), "maxReceiveCount": 5},
+		}},
+		{"WorkDeadLetterQueue", dlq()},
+		{"EventDeadLetterQueue", dlq()},
+		{"LaunchFailureQueue", dlq()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			equalJSON(t, tt.path, s.props(t, tt.path), tt.want)
+			// Every queue refuses plain HTTP.
+			policy := s.props(t, tt.path+"/Policy")
+			equalJSON(t, tt.path+" policy queues", policy["Queues"], []any{s.ref(t, tt.path)})
+			stmts := policy["PolicyDocument"].(map[string]any)["Statement"].([]any)
+			equalJSON(t, tt.path+" TLS statement", stmts[0], map[string]any{
+				"Action":    "sqs:*",
+				"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+				"Effect":    "Deny",
+				"Principal": map[string]any{"AWS": "*"},
+				"Resource":  s.getAtt(t, tt.path, "Arn"),
+			})
+			wantStatements := 1
+			if tt.path == "EventDeadLetterQueue" {
+				wantStatements = 2
+				equalJSON(t, "EventBridge may send dead letters", stmts[1], map[string]any{
+					"Action":    "sqs:SendMessage",
+					"Condition": map[string]any{"ArnEquals": map[string]any{"aws:SourceArn": s.getAtt(t, "LifecycleRule", "Arn")}},
+					"Effect":    "Allow",
+					"Principal": map[string]any{"Service": "events.amazonaws.com"},
+					"Resource":  s.getAtt(t, tt.path, "Arn"),
+					"Sid":       stmts[1].(map[string]any)["Sid"],
+				})
+			}
+			if len(stmts) != wantStatements {
+				t.Errorf("%s policy has %d statements, want %d", tt.path, len(stmts), wantStatements)
+			}
+		})
+	}
+}
+
+func TestWorkerEventSource(t *testing.T) {
+	s := stackFor(t)
+	esms := s.resourcesOf("AWS::Lambda::EventSourceMapping")
+	if len(esms) != 1 {
+		t.Fatalf("%d event source mappings, want 1", len(esms))
+	}
+	for _, m := range esms {
+		equalJSON(t, "event source mapping", m["Properties"], map[string]any{
+			"BatchSize":             1,
+			"EventSourceArn":        s.getAtt(t, "WorkQueue", "Arn"),
+			"FunctionName":          s.ref(t, "WorkerFunction"),
+			"FunctionResponseTypes": []string{"ReportBatchItemFailures"},
+			"ScalingConfig":         map[string]any{"MaximumConcurrency": 5},
+		})
+	}
+}
+
+func TestTopics(t *testing.T) {
+	s := stackFor(t)
+	key := s.getAtt(t, "Key", "Arn")
+	equalJSON(t, "summary topic", s.props(t, "SummaryTopic"), map[string]any{"DisplayName": "Landfall run summaries", "KmsMasterKeyId": key})
+	equalJSON(t, "alarm topic", s.props(t, "AlarmTopic"), map[string]any{"DisplayName": "Landfall alarms", "KmsMasterKeyId": key})
+	tls := func(topic string) map[string]any {
+		return map[string]any{
+			"Action":    "sns:Publish",
+			"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+			"Effect":    "Deny",
+			"Principal": "*",
+			"Resource":  s.ref(t, topic),
+			"Sid":       "AllowPublishThroughSSLOnly",
+		}
+	}
+	doc := func(stmts ...any) map[string]any {
+		return map[string]any{"Statement": stmts, "Version": "2012-10-17"}
+	}
+	equalJSON(t, "summary topic policy", s.props(t, "SummaryTopic/Policy"), map[string]any{
+		"PolicyDocument": doc(tls("SummaryTopic")),
+		"Topics":         []any{s.ref(t, "SummaryTopic")},
+	})
+	equalJSON(t, "alarm topic policy", s.props(t, "AlarmTopic/Policy"), map[string]any{
+		"PolicyDocument": doc(tls("AlarmTopic"), map[string]any{
+			"Action": "sns:Publish",
+			"Condition": map[string]any{
+				"ArnLike":      map[string]any{"aws:SourceArn": join("arn:", pseudo("AWS::Partition"), ":cloudwatch:", pseudo("AWS::Region"), ":", pseudo("AWS::AccountId"), ":alarm:*")},
+				"StringEquals": map[string]any{"aws:SourceAccount": pseudo("AWS::AccountId")},
+			},
+			"Effect":    "Allow",
+			"Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
+			"Resource":  s.ref(t, "AlarmTopic"),
+			"Sid":       "AllowThisAccountsAlarms",
+		}),
+		"Topics": []any{s.ref(t, "AlarmTopic")},
+	})
+	// cdk.json ships no addresses: no subscriptions until the team adds them.
+	assert(t, "no subscriptions by default", func() {
+		s.template.ResourceCountIs(jsii.String("AWS::SNS::Subscription"), jsii.Number(0))
+	})
+}
+
+func TestKey(t *testing.T) {
+	s := stackFor(t)
+	_, key := s.resource(t, "Key")
+	if key["DeletionPolicy"] != "Retain" || key["UpdateReplacePolicy"] != "Retain" {
+		t.Errorf("key policies = %v/%v, want Retain/Retain", key["DeletionPolicy"], key["UpdateReplacePolicy"])
+	}
+	root := map[string]any{"AWS": join("arn:", pseudo("AWS::Partition"), ":iam::"+testAccount+":root")}
+	via := func(svc string) map[string]any { return join(svc+".", pseudo("AWS::Region"), ".amazonaws.com") }
+	use := []string{"kms:Decrypt", "kms:GenerateDataKey"}
+	equalJSON(t, "key", key["Properties"], map[string]any{
+		"Description":       "Landfall: encrypts the summary and alarm topics and the work and dead-letter queues",
+		"EnableKeyRotation": true,
+		"KeyPolicy": map[string]any{"Version": "2012-10-17", "Statement": []any{
+			map[string]any{
+				"Sid": "KeyAdministration", "Effect": "Allow", "Principal": root, "Resource": "*",
+				"Action": []string{
+					"kms:CancelKeyDeletion", "kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation",
+					"kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
+					"kms:ListResourceTags", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:TagResource",
+					"kms:UntagResource", "kms:UpdateKeyDescription",
+				},
+			},
+			map[string]any{
+				"Sid": "UseThroughSNSAndSQS", "Effect": "Allow", "Principal": root, "Resource": "*", "Action": use,
+				"Condition": map[string]any{"StringEquals": map[string]any{"kms:ViaService": []any{via("sns"), via("sqs")}}},
+			},
+			map[string]any{
+				"Sid": "EventBridgeDeadLetters", "Effect": "Allow", "Principal": map[string]any{"Service": "events.amazonaws.com"},
+				"Resource": "*", "Action": use,
+				"Condition": map[string]any{"ArnLike": map[string]any{
+					"aws:SourceArn": join("arn:", pseudo("AWS::Partition"), ":events:", pseudo("AWS::Region"), ":", pseudo("AWS::AccountId"), ":rule/*"),
+				}},
+			},
+			map[string]any{
+				"Sid": "CloudWatchAlarms", "Effect": "Allow", "Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
+				"Resource": "*", "Action": use,
+				"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": pseudo("AWS::AccountId")}},
+			},
+		}},
+	})
+}
+
+// assumeStatement is the exact statement that lets a function into member
+// accounts; org is the aws:ResourceOrgID value.
+func assumeStatement(org string) map[string]any {
+	return map[string]any{
+		"Sid":       "AssumeExecutionRoleInOrganization",
+		"Effect":    "Allow",
+		"Action":    "sts:AssumeRole",
+		"Resource":  join("arn:", pseudo("AWS::Partition"), ":iam::*:role/AWSControlTowerExecution"),
+		"Condition": map[string]any{"StringEquals": map[string]any{"aws:ResourceOrgID": org}},
+	}
+}
+
+func TestIAMPolicies(t *testing.T) {
+	s := stackFor(t)
+	allow := func(sid string, actions any, resource any) map[string]any {
+		st := map[string]any{"Effect": "Allow", "Action": actions, "Resource": resource}
+		if sid != "" {
+			st["Sid"] = sid
+		}
+		return st
+	}
+	key := s.getAtt(t, "Key", "Arn")
+	workQueue := s.getAtt(t, "WorkQueue", "Arn")
+	topic := s.ref(t, "SummaryTopic")
+	kms := []string{"kms:Decrypt", "kms:GenerateDataKey"}
+	logs := []string{"logs:CreateLogStream", "logs:PutLogEvents"}
+	tests := []struct {
+		role string
+		want []any
+	}{
+		{"LaunchRole", []any{
+			allow("WriteOwnLogs", logs, s.getAtt(t, "LaunchFunctionLogs", "Arn")),
+			allow("ReadOrganization", []string{
+				"organizations:DescribeAccount", "organizations:DescribeOrganization", "organizations:DescribeOrganizationalUnit",
+				"organizations:ListAccountsForParent", "organizations:ListChildren", "organizations:ListParents", "organizations:ListRoots",
+			}, "*"),
+			allow("QueueAccountRuns", "sqs:SendMessage", workQueue),
+			allow("ParkFailedEvents", "sqs:SendMessage", s.getAtt(t, "LaunchFailureQueue", "Arn")),
+			allow("PublishSummaries", "sns:Publish", topic),
+			allow("EncryptMessages", kms, key),
+			assumeStatement("${aws:PrincipalOrgID}"),
+		}},
+		{"WorkerRole", []any{
+			allow("WriteOwnLogs", logs, s.getAtt(t, "WorkerFunctionLogs", "Arn")),
+			allow("ReadAccountPlacement", []string{
+				"organizations:DescribeAccount", "organizations:DescribeOrganizationalUnit", "organizations:ListParents",
+			}, "*"),
+			allow("ContinueAccountRuns", "sqs:SendMessage", workQueue),
+			allow("PublishSummaries", "sns:Publish", topic),
+			allow("EncryptMessages", kms, key),
+			assumeStatement("${aws:PrincipalOrgID}"),
+			// Added by the SQS event source (queue.grantConsumeMessages).
+			allow("", []string{"sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}, workQueue),
+			allow("", "kms:Decrypt", key),
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.role, func(t *testing.T) {
+			p := s.props(t, tt.role+"/DefaultPolicy")
+			equalJSON(t, tt.role+" roles", p["Roles"], []any{s.ref(t, tt.role)})
+			equalJSON(t, tt.role+" statements", p["PolicyDocument"], map[string]any{"Version": "2012-10-17", "Statement": tt.want})
+			equalJSON(t, tt.role+" trust", s.props(t, tt.role)["AssumeRolePolicyDocument"], map[string]any{
+				"Version": "2012-10-17",
+				"Statement": []any{map[string]any{
+					"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": map[string]any{"Service": "lambda.amazonaws.com"},
+				}},
+			})
+			if _, ok := s.props(t, tt.role)["ManagedPolicyArns"]; ok {
+				t.Errorf("%s has managed policies; want only its own statements", tt.role)
+			}
+		})
+	}
+	if n := len(s.resourcesOf("AWS::IAM::Policy")); n != 2 {
+		t.Errorf("%d IAM policies, want the two roles' own", n)
+	}
+}
+
+// TestNoWildcardActions walks every policy document in the template. No
+// Allow may name a wildcard action; the only wildcard is the TLS-only Deny
+// on queues (sqs:* over plain HTTP), which restricts rather than grants.
+func TestNoWildcardActions(t *testing.T) {
+	s := stackFor(t)
+	var docs []struct {
+		where string
+		doc   any
+	}
+	for id, r := range s.doc["Resources"].(map[string]any) {
+		props, _ := r.(map[string]any)["Properties"].(map[string]any)
+		for _, field := range []string{"PolicyDocument", "KeyPolicy", "AssumeRolePolicyDocument"} {
+			if d, ok := props[field]; ok {
+				docs = append(docs, struct {
+					where string
+					doc   any
+				}{id + "." + field, d})
+			}
+		}
+	}
+	if len(docs) < 11 {
+		t.Fatalf("found %d policy documents; the walk is broken", len(docs))
+	}
+	for _, d := range docs {
+		for i, st := range d.doc.(map[string]any)["Statement"].([]any) {
+			stmt := st.(map[string]any)
+			var actions []string
+			switch a := stmt["Action"].(type) {
+			case string:
+				actions = []string{a}
+			case []any:
+				for _, v := range a {
+					actions = append(actions, v.(string))
+				}
+			}
+			if len(actions) == 0 {
+				t.Errorf("%s statement %d has no Action (NotAction?)", d.where, i)
+			}
+			for _, a := range actions {
+				if !strings.Contains(a, "*") {
+					continue
+				}
+				tlsDeny := stmt["Effect"] == "Deny" && a == "sqs:*" &&
+					jsonOf(stmt["Condition"]) == `{"Bool":{"aws:SecureTransport":"false"}}`
+				if !tlsDeny {
+					t.Errorf("%s statement %d: wildcard action %q", d.where, i, a)
+				}
+			}
+		}
+	}
+}
+
+func jsonOf(v any) string {
+	raw, _ := json.Marshal(v)
+	return string(raw)
+}
+
+func TestAlarms(t *testing.T) {
+	s := stackFor(t)
+	queueDim := func(path string) []any {
+		return []any{map[string]any{"Name": "QueueName", "Value": s.getAtt(t, path, "QueueName")}}
+	}
+	fnDim := func(path string) []any {
+		return []any{map[string]any{"Name": "FunctionName", "Value": s.ref(t, path)}}
+	}
+	tests := []struct {
+		path, namespace, metric, statistic string
+		dims                               []any
+		threshold                          int
+	}{
+		{"WorkDeadLetterAlarm", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", queueDim("WorkDeadLetterQueue"), 1},
+		{"EventDeadLetterAlarm", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", queueDim("EventDeadLetterQueue"), 1},
+		{"LaunchFailureAlarm", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", queueDim("LaunchFailureQueue"), 1},
+		{"LaunchErrorsAlarm", "AWS/Lambda", "Errors", "Sum", fnDim("LaunchFunction"), 1},
+		{"WorkerErrorsAlarm", "AWS/Lambda", "Errors", "Sum", fnDim("WorkerFunction"), 1},
+		{"LaunchThrottlesAlarm", "AWS/Lambda", "Throttles", "Sum", fnDim("LaunchFunction"), 1},
+		{"WorkerThrottlesAlarm", "AWS/Lambda", "Throttles", "Sum", fnDim("WorkerFunction"), 1},
+		{"WorkQueueAgeAlarm", "AWS/SQS", "ApproximateAgeOfOldestMessage", "Maximum", queueDim("WorkQueue"), 3600},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			p := s.props(t, tt.path)
+			desc, _ := p["AlarmDescription"].(string)
+			if !strings.HasPrefix(desc, "Landfall: ") {
+				t.Errorf("description %q does not tell the reader what fired", desc)
+			}
+			delete(p, "AlarmDescription")
+			equalJSON(t, tt.path, p, map[string]any{
+				"Namespace":          tt.namespace,
+				"MetricName":         tt.metric,
+				"Dimensions":         tt.dims,
+				"Statistic":          tt.statistic,
+				"Period":             300,
+				"Threshold":          tt.threshold,
+				"EvaluationPeriods":  1,
+				"ComparisonOperator": "GreaterThanOrEqualToThreshold",
+				"TreatMissingData":   "notBreaching",
+				"AlarmActions":       []any{s.ref(t, "AlarmTopic")},
+			})
+		})
+	}
+	if n := len(s.resourcesOf("AWS::CloudWatch::Alarm")); n != len(tests) {
+		t.Errorf("%d alarms, want %d", n, len(tests))
+	}
+}
+
+func TestOutputs(t *testing.T) {
+	s := stackFor(t)
+	want := map[string]any{
+		OutputLaunchFunctionName: s.ref(t, "LaunchFunction"),
+		OutputLaunchFunctionArn:  s.getAtt(t, "LaunchFunction", "Arn"),
+		OutputWorkerFunctionName: s.ref(t, "WorkerFunction"),
+		OutputWorkQueueURL:       s.ref(t, "WorkQueue"),
+		OutputSummaryTopicArn:    s.ref(t, "SummaryTopic"),
+		OutputAlarmTopicArn:      s.ref(t, "AlarmTopic"),
+	}
+	example, err := plan.ExamplePlan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want[OutputPlanHash] = example.Hash
+	outputs := s.doc["Outputs"].(map[string]any)
+	for name, value := range want {
+		o, ok := outputs[name].(map[string]any)
+		if !ok {
+			t.Errorf("no output %s", name)
+			continue
+		}
+		equalJSON(t, "output "+name, o["Value"], value)
+	}
+	if len(outputs) != len(want) {
+		t.Errorf("%d outputs, want %d", len(outputs), len(want))
+	}
+}
+
+// TestAssets checks what the stack ships: the plan layer holds exactly the
+// validated plan at the path the functions read, and the functions ship
+// their code directories.
+func TestAssets(t *testing.T) {
+	s := stackFor(t)
+	example, err := plan.ExamplePlan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, layer := s.resource(t, "PlanLayer")
+	equalJSON(t, "layer", map[string]any{
+		"CompatibleArchitectures": layer["Properties"].(map[string]any)["CompatibleArchitectures"],
+		"CompatibleRuntimes":      layer["Properties"].(map[string]any)["CompatibleRuntimes"],
+		"Description":             layer["Properties"].(map[string]any)["Description"],
+	}, map[string]any{
+		"CompatibleArchitectures": []string{"arm64"},
+		"CompatibleRuntimes":      []string{"provided.al2023"},
+		"Description":             "Landfall plan " + example.Hash,
+	})
+	asset := layer["Metadata"].(map[string]any)["aws:asset:path"].(string)
+	got, err := os.ReadFile(filepath.Join(s.outdir, asset, "landfall", "plan.yaml"))
+	if err != nil {
+		t.Fatalf("read the staged plan: %v", err)
+	}
+	if !bytes.Equal(got, plan.Example()) {
+		t.Error("the layer's landfall/plan.yaml differs from the plan file")
+	}
+	entries, err := os.ReadDir(filepath.Join(s.outdir, asset))
+	if err != nil || len(entries) != 1 {
+		t.Errorf("layer asset holds %v (%v), want only landfall/", entries, err)
+	}
+	for _, fn := range []string{"LaunchFunction", "WorkerFunction"} {
+		_, body := s.resource(t, fn)
+		dir := body["Metadata"].(map[string]any)["aws:asset:path"].(string)
+		if _, err := os.Stat(filepath.Join(s.outdir, dir, "bootstrap")); err != nil {
+			t.Errorf("%s asset has no bootstrap: %v", fn, err)
+		}
+	}
+}
+
+// TestCDKNag fails on any unsuppressed AwsSolutions error or warning, and
+// pins the accepted findings: a new suppression has to be added here with
+// its resource, so none slips in unreviewed.
+func TestCDKNag(t *testing.T) {
+	s := stackFor(t)
+	for _, level := range []struct {
+		name string
+		find func(*string, any) *[]*cxapi.SynthesisMessage
+	}{
+		{"error", s.annotations.FindError},
+		{"warning", s.annotations.FindWarning},
+	} {
+		for _, m := range *level.find(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
+			t.Errorf("unsuppressed cdk-nag %s at %s: %v", level.name, *m.Id, m.Entry.Data)
+		}
+	}
+
+	type suppression struct{ Path, ID, AppliesTo string }
+	var got []suppression
+	for _, r := range s.doc["Resources"].(map[string]any) {
+		meta, _ := r.(map[string]any)["Metadata"].(map[string]any)
+		nag, _ := meta["cdk_nag"].(map[string]any)
+		rules, _ := nag["rules_to_suppress"].([]any)
+		for _, rule := range rules {
+			rule := rule.(map[string]any)
+			reason, _ := rule["reason"].(string)
+			if len(reason) < 80 {
+				t.Errorf("%s %s: reason %q is too short to explain anything", meta["aws:cdk:path"], rule["id"], reason)
+			}
+			applies := ""
+			if a, ok := rule["applies_to"].([]any); ok {
+				applies = jsonOf(a)
+			}
+			got = append(got, suppression{strings.TrimPrefix(meta["aws:cdk:path"].(string), "Landfall/Landfall/"), rule["id"].(string), applies})
+		}
+	}
+	sort.Slice(got, func(i, j int) bool { return jsonOf(got[i]) < jsonOf(got[j]) })
+	assume := `["Resource::arn:\u003cAWS::Partition\u003e:iam::*:role/AWSControlTowerExecution"]`
+	want := []suppression{
+		{"EventDeadLetterQueue/Resource", "AwsSolutions-SQS3", ""},
+		{"LaunchFailureQueue/Resource", "AwsSolutions-SQS3", ""},
+		{"LaunchRole/DefaultPolicy/Resource", "AwsSolutions-IAM5", `["Resource::*"]`},
+		{"LaunchRole/DefaultPolicy/Resource", "AwsSolutions-IAM5", assume},
+		{"LaunchRole/Resource", "AwsSolutions-IAM5", `["Resource::*"]`},
+		{"LaunchRole/Resource", "AwsSolutions-IAM5", assume},
+		{"WorkerRole/DefaultPolicy/Resource", "AwsSolutions-IAM5", `["Resource::*"]`},
+		{"WorkerRole/DefaultPolicy/Resource", "AwsSolutions-IAM5", assume},
+		{"WorkerRole/Resource", "AwsSolutions-IAM5", `["Resource::*"]`},
+		{"WorkerRole/Resource", "AwsSolutions-IAM5", assume},
+	}
+	sort.Slice(want, func(i, j int) bool { return jsonOf(want[i]) < jsonOf(want[j]) })
+	equalJSON(t, "accepted cdk-nag findings", got, want)
+}
+
+func TestBuildRejectsInvalidPlan(t *testing.T) {
+	ctx := cdkJSONContext()
+	ctx["landfall:planFile"] = "testdata/invalid-plan.yaml"
+	_, err := build(ctx)
+	if err == nil {
+		t.Fatal("Build accepted an invalid plan")
+	}
+	var verr *plan.ValidationError
+	if !errors.As(err, &verr) {
+		t.Fatalf("error %v is not the validator's *plan.ValidationError", err)
+	}
+	msg := err.Error()
+	// Every problem the validator found, in its own words.
+	for _, p := range verr.Problems {
+		if !strings.Contains(msg, p.String()) {
+			t.Errorf("error lacks the validator's %q", p.String())
+		}
+	}
+	for _, want := range []string{
+		"landfall:planFile names an invalid plan: plan testdata/invalid-plan.yaml: 3 problems:",
+		`regions[1]: "us-west-9" is not a region`,
+		`products[0].dependsOn[0]: "does-not-exist" is not a product key`,
+		`products[0].parameters.AccountName: .Account.Nmae is not a field`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %q:\n%s", want, msg)
+		}
+	}
+}
+
+func TestBuildRejectsBadSettings(t *testing.T) {
+	emptyDir := tempDir("landfall-empty-")
+	tests := []struct {
+		name string
+		set  map[string]any
+		want []string
+	}{
+		{"missing plan file", map[string]any{"landfall:planFile": "testdata/no-such-plan.yaml"},
+			[]string{"landfall:planFile names an invalid plan: read plan: open testdata/no-such-plan.yaml"}},
+		{"execution role differs from the plan", map[string]any{"landfall:executionRoleName": "OrganizationAccountAccessRole"},
+			[]string{`landfall:executionRoleName: "OrganizationAccountAccessRole" differs from the plan's executionRoleName "AWSControlTowerExecution"`}},
+		{"functions not built", map[string]any{"landfall:launchCodeDir": emptyDir},
+			[]string{"landfall:launchCodeDir: no bootstrap binary in " + emptyDir + ": build the functions first (make build)"}},
+		{"every bad setting at once", map[string]any{"landfall:workerConcurrency": float64(1), "landfall:logRetentionDays": float64(8), "landfall:homeRegion": "mars-1"},
+			[]string{
+				"invalid configuration (cdk.json context):",
+				"landfall:workerConcurrency: 1 is out of range",
+				"landfall:logRetentionDays: 8 is not a retention",
+				`landfall:homeRegion: "mars-1" is not an AWS region`,
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := cdkJSONContext()
+			for k, v := range tt.set {
+				ctx[k] = v
+			}
+			_, err := build(ctx)
+			if err == nil {
+				t.Fatal("Build accepted the settings")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+}
+
+// TestCustomSettings synthesizes with every optional setting used and checks
+// each one reaches the template.
+func TestCustomSettings(t *testing.T) {
+	ctx := cdkJSONContext()
+	for k, v := range map[string]any{
+		"landfall:stackName":          "LandfallProd",
+		"landfall:organizationId":     "o-ab12cd34ef",
+		"landfall:executionRoleName":  "AWSControlTowerExecution",
+		"landfall:workerConcurrency":  float64(20),
+		"landfall:targetConcurrency":  "16",
+		"landfall:logRetentionDays":   float64(365),
+		"landfall:logLevel":           "debug",
+		"landfall:notificationEmails": []any{"platform@example.com", "audit@example.com"},
+		"landfall:alarmEmails":        "oncall@example.com",
+	} {
+		ctx[k] = v
+	}
+	s, err := build(ctx)
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	if got := *s.stack.StackName(); got != "LandfallProd" {
+		t.Errorf("stack name %q, want LandfallProd", got)
+	}
+	for _, esm := range s.resourcesOf("AWS::Lambda::EventSourceMapping") {
+		equalJSON(t, "worker concurrency", esm["Properties"].(map[string]any)["ScalingConfig"], map[string]any{"MaximumConcurrency": 20})
+	}
+	launchEnv := s.props(t, "LaunchFunction")["Environment"].(map[string]any)["Variables"].(map[string]any)
+	workerEnv := s.props(t, "WorkerFunction")["Environment"].(map[string]any)["Variables"].(map[string]any)
+	for _, c := range []struct {
+		got  any
+		want string
+	}{
+		{launchEnv["LANDFALL_WORKER_CONCURRENCY"], "20"},
+		{workerEnv["LANDFALL_TARGET_CONCURRENCY"], "16"},
+		{workerEnv["LANDFALL_LOG_LEVEL"], "debug"},
+		{s.props(t, "WorkerFunction")["LoggingConfig"].(map[string]any)["ApplicationLogLevel"], "DEBUG"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %v, want %s", c.got, c.want)
+		}
+	}
+	equalJSON(t, "retention", s.props(t, "LaunchFunctionLogs"), map[string]any{"RetentionInDays": 365})
+	stmts := s.props(t, "WorkerRole/DefaultPolicy")["PolicyDocument"].(map[string]any)["Statement"].([]any)
+	if !slices.ContainsFunc(stmts, func(st any) bool { return jsonOf(st) == jsonOf(assumeStatement("o-ab12cd34ef")) }) {
+		t.Errorf("worker policy lacks the assume-role statement for o-ab12cd34ef: %s", jsonOf(stmts))
+	}
+	var subs []string
+	for _, sub := range s.resourcesOf("AWS::SNS::Subscription") {
+		p := sub["Properties"].(map[string]any)
+		topic := "summary"
+		if jsonOf(p["TopicArn"]) == jsonOf(s.ref(t, "AlarmTopic")) {
+			topic = "alarm"
+		}
+		subs = append(subs, topic+" "+p["Protocol"].(string)+" "+p["Endpoint"].(string))
+	}
+	sort.Strings(subs)
+	equalJSON(t, "subscriptions", subs, []string{
+		"alarm email oncall@example.com",
+		"summary email audit@example.com",
+		"summary email platform@example.com",
+	})
+	if errs := *s.annotations.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))); len(errs) > 0 {
+		t.Errorf("%d cdk-nag errors with every setting used", len(errs))
+	}
+}
