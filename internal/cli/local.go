@@ -9,6 +9,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
+	"time"
 
 	"github.com/landfall/landfall/internal/localaws"
 	"github.com/landfall/landfall/internal/localaws/clock"
@@ -110,33 +112,74 @@ func loadWorld(path string) (*localaws.World, error) {
 	return localaws.LoadWorld(path)
 }
 
+// LaunchFunctionName is the name `landfall local serve` registers the launch
+// function under, as the CDK stack names it.
+const LaunchFunctionName = "landfall-launch"
+
 func runServe(ctx context.Context, args []string, s Streams) error {
-	fs := newFlags("local serve", "[--addr 127.0.0.1:4566] [--world FILE] [--speed N]",
-		"  landfall local serve\n  AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 aws sts get-caller-identity", s)
+	fs := newFlags("local serve", "[--addr 127.0.0.1:4566] [--world FILE] [--plan FILE] [--speed N]",
+		`  landfall local serve --speed 60
+  export AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
+  aws sts get-caller-identity
+  landfall invoke --function landfall-launch internal/lifecycle/testdata/events/create-managed-account-succeeded.json`, s)
 	addr := fs.String("addr", "127.0.0.1:4566", "address to listen on (loopback by default: the emulator has no authentication)")
 	worldFile := fs.String("world", "", "world file (default: the embedded default world)")
+	planFile := fs.String("plan", "", "plan the served Landfall functions run with (default: the embedded example plan)")
 	speed := fs.Float64("speed", 1, "run the emulated clock this many times faster than the wall clock (60: a minute per second)")
-	logCalls := fs.Bool("log-calls", true, "log every call to stderr")
+	logCalls := fs.Bool("log-calls", true, "log every AWS call to stderr")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *speed < 1 {
+		return &exitError{2, fmt.Errorf("--speed %v: must be 1 or more", *speed)}
 	}
 	world, err := loadWorld(*worldFile)
 	if err != nil {
 		return err
 	}
+	pl, err := loadPlan(*planFile)
+	if err != nil {
+		return err
+	}
 	opts := localaws.Options{Clock: clock.NewWall(*speed)}
+	logger := slog.New(slog.NewTextHandler(s.Err, nil))
 	if *logCalls {
-		opts.Logger = slog.New(slog.NewTextHandler(s.Err, nil))
+		opts.Logger = logger
 	}
 	cloud, err := localaws.New(world, opts)
 	if err != nil {
 		return err
 	}
+	// A live local deployment: the launch function answers Lambda Invoke and
+	// the worker drains the work queue as messages become visible.
+	env, err := localrun.Attach(ctx, cloud, pl, logger)
+	if err != nil {
+		return err
+	}
+	var mu sync.Mutex
+	env.Story = func(format string, a ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(s.Out, format+"\n", a...)
+	}
+	cloud.RegisterFunction(LaunchFunctionName, env.LaunchHandler())
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	fmt.Fprintf(s.Out, "local AWS listening on http://%s (management account %s, home region %s); Ctrl-C stops it\n",
-		ln.Addr(), world.Organization.ManagementAccount, world.Organization.HomeRegion)
-	return cloud.Serve(ctx, ln)
+	fmt.Fprintf(s.Out, "local AWS listening on http://%s (management account %s, home region %s, clock x%v)\n"+
+		"launch function %s registered; the worker polls %s; Ctrl-C stops it\n",
+		ln.Addr(), world.Organization.ManagementAccount, world.Organization.HomeRegion, *speed, LaunchFunctionName, env.Config.QueueURL)
+	// Poll as often as a real event source would, in emulated time.
+	interval := max(time.Duration(float64(time.Second) / *speed), 20*time.Millisecond)
+	pctx, stop := context.WithCancel(ctx)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- env.Poll(pctx, interval) }()
+	serveErr := cloud.Serve(ctx, ln)
+	stop()
+	if pollErr := <-errc; pollErr != nil && serveErr == nil {
+		return pollErr
+	}
+	return serveErr
 }

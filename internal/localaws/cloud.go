@@ -1,7 +1,9 @@
 // Package localaws is the local AWS emulator Landfall is tested against: an
 // in-process HTTP server speaking the real wire protocols of STS,
-// Organizations, Service Catalog, SNS and SQS, so the real aws-sdk-go-v2
-// clients (and the AWS CLI) drive it unchanged.
+// Organizations, Service Catalog, SNS, SQS and Lambda's Invoke (and
+// GetFunction), so the real aws-sdk-go-v2 clients (and the AWS CLI) drive it
+// unchanged. Lambda functions are Go handlers registered with
+// RegisterFunction and run in-process when invoked (see package lambdafn).
 //
 // A World (YAML world file, or DefaultWorld) describes what exists at the
 // start; New builds a Cloud from it. In Go tests, use the in-memory client:
@@ -35,6 +37,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -44,6 +47,7 @@ import (
 	"github.com/landfall/landfall/internal/localaws/clock"
 	"github.com/landfall/landfall/internal/localaws/faults"
 	"github.com/landfall/landfall/internal/localaws/identity"
+	"github.com/landfall/landfall/internal/localaws/lambdafn"
 	"github.com/landfall/landfall/internal/localaws/org"
 	"github.com/landfall/landfall/internal/localaws/queues"
 	"github.com/landfall/landfall/internal/localaws/topics"
@@ -68,14 +72,15 @@ type Options struct {
 
 // Cloud is a running emulated AWS. It is safe for concurrent use.
 type Cloud struct {
-	clock    clock.Clock
-	org      *org.Organization
-	identity *identity.Registry
-	catalog  *catalog.Catalog
-	topics   *topics.Topics
-	queues   *queues.Queues
-	faults   *faults.Faults
-	server   *wire.Server
+	clock     clock.Clock
+	org       *org.Organization
+	identity  *identity.Registry
+	catalog   *catalog.Catalog
+	topics    *topics.Topics
+	queues    *queues.Queues
+	faults    *faults.Faults
+	functions *lambdafn.Functions
+	server    *wire.Server
 }
 
 // New validates w and builds the emulator it describes.
@@ -111,8 +116,9 @@ func New(w *World, opts Options) (*Cloud, error) {
 	if c.queues, err = queues.New(w.SQS, queues.WithClock(c.clock)); err != nil {
 		return nil, fmt.Errorf("new local aws: %w", err)
 	}
+	c.functions = lambdafn.New(lambdafn.WithClock(c.clock))
 	c.server = wire.NewServer(wire.ServerOptions{
-		Services: []wire.Service{identity.NewService(c.identity), org.NewService(c.org), c.catalog, c.topics, c.queues},
+		Services: []wire.Service{identity.NewService(c.identity), org.NewService(c.org), c.catalog, c.topics, c.queues, c.functions},
 		Auth:     c.identity,
 		Clock:    c.clock,
 		// Region checks first: a call from a disabled region never reaches
@@ -184,6 +190,24 @@ func (c *Cloud) Topics() *topics.Topics { return c.topics }
 
 // Queues returns the emulated SQS.
 func (c *Cloud) Queues() *queues.Queues { return c.queues }
+
+// Functions returns the emulated Lambda functions.
+func (c *Cloud) Functions() *lambdafn.Functions { return c.functions }
+
+// RegisterFunction makes h the Lambda function name in the management
+// account and home region, where Landfall's functions are deployed, so that
+// Invoke calls on the emulator run it in-process. Registering a name again
+// replaces its handler. It panics on an invalid name or a nil handler (see
+// lambdafn.Functions.Register).
+func (c *Cloud) RegisterFunction(name string, h lambda.Handler) {
+	c.functions.Register(c.org.ManagementAccount(), c.org.HomeRegion(), name, h)
+}
+
+// RegisterFunctionIn is RegisterFunction in another account or region, with
+// per-function options such as lambdafn.WithTimeout.
+func (c *Cloud) RegisterFunctionIn(account, region, name string, h lambda.Handler, opts ...lambdafn.FunctionOption) {
+	c.functions.Register(account, region, name, h, opts...)
+}
 
 // Faults returns the fault rules, which tests may replace while the Cloud runs.
 func (c *Cloud) Faults() *faults.Faults { return c.faults }

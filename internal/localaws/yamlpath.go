@@ -199,7 +199,7 @@ func (loc *locator) pathAt(l int) (string, bool) {
 // commonPath returns the longest path that is an ancestor of (or equal to)
 // both a and b.
 func commonPath(a, b string) string {
-	for a != "" && !(b == a || strings.HasPrefix(b, a+".") || strings.HasPrefix(b, a+"[")) {
+	for a != "" && b != a && !strings.HasPrefix(b, a+".") && !strings.HasPrefix(b, a+"[") {
 		cut := max(strings.LastIndexByte(a, '.'), strings.LastIndexByte(a, '['))
 		if cut < 0 {
 			return ""

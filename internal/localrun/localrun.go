@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -54,8 +55,10 @@ type Payload struct {
 
 // Env is a running local Landfall: the emulator and the two handlers.
 type Env struct {
-	Cloud  *localaws.Cloud
+	Cloud *localaws.Cloud
+	// Clock is the emulator's manual clock; nil when it runs on a wall clock.
 	Clock  *clock.Manual
+	clk    clock.Clock
 	Plan   *plan.Plan
 	Config config.Config
 	// AWS is the management account's configuration (what the functions run as).
@@ -68,30 +71,50 @@ type Env struct {
 	opts    app.Options
 	start   time.Time
 	reqSeq  atomic.Int64
-	// Story receives one line per thing that happened, for human output.
+	storyMu sync.Mutex
+	told    int // notifications already told in the story
+	// Story receives one line per thing that happened, for human output. Env
+	// serialises the calls.
 	Story func(format string, args ...any)
 }
 
-// New builds an Env on world with pl. Logs of the functions go to logger
-// (nil discards them).
+func (e *Env) story(format string, args ...any) {
+	e.storyMu.Lock()
+	defer e.storyMu.Unlock()
+	e.Story(format, args...)
+}
+
+// New starts an emulator on world with a manual clock set to the world's
+// start and wires the functions onto it with pl (see Attach). Logs of the
+// functions go to logger (nil discards them).
 func New(ctx context.Context, world *localaws.World, pl *plan.Plan, logger *slog.Logger) (*Env, error) {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	clk := clock.NewManual(world.Start)
-	cloud, err := localaws.New(world, localaws.Options{Clock: clk})
+	cloud, err := localaws.New(world, localaws.Options{Clock: clock.NewManual(world.Start)})
 	if err != nil {
 		return nil, fmt.Errorf("start local AWS: %w", err)
 	}
-	home := world.Organization.HomeRegion
-	mgmt := world.Organization.ManagementAccount
+	return Attach(ctx, cloud, pl, logger)
+}
+
+// Attach wires Landfall's functions onto a running emulator, as a deployment
+// in its management account and home region: it creates the work queue, its
+// dead-letter queue and the summary topic when the world lacks them. With a
+// manual clock, Drain runs the worker and fast-forwards time; on a wall clock
+// (`landfall local serve`), Poll runs the worker as messages become visible.
+func Attach(ctx context.Context, cloud *localaws.Cloud, pl *plan.Plan, logger *slog.Logger) (*Env, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	home := cloud.Org().HomeRegion()
+	mgmt := cloud.Org().ManagementAccount()
 	awsCfg := cloud.Config(home, nil)
 	// The emulator's retryer does not sleep (its throttles refill on the
 	// emulated clock); give it the attempts the deployed functions have.
 	base := awsCfg.Retryer
 	awsCfg.Retryer = func() aws.Retryer { return retry.AddWithMaxAttempts(base(), app.RetryMaxAttempts) }
 
-	e := &Env{Cloud: cloud, Clock: clk, Plan: pl, AWS: awsCfg, sqs: sqs.NewFromConfig(awsCfg), log: logger, start: world.Start, Story: func(string, ...any) {}}
+	clk := cloud.Clock()
+	manual, _ := cloud.ManualClock()
+	e := &Env{Cloud: cloud, Clock: manual, clk: clk, Plan: pl, AWS: awsCfg, sqs: sqs.NewFromConfig(awsCfg), log: logger, start: clk.Now(), Story: func(string, ...any) {}}
 	queueURL, err := e.ensureQueue(ctx)
 	if err != nil {
 		return nil, err
@@ -104,11 +127,10 @@ func New(ctx context.Context, world *localaws.World, pl *plan.Plan, logger *slog
 		PlanFile: pl.Source, QueueURL: queueURL, TopicARN: aws.ToString(topic.TopicArn),
 		WorkerConcurrency: 5, TargetConcurrency: 8, LogLevel: slog.LevelInfo,
 	}
-	e.opts = app.Options{
-		Now:               clk.Now,
-		Sleep:             func(ctx context.Context, d time.Duration) error { clk.Advance(d); return ctx.Err() },
-		Logger:            logger,
-		ManagementAccount: mgmt,
+	e.opts = app.Options{Now: clk.Now, Logger: logger, ManagementAccount: mgmt}
+	if manual != nil {
+		// Waiting inside an invocation moves emulated time instead of real time.
+		e.opts.Sleep = func(ctx context.Context, d time.Duration) error { manual.Advance(d); return ctx.Err() }
 	}
 	e.Replan(pl)
 	return e, nil
@@ -150,7 +172,7 @@ func (e *Env) ensureQueue(ctx context.Context) (string, error) {
 }
 
 func (e *Env) since() string {
-	d := e.Clock.Now().Sub(e.start).Round(time.Second)
+	d := e.clk.Now().Sub(e.start).Round(time.Second)
 	return fmt.Sprintf("T+%02d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
 }
 
@@ -176,7 +198,7 @@ func (e *Env) InvokeLaunch(ctx context.Context, p Payload) Invocation {
 	inv := Invocation{Name: p.Name}
 	if err != nil {
 		inv.Error = err.Error()
-		e.Story("%s launch <- %s: error: %v", e.since(), p.Name, err)
+		e.story("%s launch <- %s: error: %v", e.since(), p.Name, err)
 		return inv
 	}
 	var resp launch.Response
@@ -185,10 +207,11 @@ func (e *Env) InvokeLaunch(ctx context.Context, p Payload) Invocation {
 		return inv
 	}
 	inv.Response = &resp
-	e.Story("%s launch <- %s: %s: %s", e.since(), p.Name, resp.Outcome, resp.Message)
+	e.story("%s launch <- %s: %s: %s", e.since(), p.Name, resp.Outcome, resp.Message)
+	defer e.tellNotifications()
 	if len(resp.Queued) > 1 {
 		for _, q := range resp.Queued {
-			e.Story("           queued run %s for %s (%s): %d targets", q.RunID, q.AccountName, q.Account, q.Targets)
+			e.story("           queued run %s for %s (%s): %d targets", q.RunID, q.AccountName, q.Account, q.Targets)
 		}
 	}
 	return inv
@@ -220,6 +243,9 @@ func (e *Env) DrainConcurrently(ctx context.Context, parallel int) error {
 			if !ok {
 				return nil
 			}
+			if e.Clock == nil {
+				return errors.New("drain: the emulator runs on a wall clock; use Poll")
+			}
 			e.Clock.AdvanceTo(next)
 			continue
 		}
@@ -235,11 +261,52 @@ func (e *Env) DrainConcurrently(ctx context.Context, parallel int) error {
 	return fmt.Errorf("drain: gave up after %d deliveries; the queue never emptied", maxDeliveries)
 }
 
+// Poll runs the worker on the work queue until ctx ends, as Lambda's SQS
+// event source would: up to WorkerConcurrency messages at a time, checking
+// again every interval when the queue has nothing visible.
+func (e *Env) Poll(ctx context.Context, interval time.Duration) error {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		out, err := e.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
+			QueueUrl:                    aws.String(e.Config.QueueURL),
+			MaxNumberOfMessages:         int32(min(max(e.Config.WorkerConcurrency, 1), 10)),
+			MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameAll},
+			MessageAttributeNames:       []string{"All"},
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("receive from work queue: %w", err)
+		}
+		g, gctx := errgroup.WithContext(ctx)
+		for _, m := range out.Messages {
+			g.Go(func() error { return e.deliver(gctx, m) })
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+		if len(out.Messages) > 0 {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// LaunchHandler is the launch function as aws-lambda-go's handler machinery
+// runs it, for registering with the emulated Lambda service.
+func (e *Env) LaunchHandler() lambda.Handler { return e.launchH }
+
 // deliver invokes the worker with one message (batch size 1, as deployed)
 // and deletes it unless the worker reported it as a batch item failure.
 func (e *Env) deliver(ctx context.Context, m sqstypes.Message) error {
 	if run, err := runstate.Decode([]byte(aws.ToString(m.Body))); err == nil {
-		e.Story("%s worker: run %s step %d: %s", e.since(), run.ID, run.Step, phrase(run))
+		e.story("%s worker: run %s step %d: %s", e.since(), run.ID, run.Step, phrase(run))
 	}
 	ev := events.SQSEvent{Records: []events.SQSMessage{{
 		MessageId: aws.ToString(m.MessageId), ReceiptHandle: aws.ToString(m.ReceiptHandle), Body: aws.ToString(m.Body),
@@ -254,7 +321,7 @@ func (e *Env) deliver(ctx context.Context, m sqstypes.Message) error {
 	if err != nil {
 		// A function error: Lambda would leave the message to reappear after
 		// the visibility timeout, and the DLQ catches it in the end.
-		e.Story("%s worker: function error: %v", e.since(), err)
+		e.story("%s worker: function error: %v", e.since(), err)
 		return nil
 	}
 	var resp events.SQSEventResponse
@@ -262,13 +329,25 @@ func (e *Env) deliver(ctx context.Context, m sqstypes.Message) error {
 		return fmt.Errorf("decode worker response: %w", err)
 	}
 	if len(resp.BatchItemFailures) > 0 {
-		e.Story("%s worker: message %s failed; it will be redelivered", e.since(), aws.ToString(m.MessageId))
+		e.story("%s worker: message %s failed; it will be redelivered", e.since(), aws.ToString(m.MessageId))
 		return nil
 	}
 	if _, err := e.sqs.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(e.Config.QueueURL), ReceiptHandle: m.ReceiptHandle}); err != nil {
 		return fmt.Errorf("delete message: %w", err)
 	}
+	e.tellNotifications()
 	return nil
+}
+
+// tellNotifications adds the subject of every summary published since the
+// last call to the story.
+func (e *Env) tellNotifications() {
+	msgs := e.Cloud.Topics().Messages(e.Config.TopicARN)
+	e.storyMu.Lock()
+	defer e.storyMu.Unlock()
+	for ; e.told < len(msgs); e.told++ {
+		e.Story("%s SNS <- %s", e.since(), msgs[e.told].Subject)
+	}
 }
 
 func phrase(r *runstate.Run) string {

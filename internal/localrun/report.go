@@ -86,7 +86,7 @@ func (e *Env) Run(ctx context.Context, payloads []Payload) (*Result, error) {
 		res.Runs = append(res.Runs, rep)
 	}
 	res.Calls = e.Cloud.Calls().Snapshot()
-	res.Emulated = e.Clock.Now().Sub(e.start).Round(time.Second).String()
+	res.Emulated = e.clk.Now().Sub(e.start).Round(time.Second).String()
 	return res, nil
 }
 

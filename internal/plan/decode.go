@@ -276,7 +276,6 @@ func (d *decoder) boolean(n *yaml.Node, path string) (bool, bool) {
 	return false, false
 }
 
-
 var plainKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // join appends a mapping key to a path; keys that would make the path

@@ -331,10 +331,10 @@ func (o *Organization) RegionEnabled(account, region string) bool {
 // root, an OU or an account; empty for unknown IDs.
 func (o *Organization) ARN(id string) string {
 	mgmt, orgID := o.mgmt, o.id
-	switch {
-	case id == orgID:
+	switch id {
+	case orgID:
 		return fmt.Sprintf("arn:aws:organizations::%s:organization/%s", mgmt, orgID)
-	case id == o.root:
+	case o.root:
 		return fmt.Sprintf("arn:aws:organizations::%s:root/%s/%s", mgmt, orgID, id)
 	}
 	o.mu.RLock()

@@ -131,7 +131,7 @@ func TestQueueLifecycle(t *testing.T) {
 		t.Errorf("CreateQueue without attributes: %v, want the existing URL", err)
 	}
 	_, err = c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("runs"), Attributes: map[string]string{"VisibilityTimeout": "30"}})
-	wantError[*sqstypes.QueueNameExists](t, err)
+	_ = wantError[*sqstypes.QueueNameExists](t, err)
 	wantCode(t, err, "QueueAlreadyExists")
 
 	got, err := c.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("landfall-work")})
@@ -170,11 +170,11 @@ func TestQueueLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("runs")})
-	wantError[*sqstypes.QueueDoesNotExist](t, err)
+	_ = wantError[*sqstypes.QueueDoesNotExist](t, err)
 	_, err = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(runs), MessageBody: aws.String("x")})
-	wantError[*sqstypes.QueueDoesNotExist](t, err)
+	_ = wantError[*sqstypes.QueueDoesNotExist](t, err)
 	_, err = c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("runs")})
-	wantError[*sqstypes.QueueDeletedRecently](t, err)
+	_ = wantError[*sqstypes.QueueDeletedRecently](t, err)
 	h.clock.Advance(60 * time.Second)
 	if _, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("runs")}); err != nil {
 		t.Errorf("CreateQueue 60 s after deletion: %v", err)
@@ -201,10 +201,10 @@ func TestCreateQueueValidation(t *testing.T) {
 		{"not a number", "runs", map[string]string{"DelaySeconds": "soon"}, attrValue},
 		{"policy not JSON", "runs", map[string]string{"Policy": "{"}, attrValue},
 		{"unknown attribute", "runs", map[string]string{"Colour": "red"}, func(t *testing.T, err error) {
-			wantError[*sqstypes.InvalidAttributeName](t, err)
+			_ = wantError[*sqstypes.InvalidAttributeName](t, err)
 		}},
 		{"read-only attribute", "runs", map[string]string{"QueueArn": "arn"}, func(t *testing.T, err error) {
-			wantError[*sqstypes.InvalidAttributeName](t, err)
+			_ = wantError[*sqstypes.InvalidAttributeName](t, err)
 		}},
 		{"redrive to missing queue", "runs", map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:111111111111:nope","maxReceiveCount":3}`}, redriveInvalid("does not exist")},
 		{"redrive to itself", "runs", map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:111111111111:runs","maxReceiveCount":3}`}, redriveInvalid("its own")},
@@ -238,7 +238,7 @@ func TestCreateQueueValidation(t *testing.T) {
 
 func attrValue(t *testing.T, err error) {
 	t.Helper()
-	wantError[*sqstypes.InvalidAttributeValue](t, err)
+	_ = wantError[*sqstypes.InvalidAttributeValue](t, err)
 }
 
 func redriveInvalid(reason string) func(*testing.T, error) {
@@ -303,7 +303,7 @@ func TestQueueAttributes(t *testing.T) {
 		t.Errorf("no names = %v, %v; want no attributes", none.Attributes, err)
 	}
 	_, err = c.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(work), AttributeNames: []sqstypes.QueueAttributeName{"Colour"}})
-	wantError[*sqstypes.InvalidAttributeName](t, err)
+	_ = wantError[*sqstypes.InvalidAttributeName](t, err)
 
 	h.clock.Advance(time.Minute)
 	if _, err := c.SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{QueueUrl: aws.String(work), Attributes: map[string]string{"DelaySeconds": "10", "RedrivePolicy": ""}}); err != nil {
@@ -317,7 +317,7 @@ func TestQueueAttributes(t *testing.T) {
 		t.Errorf("after SetQueueAttributes: %v", out.Attributes)
 	}
 	_, err = c.SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{QueueUrl: aws.String(work), Attributes: map[string]string{"VisibilityTimeout": "99999"}})
-	wantError[*sqstypes.InvalidAttributeValue](t, err)
+	_ = wantError[*sqstypes.InvalidAttributeValue](t, err)
 }
 
 func TestListDeadLetterSourceQueues(t *testing.T) {
@@ -441,7 +441,7 @@ func TestSendValidation(t *testing.T) {
 		{"body too long", sqs.SendMessageInput{MessageBody: aws.String(strings.Repeat("x", 262145))}, code("InvalidParameterValue")},
 		{"attributes count toward the size", sqs.SendMessageInput{MessageBody: aws.String(strings.Repeat("x", 262144-7)), MessageAttributes: map[string]sqstypes.MessageAttributeValue{"k": str("String", "v")}}, code("InvalidParameterValue")},
 		{"empty body", sqs.SendMessageInput{MessageBody: aws.String("")}, code("MissingParameter")},
-		{"control character", sqs.SendMessageInput{MessageBody: aws.String("a\x00b")}, func(t *testing.T, err error) { wantError[*sqstypes.InvalidMessageContents](t, err) }},
+		{"control character", sqs.SendMessageInput{MessageBody: aws.String("a\x00b")}, func(t *testing.T, err error) { _ = wantError[*sqstypes.InvalidMessageContents](t, err) }},
 		{"tab and newline", sqs.SendMessageInput{MessageBody: aws.String("a\tb\r\n")}, nil},
 		{"delay too long", sqs.SendMessageInput{MessageBody: aws.String("x"), DelaySeconds: 901}, code("InvalidParameterValue")},
 		{"deduplication id", sqs.SendMessageInput{MessageBody: aws.String("x"), MessageDeduplicationId: aws.String("d")}, code("InvalidParameterValue")},
@@ -597,10 +597,10 @@ func TestVisibilityAndDelete(t *testing.T) {
 	}
 
 	_, err := c.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(work), ReceiptHandle: aws.String("garbage")})
-	wantError[*sqstypes.ReceiptHandleIsInvalid](t, err)
+	_ = wantError[*sqstypes.ReceiptHandleIsInvalid](t, err)
 	// A handle is only valid for its own queue.
 	_, err = c.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(workDLQ), ReceiptHandle: second.Messages[0].ReceiptHandle})
-	wantError[*sqstypes.ReceiptHandleIsInvalid](t, err)
+	_ = wantError[*sqstypes.ReceiptHandleIsInvalid](t, err)
 }
 
 func TestChangeMessageVisibility(t *testing.T) {
@@ -627,8 +627,8 @@ func TestChangeMessageVisibility(t *testing.T) {
 	if st := h.svc.Stats(work); st.Visible != 1 {
 		t.Errorf("Stats after timeout 0 = %+v, want visible", st)
 	}
-	wantError[*sqstypes.MessageNotInflight](t, change(handle, 10))
-	wantError[*sqstypes.ReceiptHandleIsInvalid](t, change(aws.String("garbage"), 10))
+	_ = wantError[*sqstypes.MessageNotInflight](t, change(handle, 10))
+	_ = wantError[*sqstypes.ReceiptHandleIsInvalid](t, change(aws.String("garbage"), 10))
 	wantCode(t, change(handle, 43201), "InvalidParameterValue")
 
 	// No receive may be extended past 12 hours.
@@ -735,12 +735,12 @@ func TestBatches(t *testing.T) {
 		entries []sqstypes.SendMessageBatchRequestEntry
 		check   func(*testing.T, error)
 	}{
-		{"empty", []sqstypes.SendMessageBatchRequestEntry{}, func(t *testing.T, err error) { wantError[*sqstypes.EmptyBatchRequest](t, err) }},
-		{"eleven", eleven, func(t *testing.T, err error) { wantError[*sqstypes.TooManyEntriesInBatchRequest](t, err) }},
-		{"repeated id", []sqstypes.SendMessageBatchRequestEntry{entry("a", "x"), entry("a", "y")}, func(t *testing.T, err error) { wantError[*sqstypes.BatchEntryIdsNotDistinct](t, err) }},
-		{"bad id", []sqstypes.SendMessageBatchRequestEntry{entry("a b", "x")}, func(t *testing.T, err error) { wantError[*sqstypes.InvalidBatchEntryId](t, err) }},
+		{"empty", []sqstypes.SendMessageBatchRequestEntry{}, func(t *testing.T, err error) { _ = wantError[*sqstypes.EmptyBatchRequest](t, err) }},
+		{"eleven", eleven, func(t *testing.T, err error) { _ = wantError[*sqstypes.TooManyEntriesInBatchRequest](t, err) }},
+		{"repeated id", []sqstypes.SendMessageBatchRequestEntry{entry("a", "x"), entry("a", "y")}, func(t *testing.T, err error) { _ = wantError[*sqstypes.BatchEntryIdsNotDistinct](t, err) }},
+		{"bad id", []sqstypes.SendMessageBatchRequestEntry{entry("a b", "x")}, func(t *testing.T, err error) { _ = wantError[*sqstypes.InvalidBatchEntryId](t, err) }},
 		{"too long in total", []sqstypes.SendMessageBatchRequestEntry{entry("a", strings.Repeat("x", 200000)), entry("b", strings.Repeat("x", 100000))}, func(t *testing.T, err error) {
-			wantError[*sqstypes.BatchRequestTooLong](t, err)
+			_ = wantError[*sqstypes.BatchRequestTooLong](t, err)
 		}},
 	}
 	for _, tt := range tests {
@@ -813,10 +813,10 @@ func TestReceiveParameters(t *testing.T) {
 		wantCode(t, err, "InvalidParameterValue")
 	}
 	_, err = c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(work), MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{"Colour"}})
-	wantError[*sqstypes.InvalidAttributeName](t, err)
+	_ = wantError[*sqstypes.InvalidAttributeName](t, err)
 	// Older callers still send the deprecated AttributeNames.
-	//lint:ignore SA1019 the emulator must keep accepting it
-	out, err = c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(work), AttributeNames: []sqstypes.QueueAttributeName{"SentTimestamp"}})
+	out, err = c.ReceiveMessage(
+		ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(work), AttributeNames: []sqstypes.QueueAttributeName{"SentTimestamp"}}) //nolint:staticcheck // SA1019: the emulator must keep accepting the deprecated field
 	if err != nil || len(out.Messages[0].Attributes) != 1 || out.Messages[0].Attributes["SentTimestamp"] == "" {
 		t.Errorf("AttributeNames [SentTimestamp] = %v, %v", out.Messages, err)
 	}
@@ -841,11 +841,11 @@ func TestAccessAndAddressing(t *testing.T) {
 	}
 	for _, u := range []string{"https://sqs.us-west-2.amazonaws.com/111111111111/landfall-work", "landfall-work", "https://sqs.us-east-1.amazonaws.com/landfall-work"} {
 		_, err := h.sqs.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(u), MessageBody: aws.String("x")})
-		wantError[*sqstypes.InvalidAddress](t, err)
+		_ = wantError[*sqstypes.InvalidAddress](t, err)
 	}
 	// The same name in another region is another queue.
 	_, err = h.client("AKIDMGMT", "us-west-2").SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String("http://localhost/111111111111/landfall-work"), MessageBody: aws.String("x")})
-	wantError[*sqstypes.QueueDoesNotExist](t, err)
+	_ = wantError[*sqstypes.QueueDoesNotExist](t, err)
 }
 
 func TestPurgeAndRetention(t *testing.T) {
@@ -873,7 +873,7 @@ func TestPurgeAndRetention(t *testing.T) {
 		t.Errorf("Stats after purge = %+v", st)
 	}
 	_, err := h.sqs.PurgeQueue(ctx, &sqs.PurgeQueueInput{QueueUrl: aws.String(short)})
-	wantError[*sqstypes.PurgeQueueInProgress](t, err)
+	_ = wantError[*sqstypes.PurgeQueueInProgress](t, err)
 	h.clock.Advance(60 * time.Second)
 	if _, err := h.sqs.PurgeQueue(ctx, &sqs.PurgeQueueInput{QueueUrl: aws.String(short)}); err != nil {
 		t.Errorf("purge 60 s later: %v", err)

@@ -101,10 +101,10 @@ func TestCreateTopic(t *testing.T) {
 
 	for _, bad := range []string{"bad name!", strings.Repeat("a", 257), "events.fifo"} {
 		_, err := c.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(bad)})
-		wantError[*snstypes.InvalidParameterException](t, err)
+		_ = wantError[*snstypes.InvalidParameterException](t, err)
 	}
 	_, err = c.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("x"), Attributes: map[string]string{"Colour": "red"}})
-	wantError[*snstypes.InvalidParameterException](t, err)
+	_ = wantError[*snstypes.InvalidParameterException](t, err)
 
 	// The member account's topic of the same name is a different topic.
 	mout, err := h.client("AKIDMEMBER", "us-west-2").CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("alerts")})
@@ -155,7 +155,7 @@ func TestListTopicsPages(t *testing.T) {
 	}
 
 	_, err := c.ListTopics(ctx, &sns.ListTopicsInput{NextToken: aws.String("bogus")})
-	wantError[*snstypes.InvalidParameterException](t, err)
+	_ = wantError[*snstypes.InvalidParameterException](t, err)
 }
 
 func TestTopicAttributes(t *testing.T) {
@@ -199,7 +199,7 @@ func TestTopicAttributes(t *testing.T) {
 	for _, in := range bad {
 		in.TopicArn = aws.String(notifications)
 		_, err := c.SetTopicAttributes(ctx, &in)
-		wantError[*snstypes.InvalidParameterException](t, err)
+		_ = wantError[*snstypes.InvalidParameterException](t, err)
 	}
 
 	// Without a Policy, the owner-only default policy is reported.
@@ -281,7 +281,7 @@ func TestSubscribe(t *testing.T) {
 		t.Errorf("%d subscriptions after Unsubscribe, want 2", n)
 	}
 	_, err = c.Unsubscribe(ctx, &sns.UnsubscribeInput{SubscriptionArn: aws.String(fn)})
-	wantError[*snstypes.NotFoundException](t, err)
+	_ = wantError[*snstypes.NotFoundException](t, err)
 
 	bad := [][2]string{
 		{"carrier-pigeon", "coop"},
@@ -292,7 +292,7 @@ func TestSubscribe(t *testing.T) {
 	}
 	for _, b := range bad {
 		_, err := subscribe(b[0], b[1])
-		wantError[*snstypes.InvalidParameterException](t, err)
+		_ = wantError[*snstypes.InvalidParameterException](t, err)
 	}
 }
 
@@ -366,19 +366,19 @@ func TestPublishErrors(t *testing.T) {
 	}
 
 	_, err = h.client("AKIDMEMBER", home).Publish(ctx, &sns.PublishInput{TopicArn: aws.String(notifications), Message: aws.String("x")})
-	wantError[*snstypes.AuthorizationErrorException](t, err)
+	_ = wantError[*snstypes.AuthorizationErrorException](t, err)
 	if httpStatus(err) != http.StatusForbidden {
 		t.Errorf("AuthorizationError status = %d, want 403", httpStatus(err))
 	}
 
 	_, err = h.client("AKIDMGMT", "us-west-2").Publish(ctx, &sns.PublishInput{TopicArn: aws.String(notifications), Message: aws.String("x")})
-	wantError[*snstypes.InvalidParameterException](t, err)
+	_ = wantError[*snstypes.InvalidParameterException](t, err)
 
 	_, err = c.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(notifications), TargetArn: aws.String(notifications), Message: aws.String("x")})
-	wantError[*snstypes.InvalidParameterException](t, err)
+	_ = wantError[*snstypes.InvalidParameterException](t, err)
 
 	_, err = c.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(notifications), Message: aws.String("")})
-	wantError[*snstypes.InvalidParameterException](t, err)
+	_ = wantError[*snstypes.InvalidParameterException](t, err)
 
 	// The limit counts the attributes too.
 	attr := map[string]snstypes.MessageAttributeValue{"k": {DataType: aws.String("String"), StringValue: aws.String("v")}} // 1+6+1 bytes
@@ -387,7 +387,7 @@ func TestPublishErrors(t *testing.T) {
 		t.Errorf("Publish of exactly %d bytes: %v", topics.MaxMessageBytes, err)
 	}
 	_, err = c.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(notifications), Message: aws.String(strings.Repeat("x", topics.MaxMessageBytes-7)), MessageAttributes: attr})
-	wantError[*snstypes.InvalidParameterException](t, err)
+	_ = wantError[*snstypes.InvalidParameterException](t, err)
 
 	if n := len(h.svc.All()); n != 1 {
 		t.Errorf("%d messages kept, want only the 1 accepted", n)
@@ -528,7 +528,7 @@ func TestPublishAttributes(t *testing.T) {
 				}
 				return
 			}
-			wantError[*snstypes.InvalidParameterException](t, err)
+			_ = wantError[*snstypes.InvalidParameterException](t, err)
 		})
 	}
 }
@@ -541,7 +541,7 @@ func TestDeleteTopic(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := h.client("AKIDMEMBER", home).DeleteTopic(ctx, &sns.DeleteTopicInput{TopicArn: aws.String(notifications)})
-	wantError[*snstypes.AuthorizationErrorException](t, err)
+	_ = wantError[*snstypes.AuthorizationErrorException](t, err)
 
 	if _, err := c.DeleteTopic(ctx, &sns.DeleteTopicInput{TopicArn: aws.String(notifications)}); err != nil {
 		t.Fatal(err)
@@ -550,9 +550,9 @@ func TestDeleteTopic(t *testing.T) {
 		t.Errorf("deleting a deleted topic: %v, want no error", err)
 	}
 	_, err = c.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(notifications), Message: aws.String("after")})
-	wantError[*snstypes.NotFoundException](t, err)
+	_ = wantError[*snstypes.NotFoundException](t, err)
 	_, err = c.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(notifications)})
-	wantError[*snstypes.NotFoundException](t, err)
+	_ = wantError[*snstypes.NotFoundException](t, err)
 	if msgs := h.svc.Messages(notifications); len(msgs) != 1 || msgs[0].Message != "before" {
 		t.Errorf("Messages after delete = %+v, want the one published before", msgs)
 	}

@@ -26,6 +26,8 @@ func contentType(p Protocol) string {
 		return "application/x-amz-json-1.0"
 	case JSON11:
 		return "application/x-amz-json-1.1"
+	case RESTJSON:
+		return "application/json"
 	default:
 		return "text/xml"
 	}
@@ -33,6 +35,15 @@ func contentType(p Protocol) string {
 
 // encodeResult encodes a successful result.
 func encodeResult(p Protocol, namespace, operation, requestID string, v any) (response, error) {
+	switch raw := v.(type) {
+	case RawResponse:
+		return encodeRaw(p, requestID, raw), nil
+	case *RawResponse:
+		if raw != nil {
+			return encodeRaw(p, requestID, *raw), nil
+		}
+		v = nil
+	}
 	if p == Query {
 		return encodeQueryResult(namespace, operation, requestID, v)
 	}
@@ -44,6 +55,29 @@ func encodeResult(p Protocol, namespace, operation, requestID string, v any) (re
 		return response{}, fmt.Errorf("encode %s result: %w", operation, err)
 	}
 	return newResponse(p, http.StatusOK, requestID, body), nil
+}
+
+// encodeRaw sends an operation's RawResponse, adding what every response
+// carries: its length, the request ID and, for a body, a content type.
+func encodeRaw(p Protocol, requestID string, raw RawResponse) response {
+	h := http.Header{}
+	for k, v := range raw.Header {
+		h[http.CanonicalHeaderKey(k)] = append([]string(nil), v...)
+	}
+	if h.Get("Content-Type") == "" && len(raw.Body) > 0 {
+		h.Set("Content-Type", contentType(p))
+	}
+	h.Set("Content-Length", strconv.Itoa(len(raw.Body)))
+	for _, k := range []string{"X-Amzn-Requestid", "X-Amz-Request-Id"} {
+		if h.Get(k) == "" {
+			h.Set(k, requestID)
+		}
+	}
+	status := raw.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	return response{status: status, header: h, body: raw.Body}
 }
 
 // encodeQueryResult writes
@@ -91,8 +125,11 @@ func encodeError(p Protocol, namespace, requestID string, e *Error) response {
 }
 
 func encodeErrorBody(p Protocol, namespace, requestID string, e *Error) response {
-	if p == Query {
+	switch p {
+	case Query:
 		return encodeQueryError(namespace, requestID, e)
+	case RESTJSON:
+		return encodeRESTError(requestID, e)
 	}
 	doc := map[string]any{}
 	for k, v := range e.Fields {
@@ -108,6 +145,32 @@ func encodeErrorBody(p Protocol, namespace, requestID string, e *Error) response
 	if e.QueryCode != "" {
 		r.header.Set("X-Amzn-Query-Error", e.QueryCode+";"+faultType(e))
 	}
+	return r
+}
+
+// encodeRESTError writes a restJson1 error the way Lambda does: the code in
+// the X-Amzn-ErrorType header, and a body naming the fault side and the
+// message, e.g. {"Type":"User","message":"..."}.
+func encodeRESTError(requestID string, e *Error) response {
+	doc := map[string]any{}
+	for k, v := range e.Fields {
+		doc[k] = v
+	}
+	key := e.MessageKey
+	if key == "" {
+		key = "message"
+	}
+	side := "User"
+	if faultType(e) == "Receiver" {
+		side = "Service"
+	}
+	doc["Type"], doc[key] = side, e.Message
+	body, err := json.Marshal(doc)
+	if err != nil { // only a Fields value that cannot be marshalled
+		body, _ = json.Marshal(map[string]string{"Type": side, key: e.Message})
+	}
+	r := newResponse(RESTJSON, e.HTTPStatus(), requestID, body)
+	r.header.Set("X-Amzn-ErrorType", e.Code)
 	return r
 }
 

@@ -26,7 +26,8 @@ type Middleware func(next Operation) Operation
 // ServerOptions configures a Server.
 type ServerOptions struct {
 	// Services are the emulated services. Two services may not share a
-	// signing name or a target prefix.
+	// signing name or a target prefix. RESTJSON services must implement
+	// RESTService.
 	Services []Service
 	// Auth resolves access keys to callers. Nil accepts every key as a
 	// Caller with only AccessKeyID set.
@@ -51,7 +52,8 @@ type mounted struct {
 // and is safe for concurrent use.
 type Server struct {
 	byTarget map[string]*mounted // JSON protocols, by X-Amz-Target prefix
-	byName   map[string]*mounted // Query protocol, by SigV4 signing name
+	byName   map[string]*mounted // every service, by SigV4 signing name
+	rest     []*mounted          // RESTJSON services, in registration order
 	auth     Authenticator
 	clock    clock.Clock
 	logger   *slog.Logger
@@ -59,7 +61,8 @@ type Server struct {
 }
 
 // NewServer builds a Server. It panics if two services share a signing name
-// or target prefix: that is a wiring bug in the caller, not a runtime condition.
+// or target prefix, or a RESTJSON service does not implement RESTService:
+// those are wiring bugs in the caller, not runtime conditions.
 func NewServer(opts ServerOptions) *Server {
 	s := &Server{
 		byTarget: map[string]*mounted{},
@@ -84,7 +87,14 @@ func NewServer(opts ServerOptions) *Server {
 			panic(fmt.Sprintf("wire: two services with signing name %q", svc.SigningName()))
 		}
 		s.byName[svc.SigningName()] = m
-		if svc.Protocol() != Query {
+		switch svc.Protocol() {
+		case Query:
+		case RESTJSON:
+			if _, ok := svc.(RESTService); !ok {
+				panic(fmt.Sprintf("wire: RESTJSON service %q does not implement wire.RESTService", svc.SigningName()))
+			}
+			s.rest = append(s.rest, m)
+		default:
 			if _, dup := s.byTarget[svc.TargetPrefix()]; dup {
 				panic(fmt.Sprintf("wire: two services with target prefix %q", svc.TargetPrefix()))
 			}
@@ -145,20 +155,42 @@ func (s *Server) serve(hr *http.Request, req *Request) (call, response) {
 		return c, encodeError(c.proto, c.namespace, req.RequestID, e)
 	}
 
-	body, err := io.ReadAll(io.LimitReader(hr.Body, maxBodyBytes+1))
-	if err != nil {
-		c.proto = JSON11
-		return fail(&Error{Code: "SerializationException", Message: "cannot read request body: " + err.Error()})
+	// Protocol and operation: JSON requests name them in X-Amz-Target,
+	// restJson1 requests in the method and path, Query requests in the
+	// Action form field. REST routing needs no body, and decides how large
+	// a body may be.
+	target := hr.Header.Get("X-Amz-Target")
+	var m *mounted
+	limit := maxBodyBytes
+	if target == "" {
+		var params map[string]string
+		if m, c.operation, params = s.routeREST(hr); m != nil {
+			c.proto, c.service = RESTJSON, m.svc.SigningName()
+			req.PathParams = params
+			limit = maxRESTBodyBytes
+		}
 	}
-	if len(body) > maxBodyBytes {
-		c.proto = JSON11
-		return fail(&Error{Code: "RequestEntityTooLarge", Message: fmt.Sprintf("request body exceeds %d bytes", maxBodyBytes), Status: http.StatusRequestEntityTooLarge})
+	errProto := c.proto
+	if errProto == 0 {
+		errProto = JSON11
 	}
 
-	// Protocol and operation: JSON requests name them in X-Amz-Target,
-	// Query requests in the Action form field.
-	var m *mounted
-	if target := hr.Header.Get("X-Amz-Target"); target != "" {
+	body, err := io.ReadAll(io.LimitReader(hr.Body, int64(limit)+1))
+	if err != nil {
+		c.proto = errProto
+		return fail(&Error{Code: "SerializationException", Message: "cannot read request body: " + err.Error()})
+	}
+	if len(body) > limit {
+		c.proto = errProto
+		return fail(&Error{Code: "RequestEntityTooLarge", Message: fmt.Sprintf("request body exceeds %d bytes", limit), Status: http.StatusRequestEntityTooLarge})
+	}
+	req.Header = hr.Header.Clone()
+	req.Query = hr.URL.Query()
+
+	switch {
+	case m != nil: // restJson1, routed above
+		req.Body = body
+	case target != "":
 		c.proto = JSON11
 		prefix, op, ok := strings.Cut(target, ".")
 		if !ok || op == "" {
@@ -170,7 +202,17 @@ func (s *Server) serve(hr *http.Request, req *Request) (call, response) {
 		}
 		c.proto, c.service = m.svc.Protocol(), m.svc.SigningName()
 		req.Body = body
-	} else {
+	default:
+		if rm := s.restByScope(hr); rm != nil {
+			// Signed for a REST service, but no route matched: answer in
+			// that service's protocol, not with a missing Action.
+			c.proto, c.service = RESTJSON, rm.svc.SigningName()
+			return fail(&Error{
+				Code:    "UnknownOperationException",
+				Message: fmt.Sprintf("%s %s is not an operation of the emulated %s service", hr.Method, hr.URL.EscapedPath(), c.service),
+				Status:  http.StatusNotFound,
+			})
+		}
 		c.proto = Query
 		form, err := url.ParseQuery(string(body))
 		if err != nil {

@@ -1,7 +1,8 @@
 // Package wire is the protocol layer of the local AWS emulator: it turns the
 // HTTP requests the real aws-sdk-go-v2 clients send into calls on emulated
 // services, and their results and errors back into the exact response shapes
-// the SDK deserializers expect (awsJson1_0, awsJson1_1 and awsQuery/XML).
+// the SDK deserializers expect (awsJson1_0, awsJson1_1, awsQuery/XML and
+// restJson1).
 //
 // Services know nothing about HTTP: they register operations that take a
 // decoded Request and return a value or an *Error.
@@ -25,6 +26,10 @@ const (
 	JSON11
 	// Query is awsQuery (STS, SNS): form-encoded Action=...&Version=..., XML responses.
 	Query
+	// RESTJSON is restJson1 (Lambda): the method and URL path name the
+	// operation, members travel in path labels, query parameters, headers and
+	// the body. Services speaking it implement RESTService.
+	RESTJSON
 )
 
 // Caller is the identity that signed a request, resolved from its access key.
@@ -55,7 +60,7 @@ type Caller struct {
 type Request struct {
 	// Context is the HTTP request's context.
 	Context context.Context
-	// Service is the SigV4 signing name: "sts", "sns", "sqs", "servicecatalog", "organizations".
+	// Service is the SigV4 signing name: "sts", "sns", "sqs", "servicecatalog", "organizations", "lambda".
 	Service string
 	// Operation is the API operation name, e.g. "ProvisionProduct".
 	Operation string
@@ -68,10 +73,20 @@ type Request struct {
 	// Now is the emulator clock's time when the request arrived; operations use
 	// it rather than reading a clock, so one call sees one instant.
 	Now time.Time
-	// Body is the raw JSON body (JSON protocols only).
+	// Body is the raw request body (JSON and REST protocols): a JSON
+	// document for awsJson, the HTTP payload as sent for restJson1.
 	Body []byte
 	// Form holds the form parameters (Query protocol only).
 	Form url.Values
+	// PathParams holds the URL path labels the RESTService's Route extracted,
+	// already percent-decoded (RESTJSON only).
+	PathParams map[string]string
+	// Query holds the URL query parameters (every protocol; Query services
+	// also see them merged into Form).
+	Query url.Values
+	// Header holds the request headers (every protocol). restJson1 binds
+	// members to headers, e.g. Lambda's X-Amz-Invocation-Type.
+	Header http.Header
 	// Protocol is the wire protocol the request arrived in, so middleware can
 	// pick the protocol's spelling of an error code (ThrottlingException for
 	// JSON, Throttling for Query).
@@ -79,9 +94,11 @@ type Request struct {
 }
 
 // Operation executes one API operation. It returns the response value, which
-// wire encodes with encoding/json for JSON protocols or with encoding/xml as
-// the content of the <OperationResult> element for Query, or an error. Errors
-// that are not *Error become InternalFailure 500s.
+// wire encodes with encoding/json for JSON and REST protocols (HTTP 200) or
+// with encoding/xml as the content of the <OperationResult> element for Query,
+// or an error. A RawResponse (or *RawResponse) result is sent as is, for
+// operations whose output is bound to the status, headers or raw body.
+// Errors that are not *Error become InternalFailure 500s.
 type Operation func(*Request) (any, error)
 
 // Service is an emulated AWS service.
@@ -91,13 +108,40 @@ type Service interface {
 	// Protocol is the service's wire protocol.
 	Protocol() Protocol
 	// TargetPrefix is the X-Amz-Target prefix for JSON protocols, e.g.
-	// "AWS242ServiceCatalogService"; empty for Query.
+	// "AWS242ServiceCatalogService"; empty for Query and RESTJSON.
 	TargetPrefix() string
 	// XMLNamespace is the response namespace for Query protocols, e.g.
 	// "https://sts.amazonaws.com/doc/2011-06-15/"; empty for JSON.
 	XMLNamespace() string
 	// Operations maps operation names to their implementations.
 	Operations() map[string]Operation
+}
+
+// RESTService is implemented by services whose Protocol is RESTJSON: the
+// server asks it which operation a request's method and path name.
+type RESTService interface {
+	Service
+	// Route maps a request to an operation of Operations and the path
+	// labels it carries. path is the URL path as sent, still percent-encoded,
+	// so that an encoded "/" inside a label cannot split it; MatchPath
+	// matches it against a URI pattern of the service model and decodes the
+	// labels. ok is false if no operation has that method and path.
+	Route(method, path string) (operation string, params map[string]string, ok bool)
+}
+
+// RawResponse is an operation result sent exactly as given, for operations
+// whose output is bound to the HTTP response rather than a JSON document:
+// Lambda's Invoke answers the function's payload as the body, its outcome in
+// headers and 202/204 for asynchronous and dry-run invocations. The server
+// adds Content-Length and the request-ID headers, and a Content-Type for the
+// protocol when Header has none and Body is not empty.
+type RawResponse struct {
+	// Status is the HTTP status; 0 means 200.
+	Status int
+	// Header holds the response headers to send.
+	Header http.Header
+	// Body is the response body, sent byte for byte.
+	Body []byte
 }
 
 // Error is an AWS API error as the service would return it.
@@ -118,6 +162,11 @@ type Error struct {
 	// message, for modelled errors that carry them (Organizations'
 	// InvalidInputException Reason). Ignored by the Query protocol.
 	Fields map[string]any
+	// MessageKey is the member that carries Message in a RESTJSON error
+	// body; empty means "message". The SDK reads modelled errors' members by
+	// their exact model names, and a few (Lambda's ResourceNotFoundException)
+	// spell it "Message".
+	MessageKey string
 }
 
 // Error implements error.
