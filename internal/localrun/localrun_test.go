@@ -425,8 +425,14 @@ func TestRerunTouchesOnlyFailedTargets(t *testing.T) {
 			}
 		}
 	}
-	if again.Calls["servicecatalog.UpdateProvisionedProduct"] != 1 || again.Calls["servicecatalog.ProvisionProduct"] != 0 {
-		t.Errorf("want exactly one repair update and no new provisioning: %v", again.Calls)
+	// The failed product never provisioned (its stack rolled back), so it cannot
+	// be updated: it is terminated and provisioned again, under the same name.
+	if again.Calls["servicecatalog.TerminateProvisionedProduct"] != 1 || again.Calls["servicecatalog.ProvisionProduct"] != 1 ||
+		again.Calls["servicecatalog.UpdateProvisionedProduct"] != 0 {
+		t.Errorf("want one termination and one new provisioning: %v", again.Calls)
+	}
+	if n := provisioned(env, lifeCycle1)["us-west-1/landfall-security-audit"]; n != 1 {
+		t.Errorf("us-west-1 has %d landfall-security-audit products, want 1", n)
 	}
 }
 

@@ -100,18 +100,44 @@ const (
 	AttrKind    = "landfall.kind"
 )
 
-// Publish sends m.
-func (n *Notifier) Publish(ctx context.Context, m Message) error {
+// MaxPublishedBytes is the budget for a published message: SNS accepts 256 KiB
+// including message attributes, and Landfall keeps a margin for them.
+const MaxPublishedBytes = 240 << 10
+
+// body is the MessageStructure=json body: the JSON document for every
+// protocol by default, the text for email.
+func (m Message) body() (string, error) {
 	doc, err := json.Marshal(m.Doc)
 	if err != nil {
-		return fmt.Errorf("encode notification: %w", err)
+		return "", fmt.Errorf("encode notification: %w", err)
 	}
 	structured, err := json.Marshal(map[string]string{
 		"default": string(doc),
 		"email":   m.Text,
 	})
 	if err != nil {
-		return fmt.Errorf("encode notification: %w", err)
+		return "", fmt.Errorf("encode notification: %w", err)
+	}
+	return string(structured), nil
+}
+
+// Size is the size of the message as published, in bytes.
+func (m Message) Size() int {
+	b, err := m.body()
+	if err != nil {
+		return 0
+	}
+	return len(b)
+}
+
+// Publish sends m.
+func (n *Notifier) Publish(ctx context.Context, m Message) error {
+	structured, err := m.body()
+	if err != nil {
+		return err
+	}
+	if len(structured) > MaxPublishedBytes {
+		return fmt.Errorf("publish %q: message is %d bytes, over the %d-byte budget", m.Subject, len(structured), MaxPublishedBytes)
 	}
 	attrs := map[string]snstypes.MessageAttributeValue{
 		AttrOutcome: {DataType: aws.String("String"), StringValue: aws.String(m.Doc.Outcome)},
@@ -124,7 +150,7 @@ func (n *Notifier) Publish(ctx context.Context, m Message) error {
 	_, err = n.SNS.Publish(ctx, &sns.PublishInput{
 		TopicArn:          aws.String(n.TopicARN),
 		Subject:           aws.String(m.Subject),
-		Message:           aws.String(string(structured)),
+		Message:           aws.String(structured),
 		MessageStructure:  aws.String("json"),
 		MessageAttributes: attrs,
 	})

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -173,5 +174,40 @@ func TestAccountFailedAndInvalidEvent(t *testing.T) {
 	big := InvalidEvent("", errors.New("x"), []byte(strings.Repeat("a", 300<<10)))
 	if len(big.Text) > 100<<10 {
 		t.Errorf("echoed event not truncated: %d bytes", len(big.Text))
+	}
+}
+
+func TestFitRunSummaryStaysWithinSNSLimit(t *testing.T) {
+	r := sampleRun("LifeCycle1")
+	r.Targets = nil
+	for i := range 300 {
+		r.Targets = append(r.Targets, runstate.Target{Region: "us-east-1", Product: fmt.Sprintf("product-%03d", i), Status: runstate.Failed,
+			Error: strings.Repeat("AccessDenied: an SCP denies servicecatalog:ProvisionProduct. ", 15)})
+	}
+	r.Targets = append(r.Targets, runstate.Target{Region: "us-east-1", Product: "ok", Status: runstate.Succeeded})
+	full := RunSummary(r, t0)
+	if full.Size() <= MaxPublishedBytes {
+		t.Fatalf("the test run must not fit in full (%d bytes)", full.Size())
+	}
+	m := FitRunSummary(r, t0)
+	if m.Size() > MaxPublishedBytes {
+		t.Fatalf("fitted summary is %d bytes, over %d", m.Size(), MaxPublishedBytes)
+	}
+	if m.Doc.Counts["FAILED"] != 300 || m.Doc.Counts["SUCCEEDED"] != 1 || !strings.Contains(m.Subject, "300 failed") {
+		t.Errorf("counts must cover every target: %v %q", m.Doc.Counts, m.Subject)
+	}
+	var rerun struct{ Targets []map[string]string }
+	if err := json.Unmarshal(m.Doc.Rerun, &rerun); err != nil || len(rerun.Targets) != 300 {
+		t.Errorf("the re-run payload must still name every failed target: %v, %d", err, len(rerun.Targets))
+	}
+	if !strings.Contains(m.Text, "not listed") {
+		t.Error("the text must say that targets were left out")
+	}
+	small := sampleRun("LifeCycle1")
+	if got, want := FitRunSummary(small, t0), RunSummary(small, t0); got.Text != want.Text {
+		t.Error("a summary that fits must be sent in full")
+	}
+	if err := (&Notifier{TopicARN: "arn:aws:sns:us-east-1:111111111111:t", SNS: &fakeSNS{}}).Publish(context.Background(), full); err == nil {
+		t.Error("Publish must refuse a message over the budget instead of letting SNS reject it")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/landfall/landfall/internal/runstate"
 )
@@ -40,8 +41,33 @@ func CountsPhrase(r *runstate.Run) string {
 	return strings.Join(parts, ", ")
 }
 
-// RunSummary renders the summary of a complete run.
+// RunSummary renders the summary of a complete run, every target listed.
 func RunSummary(r *runstate.Run, finished time.Time) Message {
+	return summary(r, finished, func(*runstate.Target) bool { return true }, 0)
+}
+
+// FitRunSummary renders the summary of a complete run within SNS's size
+// limit: in full when it fits, else listing only the targets that did not
+// end well with shortened messages, else counts and the re-run payload alone.
+// A summary is never dropped for being too large.
+func FitRunSummary(r *runstate.Run, finished time.Time) Message {
+	notOK := func(t *runstate.Target) bool { return !t.Status.OK() }
+	for _, m := range []func() Message{
+		func() Message { return RunSummary(r, finished) },
+		func() Message { return summary(r, finished, notOK, 200) },
+		func() Message { return summary(r, finished, func(*runstate.Target) bool { return false }, 0) },
+	} {
+		msg := m()
+		if msg.Size() <= MaxPublishedBytes {
+			return msg
+		}
+	}
+	return summary(r, finished, func(*runstate.Target) bool { return false }, 0)
+}
+
+// summary renders a run's summary with the targets keep selects, each error
+// and note cut to clip bytes (0: as stored). Counts always cover every target.
+func summary(r *runstate.Run, finished time.Time, keep func(*runstate.Target) bool, clip int) Message {
 	outcome := r.Outcome()
 	doc := Document{
 		Source:  "landfall",
@@ -55,8 +81,14 @@ func RunSummary(r *runstate.Run, finished time.Time) Message {
 	for s, n := range r.Counts() {
 		doc.Counts[string(s)] = n
 	}
+	listed := make([]runstate.Target, 0, len(r.Targets))
 	for i := range r.Targets {
-		t := &r.Targets[i]
+		t := r.Targets[i]
+		if !keep(&t) {
+			continue
+		}
+		t.Error, t.Note = shorten(t.Error, clip), shorten(t.Note, clip)
+		listed = append(listed, t)
 		doc.Targets = append(doc.Targets, TargetLine{
 			Region: t.Region, Product: t.Product, Status: string(t.Status), Version: t.Version,
 			ProvisionedProductID: t.ProvisionedProductID, RecordID: t.RecordID, Error: t.Error, Note: t.Note,
@@ -78,7 +110,10 @@ func RunSummary(r *runstate.Run, finished time.Time) Message {
 		fmt.Fprintf(&b, " (event %s)", r.EventID)
 	}
 	fmt.Fprintf(&b, "; run %s; started %s, finished %s.\n\n", r.ID, r.StartedAt.UTC().Format(time.RFC3339), finished.UTC().Format(time.RFC3339))
-	writeTable(&b, r)
+	writeTable(&b, listed)
+	if left := len(r.Targets) - len(listed); left > 0 {
+		fmt.Fprintf(&b, "(%d more targets are not listed: the full summary did not fit in one SNS message; `landfall status` shows them all.)\n", left)
+	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "\nNote: %s\n", n)
 	}
@@ -92,11 +127,11 @@ func RunSummary(r *runstate.Run, finished time.Time) Message {
 	}
 }
 
-func writeTable(b *strings.Builder, r *runstate.Run) {
+func writeTable(b *strings.Builder, targets []runstate.Target) {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "REGION\tPRODUCT\tSTATUS\tVERSION\tDETAIL")
-	for i := range r.Targets {
-		t := &r.Targets[i]
+	for i := range targets {
+		t := &targets[i]
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.Region, t.Product, t.Status, dash(t.Version), oneLine(detail(t)))
 	}
 	_ = tw.Flush()
@@ -118,6 +153,18 @@ func detail(t *runstate.Target) string {
 	default:
 		return dash(t.Note)
 	}
+}
+
+// shorten cuts s to n bytes on a rune boundary (n <= 0: unchanged).
+func shorten(s string, n int) string {
+	if n <= 0 || len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }
 
 func dash(s string) string {

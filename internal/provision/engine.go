@@ -37,6 +37,7 @@ type Catalog interface {
 	ProvisionProduct(context.Context, *servicecatalog.ProvisionProductInput, ...func(*servicecatalog.Options)) (*servicecatalog.ProvisionProductOutput, error)
 	UpdateProvisionedProduct(context.Context, *servicecatalog.UpdateProvisionedProductInput, ...func(*servicecatalog.Options)) (*servicecatalog.UpdateProvisionedProductOutput, error)
 	DescribeRecord(context.Context, *servicecatalog.DescribeRecordInput, ...func(*servicecatalog.Options)) (*servicecatalog.DescribeRecordOutput, error)
+	TerminateProvisionedProduct(context.Context, *servicecatalog.TerminateProvisionedProductInput, ...func(*servicecatalog.Options)) (*servicecatalog.TerminateProvisionedProductOutput, error)
 }
 
 var _ Catalog = (*servicecatalog.Client)(nil)
@@ -170,6 +171,12 @@ func fingerprint(run *runstate.Run) string {
 // ended badly as SKIPPED. A dependency the run does not target (narrowed by a
 // manual payload, or excluded for this account) does not hold a target back.
 func (e *Engine) settleDependencies(run *runstate.Run) {
+	for changed := true; changed; {
+		changed = e.settleOnce(run)
+	}
+}
+
+func (e *Engine) settleOnce(run *runstate.Run) (changed bool) {
 	for i := range run.Targets {
 		t := &run.Targets[i]
 		if t.Status != runstate.Pending {
@@ -180,10 +187,12 @@ func (e *Engine) settleDependencies(run *runstate.Run) {
 			if d != nil && d.Status.Final() && !d.Status.Satisfies() {
 				t.Status = runstate.Skipped
 				t.Error = fmt.Sprintf("not attempted: it depends on %s, which is %s in %s", dep, d.Status, t.Region)
+				changed = true
 				break
 			}
 		}
 	}
+	return changed
 }
 
 func (e *Engine) dependsOn(key string) []string {
@@ -274,6 +283,11 @@ func (e *Engine) start(ctx context.Context, log *slog.Logger, run *runstate.Run,
 		}
 	}
 	art, err := chooseArtifact(p, t.Region, prod.ProvisioningArtifacts)
+	if existing != nil && pinnedTo(p, existing, prod.ProvisioningArtifacts) {
+		// The product already runs the pinned version: deprecating (or
+		// retiring) that version since does not make it wrong.
+		art, err = currentArtifact(existing, prod.ProvisioningArtifacts), nil
+	}
 	if err != nil {
 		e.fail(ctx, log, t, err.Error())
 		return
@@ -316,10 +330,17 @@ func (e *Engine) start(ctx context.Context, log *slog.Logger, run *runstate.Run,
 		return
 	}
 	rd := pout.RecordDetail
+	if rd == nil || aws.ToString(rd.RecordId) == "" {
+		// Without a record there is nothing to follow; the next step finds the
+		// product by name and adopts its record.
+		t.Note = "retrying: ProvisionProduct returned no record"
+		log.WarnContext(ctx, "ProvisionProduct returned no record")
+		return
+	}
 	t.Status = runstate.InProgress
 	t.RecordID = aws.ToString(rd.RecordId)
 	t.ProvisionedProductID = aws.ToString(rd.ProvisionedProductId)
-	t.Note = ""
+	t.Note, t.WaitingSince = "", time.Time{}
 	log.InfoContext(ctx, "provisioning started", "version", t.Version, "record", t.RecordID)
 }
 
@@ -369,9 +390,16 @@ func (e *Engine) existing(ctx context.Context, log *slog.Logger, run *runstate.R
 		}
 		e.deferTarget(ctx, log, run, t, "provisioned product is "+string(d.Status))
 	case sctypes.ProvisionedProductStatusError, sctypes.ProvisionedProductStatusTainted:
-		if run.Trigger.Manual() {
-			// An operator asked for this run: repair by updating in place, which
-			// Service Catalog allows from ERROR and TAINTED.
+		switch {
+		case !run.Trigger.Manual():
+		case aws.ToString(d.LastSuccessfulProvisioningRecordId) == "":
+			// It never provisioned: its stack rolled back or was never
+			// created, and cannot be updated. Terminate, then provision anew.
+			e.terminate(ctx, log, run, t, d, cat)
+			return
+		default:
+			// It ran once (an update failed and rolled back): an update to the
+			// planned version repairs it in place.
 			e.update(ctx, log, run, t, p, prod, d, cat, fmt.Sprintf("repaired from %s", d.Status))
 			return
 		}
@@ -392,7 +420,10 @@ func (e *Engine) policy(p *plan.Product) plan.UpdatePolicy {
 // update moves an existing provisioned product to the wanted version with the
 // plan's current parameters.
 func (e *Engine) update(ctx context.Context, log *slog.Logger, run *runstate.Run, t *runstate.Target, p *plan.Product, prod *servicecatalog.DescribeProductOutput, d *sctypes.ProvisionedProductDetail, cat Catalog, note string) {
-	params, tags, err := e.Plan.Render(e.planTarget(p, t), run.Account.Plan())
+	// Tags are set at launch and not sent again: changing tags on update needs
+	// a RESOURCE_UPDATE constraint the portfolio may not have, and would make
+	// every version update fail.
+	params, _, err := e.Plan.Render(e.planTarget(p, t), run.Account.Plan())
 	if err != nil {
 		e.fail(ctx, log, t, fmt.Sprintf("render parameters: %v", err))
 		return
@@ -408,17 +439,41 @@ func (e *Engine) update(ctx context.Context, log *slog.Logger, run *runstate.Run
 		ProvisioningArtifactId: aws.String(t.ArtifactID),
 		PathId:                 path,
 		ProvisioningParameters: updateParameters(params),
-		Tags:                   scTags(tags),
 		UpdateToken:            aws.String(Token("u", run.ID, t.Region, t.Product, t.ArtifactID)),
 	})
 	if err != nil {
 		e.handle(ctx, log, run, t, "update "+t.ProvisionedProductName, err)
 		return
 	}
+	if out.RecordDetail == nil || aws.ToString(out.RecordDetail.RecordId) == "" {
+		t.Note = "retrying: UpdateProvisionedProduct returned no record"
+		return
+	}
 	t.Status = runstate.InProgress
 	t.RecordID = aws.ToString(out.RecordDetail.RecordId)
 	t.Note = note
 	log.InfoContext(ctx, "update started", "version", t.Version, "record", t.RecordID, "note", note)
+}
+
+// terminate removes a provisioned product that never provisioned, so that
+// the next step can provision it again under the same name.
+func (e *Engine) terminate(ctx context.Context, log *slog.Logger, run *runstate.Run, t *runstate.Target, d *sctypes.ProvisionedProductDetail, cat Catalog) {
+	out, err := cat.TerminateProvisionedProduct(ctx, &servicecatalog.TerminateProvisionedProductInput{
+		ProvisionedProductId: d.Id,
+		TerminateToken:       aws.String(Token("t", run.ID, t.Region, t.Product, aws.ToString(d.Id))),
+	})
+	if err != nil {
+		e.handle(ctx, log, run, t, "terminate failed product "+t.ProvisionedProductName, err)
+		return
+	}
+	if out.RecordDetail == nil || aws.ToString(out.RecordDetail.RecordId) == "" {
+		t.Note = "retrying: TerminateProvisionedProduct returned no record"
+		return
+	}
+	t.Status = runstate.InProgress
+	t.RecordID = aws.ToString(out.RecordDetail.RecordId)
+	t.Note = fmt.Sprintf("replacing: %s never provisioned (%s), so it is terminated and provisioned again", t.ProvisionedProductID, d.Status)
+	log.InfoContext(ctx, "terminating a product that never provisioned", "record", t.RecordID)
 }
 
 // poll checks the record of an in-progress target once.
@@ -433,14 +488,33 @@ func (e *Engine) poll(ctx context.Context, log *slog.Logger, t *runstate.Target,
 		return
 	}
 	rd := out.RecordDetail
+	if rd == nil {
+		log.WarnContext(ctx, "DescribeRecord returned no record; checking again next step", "record", t.RecordID)
+		return
+	}
 	if id := aws.ToString(rd.ProvisionedProductId); id != "" {
 		t.ProvisionedProductID = id
 	}
 	switch rd.Status {
 	case sctypes.RecordStatusSucceeded:
-		t.Status = runstate.Succeeded
-		t.Error = ""
-		log.InfoContext(ctx, "provisioning succeeded", "record", t.RecordID, "provisionedProduct", t.ProvisionedProductID)
+		artifact := aws.ToString(rd.ProvisioningArtifactId)
+		switch {
+		case aws.ToString(rd.RecordType) == recordTerminate:
+			// A termination (ours, replacing a failed product, or someone
+			// else's that was adopted): the name is free, provision again.
+			t.Status, t.RecordID, t.ProvisionedProductID = runstate.Pending, "", ""
+			t.Note = "the previous provisioned product was terminated; provisioning again"
+			log.InfoContext(ctx, "termination finished; target pending again")
+		case artifact != "" && t.ArtifactID != "" && artifact != t.ArtifactID:
+			// An adopted change to another version: look again and apply the plan.
+			t.Status, t.RecordID = runstate.Pending, ""
+			t.Note = "an adopted change ended on another version; checking against the plan again"
+			log.InfoContext(ctx, "adopted record ended on another version", "artifact", artifact)
+		default:
+			t.Status = runstate.Succeeded
+			t.Error = ""
+			log.InfoContext(ctx, "provisioning succeeded", "record", t.RecordID, "provisionedProduct", t.ProvisionedProductID)
+		}
 	case sctypes.RecordStatusFailed:
 		var msgs []string
 		for _, re := range rd.RecordErrors {
@@ -457,12 +531,15 @@ func (e *Engine) poll(ctx context.Context, log *slog.Logger, t *runstate.Target,
 // visibility deadline has passed: waiting for propagation is bounded.
 func (e *Engine) deferTarget(ctx context.Context, log *slog.Logger, run *runstate.Run, t *runstate.Target, reason string) {
 	t.Waits++
-	age := e.now().Sub(run.StartedAt)
-	if age >= e.visibilityDeadline() {
+	now := e.now()
+	if t.WaitingSince.IsZero() {
+		t.WaitingSince = now
+	}
+	if now.Sub(t.WaitingSince) >= e.visibilityDeadline() {
 		e.fail(ctx, log, t, fmt.Sprintf("%s, still after %s: check the plan's product and portfolio for %s and that the portfolio is shared with the organization", reason, e.visibilityDeadline(), t.Region))
 		return
 	}
-	t.Note = "waiting: " + reason
+	t.Note = runstate.Clip("waiting: " + reason)
 	log.InfoContext(ctx, "target deferred", "reason", reason, "waits", t.Waits)
 }
 
@@ -475,7 +552,7 @@ func (e *Engine) visibilityDeadline() time.Duration {
 
 func (e *Engine) fail(ctx context.Context, log *slog.Logger, t *runstate.Target, msg string) {
 	t.Status = runstate.Failed
-	t.Error = msg
+	t.Error = runstate.Clip(msg)
 	t.Note = ""
 	log.WarnContext(ctx, "target failed", "error", msg)
 }
@@ -486,7 +563,7 @@ func (e *Engine) handle(ctx context.Context, log *slog.Logger, run *runstate.Run
 	case classNotFound:
 		e.deferTarget(ctx, log, run, t, op+": "+message(err))
 	case classTransient, classState:
-		t.Note = "retrying: " + op + ": " + message(err)
+		t.Note = runstate.Clip("retrying: " + op + ": " + message(err))
 		log.WarnContext(ctx, "transient error, retrying on the next step", "op", op, "error", message(err))
 	case classUnreachable:
 		e.fail(ctx, log, t, fmt.Sprintf("%s: region %s is not usable by account %s (%s); enable the opt-in region for the account or remove it from the plan", op, t.Region, run.Account.ID, message(err)))
@@ -621,6 +698,31 @@ func chooseArtifact(p *plan.Product, region string, arts []sctypes.ProvisioningA
 		return a, nil
 	}
 	return nil, fmt.Errorf("version %s of %s does not exist or is inactive in %s (available: %s)", p.Version, p.Product, region, available())
+}
+
+// recordTerminate is the RecordType of a termination.
+const recordTerminate = "TERMINATE_PROVISIONED_PRODUCT"
+
+// pinnedTo reports whether the plan pins p to the version the existing
+// product runs (by artifact ID or name).
+func pinnedTo(p *plan.Product, d *sctypes.ProvisionedProductDetail, arts []sctypes.ProvisioningArtifact) bool {
+	if p.Version == "" || p.Version == "latest" {
+		return false
+	}
+	id := aws.ToString(d.ProvisioningArtifactId)
+	return id == p.Version || artifactName(arts, id) == p.Version
+}
+
+// currentArtifact describes the version an existing product runs; an
+// inactive one is not listed to end users and is known by its ID alone.
+func currentArtifact(d *sctypes.ProvisionedProductDetail, arts []sctypes.ProvisioningArtifact) *sctypes.ProvisioningArtifact {
+	id := aws.ToString(d.ProvisioningArtifactId)
+	for i := range arts {
+		if aws.ToString(arts[i].Id) == id {
+			return &arts[i]
+		}
+	}
+	return &sctypes.ProvisioningArtifact{Id: aws.String(id), Name: aws.String(id)}
 }
 
 func artifactName(arts []sctypes.ProvisioningArtifact, id string) string {

@@ -135,6 +135,10 @@ func RoleNotAssumable(err error) bool {
 	return errors.As(err, &ae) && (ae.ErrorCode() == "AccessDenied" || ae.ErrorCode() == "AccessDeniedException")
 }
 
+// Transient reports whether err is worth retrying on a later step: throttling
+// or a server fault that outlived the SDK's retries, or a network failure.
+func Transient(err error) bool { return classify(err) == classTransient }
+
 // Unreachable reports whether err says the account cannot be used in a region
 // (region disabled, credentials refused there).
 func Unreachable(err error) bool {

@@ -15,7 +15,9 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/landfall/landfall/internal/plan"
 )
@@ -141,8 +143,34 @@ type Target struct {
 	Note string `json:"note,omitempty"`
 	// Waits counts how often the target was deferred waiting for the product to become visible.
 	Waits int `json:"waits,omitempty"`
+	// WaitingSince is when the target first had to wait for propagation; the
+	// wait is bounded from then, not from the run's start.
+	WaitingSince time.Time `json:"waitingSince,omitzero"`
 	// Parameters holds the rendered parameters (dry runs only, to show what would be sent).
 	Parameters map[string]string `json:"parameters,omitempty"`
+}
+
+// MaxMessage bounds an error or note kept in a run: AWS messages can be long,
+// and the run travels in SQS messages (256 KiB) and SNS summaries.
+const MaxMessage = 1000
+
+// Clip shortens s to MaxMessage bytes, on a rune boundary, marking the cut.
+func Clip(s string) string {
+	if len(s) <= MaxMessage {
+		return s
+	}
+	cut := MaxMessage - len(" [...]")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + " [...]"
+}
+
+// AddNote records a run-level remark once.
+func (r *Run) AddNote(note string) {
+	if !slices.Contains(r.Notes, note) {
+		r.Notes = append(r.Notes, note)
+	}
 }
 
 // Key returns "region/product", unique within a run.
@@ -169,6 +197,8 @@ type Run struct {
 	Targets []Target `json:"targets"`
 	// Notes are run-level remarks, such as a role that could not be assumed yet.
 	Notes []string `json:"notes,omitempty"`
+	// PublishAttempts counts failed attempts to publish the finished run's summary.
+	PublishAttempts int `json:"publishAttempts,omitempty"`
 }
 
 // Complete reports whether every target is final.

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func valid() *Run {
@@ -76,5 +77,22 @@ func TestOutcome(t *testing.T) {
 	r.Targets[0].Status, r.Targets[1].Status = AlreadyProvisioned, Outdated
 	if r.Outcome() != "SUCCEEDED" || !r.Complete() {
 		t.Errorf("outcome = %s", r.Outcome())
+	}
+}
+
+func TestClip(t *testing.T) {
+	if got := Clip("short"); got != "short" {
+		t.Errorf("Clip(short) = %q", got)
+	}
+	long := strings.Repeat("é", MaxMessage) // 2 bytes a rune
+	got := Clip(long)
+	if len(got) > MaxMessage || !strings.HasSuffix(got, " [...]") || !utf8.ValidString(got) {
+		t.Errorf("Clip: %d bytes, valid UTF-8 %v, suffix %q", len(got), utf8.ValidString(got), got[len(got)-6:])
+	}
+	r := valid()
+	r.AddNote("a")
+	r.AddNote("a")
+	if len(r.Notes) != 1 {
+		t.Errorf("AddNote must not repeat a note: %v", r.Notes)
 	}
 }

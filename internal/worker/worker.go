@@ -87,20 +87,40 @@ func (h *Handler) process(ctx context.Context, rec events.SQSMessage) error {
 		return nil
 	}
 	log := h.Logger.With("run", run.ID, "account", run.Account.ID, "step", run.Step)
+	// Whatever the step does, leave time to send the continuation: the step
+	// gets a deadline short of the invocation's, and sending does not inherit it.
+	stepCtx, cancel := stepContext(ctx)
+	defer cancel()
 	if !run.Complete() {
-		if h.step(ctx, log, run) {
+		if h.step(stepCtx, log, run) {
 			run.Idle = 0
 		} else {
 			run.Idle++
 		}
 	}
+	sendCtx, cancelSend := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+	defer cancelSend()
 	if !run.Complete() {
 		run.Step++
 		delay := workqueue.Backoff(run.Idle + 1)
 		log.InfoContext(ctx, "run continues", "delaySeconds", int(delay/time.Second), "counts", fmt.Sprint(run.Counts()))
-		return h.Queue.Send(ctx, run, delay)
+		return h.Queue.Send(sendCtx, run, delay)
 	}
-	return h.finish(ctx, log, run)
+	return h.finish(sendCtx, log, run)
+}
+
+// Step timing: the step ends stepMargin before the invocation's deadline, and
+// the continuation or summary then has sendTimeout to go out.
+const (
+	stepMargin  = 25 * time.Second
+	sendTimeout = 15 * time.Second
+)
+
+func stepContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if dl, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(ctx, dl.Add(-stepMargin))
+	}
+	return context.WithCancel(ctx)
 }
 
 // step advances the run once and reports whether any target changed.
@@ -112,14 +132,24 @@ func (h *Handler) step(ctx context.Context, log *slog.Logger, run *runstate.Run)
 		log.WarnContext(ctx, "run outlived its maximum age", "maxRunAge", h.Plan.MaxRunAge.String())
 		return true
 	}
+	if run.PlanHash != "" && run.PlanHash != h.Plan.Hash {
+		run.AddNote("the plan changed while the run was in progress; later steps used the new plan")
+	}
 	roleARN, cats, err := h.Accounts.Open(ctx, run.Account.ID, provision.SessionName(run.ID))
 	if err != nil {
 		deadline := h.RoleDeadline
 		if deadline == 0 {
 			deadline = DefaultRoleDeadline
 		}
-		if provision.RoleNotAssumable(err) && age < deadline {
+		switch {
+		case provision.RoleNotAssumable(err) && age < deadline:
+			run.AddNote("the execution role could not be assumed at first (IAM propagation in a new account); Landfall waited and retried")
 			log.WarnContext(ctx, "execution role not assumable yet; will retry", "error", provision.Message(err))
+			return false
+		case provision.Transient(err):
+			// STS throttled or failed past the SDK's retries: the next step
+			// tries again, bounded by the run's maximum age.
+			log.WarnContext(ctx, "assuming the execution role failed transiently; will retry", "error", provision.Message(err))
 			return false
 		}
 		msg := fmt.Sprintf("cannot assume the execution role: %s", provision.Message(err))
@@ -148,18 +178,30 @@ func timeOut(run *runstate.Run, maxAge time.Duration) {
 		if t.RecordID != "" {
 			was += " (record " + t.RecordID + ")"
 		}
+		if t.Note != "" {
+			was += "; last: " + t.Note
+		}
 		t.Status = runstate.TimedOut
-		t.Error = fmt.Sprintf("run exceeded its maximum age of %s while %s; check the record in the Service Catalog console, then re-run this target", maxAge, was)
+		t.Error = runstate.Clip(fmt.Sprintf("run exceeded its maximum age of %s while %s; check the record in the Service Catalog console, then re-run this target", maxAge, was))
 	}
 }
+
+// maxPublishAttempts bounds requeueing a finished run whose summary cannot be
+// published: after that the message fails, goes to the dead-letter queue and
+// raises the alarm, instead of cycling silently.
+const maxPublishAttempts = 5
 
 // finish publishes the run's one summary. If publishing fails the completed
 // run goes back on the queue, so a retry publishes this summary rather than
 // re-running the targets and reporting them as already provisioned.
 func (h *Handler) finish(ctx context.Context, log *slog.Logger, run *runstate.Run) error {
-	msg := notify.RunSummary(run, h.now())
+	msg := notify.FitRunSummary(run, h.now())
 	if err := h.Notifier.Publish(ctx, msg); err != nil {
-		log.ErrorContext(ctx, "publishing the summary failed; requeueing the finished run", "error", err)
+		run.PublishAttempts++
+		if run.PublishAttempts >= maxPublishAttempts {
+			return fmt.Errorf("publish summary of run %s, attempt %d of %d: %w", run.ID, run.PublishAttempts, maxPublishAttempts, err)
+		}
+		log.ErrorContext(ctx, "publishing the summary failed; requeueing the finished run", "error", err, "attempt", run.PublishAttempts)
 		if qerr := h.Queue.Send(ctx, run, 30*time.Second); qerr != nil {
 			return fmt.Errorf("publish summary of run %s: %w (and requeue: %w)", run.ID, err, qerr)
 		}

@@ -177,3 +177,39 @@ func TestContinuationFailureIsRetried(t *testing.T) {
 		t.Errorf("a continuation that cannot be sent must make SQS redeliver: %v %+v", err, resp)
 	}
 }
+
+// flakyAccounts fails like STS throttling that outlived the SDK's retries.
+type flakyAccounts struct{}
+
+func (flakyAccounts) Open(context.Context, string, string) (string, provision.Catalogs, error) {
+	return "", nil, &smithy.GenericAPIError{Code: "Throttling", Message: "Rate exceeded"}
+}
+
+func TestTransientSTSErrorKeepsTheRunGoing(t *testing.T) {
+	q, n := &fakeQueue{}, &fakeNotifier{}
+	h := handler(t, t0.Add(50*time.Minute), q, n, flakyAccounts{})
+	if _, err := h.Handle(context.Background(), message(t, pendingRun())); err != nil {
+		t.Fatal(err)
+	}
+	if len(n.msgs) != 0 || len(q.sent) != 1 || q.sent[0].Targets[0].Status != runstate.Pending {
+		t.Fatalf("a throttled AssumeRole must not fail the run: notified %d, sent %+v", len(n.msgs), q.sent)
+	}
+}
+
+func TestPublishGivesUpAfterAttempts(t *testing.T) {
+	q, n := &fakeQueue{}, &fakeNotifier{err: errors.New("KMS key disabled")}
+	run := pendingRun()
+	run.Targets[0].Status = runstate.Succeeded
+	h := handler(t, t0, q, n, &deniedAccounts{})
+	for attempt := 1; attempt < maxPublishAttempts; attempt++ {
+		resp, _ := h.Handle(context.Background(), message(t, run))
+		if len(resp.BatchItemFailures) != 0 {
+			t.Fatalf("attempt %d: must requeue, not fail", attempt)
+		}
+		run = q.sent[len(q.sent)-1]
+	}
+	resp, _ := h.Handle(context.Background(), message(t, run))
+	if len(resp.BatchItemFailures) != 1 {
+		t.Errorf("after %d attempts the message must fail (to the DLQ and its alarm), got %+v", maxPublishAttempts, resp)
+	}
+}
