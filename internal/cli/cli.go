@@ -25,8 +25,11 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"local", "run Landfall end to end on the local AWS emulator (and `local serve` to serve the emulator)", runLocal},
 		{"validate", "check a plan file and list every problem", runValidate},
+		{"plan", "show what the plan gives one account: targets, versions, rendered parameters and tags", runPlan},
+		{"status", "report what every account has, where and on which version, against the plan", runStatus},
+		{"invoke", "send a manual payload (backfill, dry run, status) to the deployed launch function", runInvoke},
+		{"local", "run Landfall end to end on the local AWS emulator (and `local serve` to serve the emulator)", runLocal},
 	}
 }
 

@@ -44,24 +44,31 @@ type Directory struct {
 
 // Account returns the account with its OU chain, parent first.
 func (d *Directory) Account(ctx context.Context, id string) (runstate.Account, error) {
+	acct, _, err := d.account(ctx, id)
+	return acct, err
+}
+
+// account returns the account and its Organizations status (ACTIVE,
+// SUSPENDED, PENDING_CLOSURE).
+func (d *Directory) account(ctx context.Context, id string) (runstate.Account, string, error) {
 	out, err := d.API.DescribeAccount(ctx, &organizations.DescribeAccountInput{AccountId: aws.String(id)})
 	if err != nil {
 		var nf *orgtypes.AccountNotFoundException
 		if errors.As(err, &nf) {
-			return runstate.Account{}, fmt.Errorf("describe account %s: %w", id, ErrNotFound)
+			return runstate.Account{}, "", fmt.Errorf("describe account %s: %w", id, ErrNotFound)
 		}
-		return runstate.Account{}, fmt.Errorf("describe account %s: %w", id, err)
+		return runstate.Account{}, "", fmt.Errorf("describe account %s: %w", id, err)
 	}
 	acct := runstate.Account{ID: id, Name: aws.ToString(out.Account.Name), Email: aws.ToString(out.Account.Email)}
 	chain, err := d.chain(ctx, id)
 	if err != nil {
-		return runstate.Account{}, err
+		return runstate.Account{}, "", err
 	}
 	if len(chain) > 0 {
 		acct.OU = chain[0]
 		acct.Ancestors = chain
 	}
-	return acct, nil
+	return acct, string(out.Account.Status), nil
 }
 
 // chain walks from a child (account or OU) up to the root.
@@ -96,6 +103,13 @@ func (d *Directory) parent(ctx context.Context, child string) (string, error) {
 	}
 	out, err := d.API.ListParents(ctx, &organizations.ListParentsInput{ChildId: aws.String(child)})
 	if err != nil {
+		// An OU ID from a payload that is not in the organization ends up
+		// here first (its chain is walked before its accounts are listed):
+		// report it as not found, so a backfill excludes it instead of failing.
+		var nf *orgtypes.ChildNotFoundException
+		if errors.As(err, &nf) {
+			return "", fmt.Errorf("list parents of %s: %w", child, ErrNotFound)
+		}
 		return "", fmt.Errorf("list parents of %s: %w", child, err)
 	}
 	if len(out.Parents) == 0 {

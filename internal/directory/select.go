@@ -71,7 +71,7 @@ func (d *Directory) Select(ctx context.Context, sel Selection) ([]runstate.Accou
 					continue // under two requested OUs: still one account
 				}
 				seen[m.ID] = true
-				if m.Status != "" && m.Status != "ACTIVE" {
+				if inactive(m.Status) {
 					excl = append(excl, Excluded{Account: m.ID, Reason: "account status is " + m.Status})
 					continue
 				}
@@ -96,17 +96,18 @@ func (d *Directory) Select(ctx context.Context, sel Selection) ([]runstate.Accou
 // lookup describes named accounts concurrently, keeping their order.
 func (d *Directory) lookup(ctx context.Context, ids []string) ([]runstate.Account, []Excluded, error) {
 	accts := make([]runstate.Account, len(ids))
+	statuses := make([]string, len(ids))
 	missing := make([]bool, len(ids))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(lookupConcurrency)
 	for i, id := range ids {
 		g.Go(func() error {
-			a, err := d.Account(gctx, id)
+			a, status, err := d.account(gctx, id)
 			if errors.Is(err, ErrNotFound) {
 				missing[i] = true
 				return nil
 			}
-			accts[i] = a
+			accts[i], statuses[i] = a, status
 			return err
 		})
 	}
@@ -121,10 +122,21 @@ func (d *Directory) lookup(ctx context.Context, ids []string) ([]runstate.Accoun
 		case missing[i]:
 			excl = append(excl, Excluded{Account: id, Reason: "not an account of this organization"})
 		case seen[id]:
+		case inactive(statuses[i]):
+			// Named by ID or found under an OU, a suspended account is left out
+			// alike: its roles cannot be assumed.
+			seen[id] = true
+			excl = append(excl, Excluded{Account: id, Reason: "account status is " + statuses[i]})
 		default:
 			seen[id] = true
 			out = append(out, accts[i])
 		}
 	}
 	return out, excl, nil
+}
+
+// inactive reports whether an Organizations account status rules the account
+// out (SUSPENDED, PENDING_CLOSURE); an unknown (empty) status does not.
+func inactive(status string) bool {
+	return status != "" && status != "ACTIVE"
 }

@@ -292,26 +292,41 @@ func TestFleetRerunOnlyMissing(t *testing.T) {
 	}
 	logCalls(t, "re-run onlyMissing (200 accounts, 3 failed targets)", time.Since(began), env.Cloud.Calls().Snapshot())
 
-	changes := map[string]int{}
+	// Only the failed targets' (account, region) pairs see a changing call;
+	// how the engine repairs (update in place, or terminate and provision
+	// again) is its business.
+	changed := map[string]map[string]int{}
 	for _, c := range env.Cloud.Calls().Records() {
 		switch c.Operation {
 		case "ProvisionProduct", "UpdateProvisionedProduct", "TerminateProvisionedProduct", "AcceptPortfolioShare", "AssociatePrincipalWithPortfolio":
-			changes[c.Operation+" "+c.Account+" "+c.Region]++
+			where := c.Account + " " + c.Region
+			if changed[where] == nil {
+				changed[where] = map[string]int{}
+			}
+			changed[where][c.Operation]++
 		}
 	}
-	want := map[string]int{
-		"UpdateProvisionedProduct " + fleetID(3) + " us-west-1":   1, // repair ERROR in place
-		"UpdateProvisionedProduct " + fleetID(77) + " us-west-1":  1,
-		"UpdateProvisionedProduct " + fleetID(150) + " us-west-2": 1,
-		// security-audit, skipped the first time, is provisioned now, after
-		// the engine's (idempotent) share acceptance and role association.
-		"AcceptPortfolioShare " + fleetID(150) + " us-west-2":            1,
-		"AssociatePrincipalWithPortfolio " + fleetID(150) + " us-west-2": 1,
-		"ProvisionProduct " + fleetID(150) + " us-west-2":                1,
+	want := map[string]int{ // (account, region) -> targets to bring back
+		fleetID(3) + " us-west-1":   1,
+		fleetID(77) + " us-west-1":  1,
+		fleetID(150) + " us-west-2": 2, // baseline-vpc failed; security-audit was skipped
 	}
-	if !maps.Equal(changes, want) {
-		t.Errorf("changing calls of the re-run:\n got %v\nwant %v", changes, want)
+	for where, ops := range changed {
+		n, ok := want[where]
+		if !ok {
+			t.Errorf("re-run changed %s, which had not failed: %v", where, ops)
+			continue
+		}
+		if got := ops["ProvisionProduct"] + ops["UpdateProvisionedProduct"]; got != n {
+			t.Errorf("%s: %d provision/update calls, want %d: %v", where, got, n, ops)
+		}
 	}
+	for where := range want {
+		if changed[where] == nil {
+			t.Errorf("re-run left %s alone; it had failed", where)
+		}
+	}
+	t.Logf("changing calls of the re-run: %v", changed)
 	// Every other target was looked at and left alone: one describe each.
 	if n := env.Cloud.Calls().Count("servicecatalog.DescribeProvisionedProduct"); n < 1200 {
 		t.Errorf("DescribeProvisionedProduct calls = %d, want at least one per target (1200)", n)

@@ -2,14 +2,20 @@
 // version?": for each account x region x planned product it looks up the
 // provisioned product Landfall named and compares it with the plan. It only
 // reads, fans out over accounts and regions with bounds, and never lets one
-// unreachable account or region fail the whole report.
+// unreachable account or region fail the whole report: such targets become
+// UNREACHABLE rows saying why.
+//
+// `landfall status` and the launch function's {"status": {...}} payload both
+// build their reports here.
 package status
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"sync"
+	"strings"
 
+	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/servicecatalog"
 	sctypes "github.com/aws/aws-sdk-go-v2/service/servicecatalog/types"
@@ -25,45 +31,74 @@ import (
 // State is how a target compares with the plan.
 type State string
 
-// States.
+// States. Only OK means the account has what the plan says; every other
+// state is drift someone may have to act on.
 const (
-	OK          State = "OK"          // AVAILABLE on the planned version
-	Missing     State = "MISSING"     // no provisioned product with Landfall's name
-	Outdated    State = "OUTDATED"    // AVAILABLE on another version
-	Failed      State = "FAILED"      // ERROR
-	Tainted     State = "TAINTED"     // an update failed and was rolled back
-	InProgress  State = "IN_PROGRESS" // UNDER_CHANGE or PLAN_IN_PROGRESS
-	Unreachable State = "UNREACHABLE" // role not assumable, region disabled
+	// OK: AVAILABLE on the version the plan wants.
+	OK State = "OK"
+	// InProgress: UNDER_CHANGE or PLAN_IN_PROGRESS (a run is working on it).
+	InProgress State = "IN_PROGRESS"
+	// Outdated: AVAILABLE on another version than the plan wants.
+	Outdated State = "OUTDATED"
+	// Unverified: AVAILABLE, but the plan's version could not be resolved
+	// as the account sees the product, so the versions were not compared.
+	Unverified State = "UNVERIFIED"
+	// Missing: no provisioned product with the name Landfall gives it.
+	Missing State = "MISSING"
+	// Failed: the provisioned product is in ERROR (its provisioning failed).
+	Failed State = "FAILED"
+	// Tainted: an update failed and was rolled back; it runs the old version.
+	Tainted State = "TAINTED"
+	// Unreachable: the target could not be looked at (execution role not
+	// assumable, region disabled for the account, access denied).
+	Unreachable State = "UNREACHABLE"
 )
 
 // States lists every state in report order.
-var States = []State{OK, InProgress, Outdated, Missing, Failed, Tainted, Unreachable}
+var States = []State{OK, InProgress, Outdated, Unverified, Missing, Failed, Tainted, Unreachable}
 
-// Directory selects accounts.
+// Directory selects accounts; *directory.Directory implements it.
 type Directory interface {
 	Select(ctx context.Context, sel directory.Selection) ([]runstate.Account, []directory.Excluded, error)
 }
 
-// Accounts opens a member account as the execution role.
+// Accounts opens a member account as the execution role;
+// worker.AssumedAccounts implements it.
 type Accounts interface {
 	Open(ctx context.Context, account, sessionName string) (roleARN string, cats provision.Catalogs, err error)
 }
 
-// Reporter builds status reports.
+// Default fan-out bounds. Their product bounds the Service Catalog calls in
+// flight (each region's products are looked at one after another), and
+// AccountConcurrency bounds the STS AssumeRole calls in flight.
+const (
+	DefaultAccountConcurrency = 16
+	DefaultRegionConcurrency  = 4
+)
+
+// Reporter builds status reports. Its fields are read-only once in use; a
+// Reporter is safe for concurrent use.
 type Reporter struct {
 	Plan      *plan.Plan
 	Directory Directory
 	Accounts  Accounts
-	// ManagementAccount is left out of org-wide reports unless the plan includes it.
+	// RoleName names the execution role Accounts assumes, for messages;
+	// empty means the plan's executionRoleName.
+	RoleName string
+	// ManagementAccount is left out of OU and organization-wide reports unless
+	// the plan includes it. Empty means the account of the invoked Lambda
+	// function (the launch function runs in the management account); the CLI
+	// sets it from Organizations.
 	ManagementAccount string
-	// AccountConcurrency bounds accounts looked at at once (default 16);
-	// RegionConcurrency bounds regions per account (default 4). Their product
-	// bounds the Service Catalog calls in flight.
+	// AccountConcurrency bounds the accounts looked at at once
+	// (default DefaultAccountConcurrency); RegionConcurrency bounds the
+	// regions of one account looked at at once (default DefaultRegionConcurrency).
 	AccountConcurrency int
 	RegionConcurrency  int
 }
 
-// Request selects what to report on. Exactly one of Accounts, OUs or All.
+// Request selects what to report on: exactly one of Accounts, OUs or All;
+// Regions and Products narrow the plan (nil: everything the plan names).
 type Request struct {
 	Accounts  []string
 	OUs       []string
@@ -75,65 +110,141 @@ type Request struct {
 
 // Row is one account x region x product.
 type Row struct {
-	Account              string `json:"account"`
-	AccountName          string `json:"accountName,omitempty"`
-	Region               string `json:"region"`
-	Product              string `json:"product"`
-	State                State  `json:"state"`
-	Status               string `json:"status,omitempty"` // Service Catalog's status
-	Version              string `json:"version,omitempty"`
-	WantedVersion        string `json:"wantedVersion,omitempty"`
-	ProvisionedProductID string `json:"provisionedProductId,omitempty"`
-	Reason               string `json:"reason,omitempty"`
+	Account     string `json:"account"`
+	AccountName string `json:"accountName,omitempty"`
+	Region      string `json:"region"`
+	// Product is the plan's product key.
+	Product string `json:"product"`
+	State   State  `json:"state"`
+	// Status is Service Catalog's status of the provisioned product.
+	Status string `json:"status,omitempty"`
+	// Version is the version (artifact name, else ID) the product runs.
+	Version string `json:"version,omitempty"`
+	// WantedVersion is the version the plan wants: the artifact name once
+	// resolved, else the plan's version ("latest", a name or an ID).
+	WantedVersion          string `json:"wantedVersion,omitempty"`
+	ProvisionedProductName string `json:"provisionedProductName"`
+	ProvisionedProductID   string `json:"provisionedProductId,omitempty"`
+	// Reason says briefly why the state is not OK.
+	Reason string `json:"reason,omitempty"`
+	// Error is AWS's full error message behind the reason, when there is one.
+	Error string `json:"error,omitempty"`
 }
 
-// Report is a status report.
+// Exclusion is an account (or one product of it) the selection or the plan
+// leaves out, and why.
+type Exclusion struct {
+	Account     string `json:"account"`
+	AccountName string `json:"accountName,omitempty"`
+	Product     string `json:"product,omitempty"`
+	Reason      string `json:"reason"`
+}
+
+// Report is a status report; its JSON form is `landfall status --json` and
+// the launch function's answer to a status payload.
 type Report struct {
-	Accounts int                  `json:"accounts"`
-	Rows     []Row                `json:"rows"`
-	Summary  map[State]int        `json:"summary"`
-	Excluded []directory.Excluded `json:"excluded,omitempty"`
+	// Plan names the plan compared with (its source and hash).
+	Plan string `json:"plan"`
+	// Accounts counts the accounts with at least one row; Unreachable the
+	// ones of them whose execution role could not be assumed.
+	Accounts            int `json:"accounts"`
+	UnreachableAccounts int `json:"unreachableAccounts"`
+	// Targets counts the rows.
+	Targets int `json:"targets"`
+	// Summary counts the rows per state.
+	Summary  map[State]int `json:"summary"`
+	Rows     []Row         `json:"rows"`
+	Excluded []Exclusion   `json:"excluded,omitempty"`
 }
 
-// Run builds the report.
+// Drift reports whether any target is not OK.
+func (rep *Report) Drift() bool { return rep.Summary[OK] != rep.Targets }
+
+// Validate checks a request's selection and filter against the plan,
+// returning every problem joined.
+func (r *Reporter) Validate(req Request) error {
+	var errs []error
+	n := 0
+	for _, given := range []bool{req.Accounts != nil, req.OUs != nil, req.All} {
+		if given {
+			n++
+		}
+	}
+	if n != 1 {
+		errs = append(errs, errors.New("status: select accounts with exactly one of accounts, OUs or all"))
+	}
+	if req.Recursive && req.OUs == nil {
+		errs = append(errs, errors.New("status: recursive applies only to OUs; select OUs or drop recursive"))
+	}
+	if err := r.Plan.CheckFilter(plan.Filter{Regions: req.Regions, Products: req.Products}); err != nil {
+		errs = append(errs, fmt.Errorf("status: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// Run builds the report. It fails only when the request is invalid or
+// Organizations cannot say which accounts to look at; everything that goes
+// wrong with an account or a region is a row.
 func (r *Reporter) Run(ctx context.Context, req Request) (*Report, error) {
-	f := plan.Filter{Regions: req.Regions, Products: req.Products}
-	if err := r.Plan.CheckFilter(f); err != nil {
+	if err := r.Validate(req); err != nil {
 		return nil, err
 	}
-	accts, excl, err := r.Directory.Select(ctx, directory.Selection{
+	mgmt := r.ManagementAccount
+	if mgmt == "" {
+		mgmt = functionAccount(ctx)
+	}
+	accts, dirExcl, err := r.Directory.Select(ctx, directory.Selection{
 		Accounts: req.Accounts, OUs: req.OUs, Recursive: req.Recursive, All: req.All,
-		ManagementAccount: r.ManagementAccount, IncludeManagement: r.Plan.IncludeManagementAccount,
+		ManagementAccount: mgmt, IncludeManagement: r.Plan.IncludeManagementAccount,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("select accounts: %w", err)
+		return nil, fmt.Errorf("status: select accounts: %w", err)
 	}
-	rep := &Report{Accounts: len(accts), Excluded: excl, Summary: map[State]int{}}
-	rows := make([][]Row, len(accts))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(orDefault(r.AccountConcurrency, 16))
+	rep := &Report{Plan: planLabel(r.Plan), Summary: map[State]int{}, Rows: []Row{}}
+	for _, e := range dirExcl {
+		rep.Excluded = append(rep.Excluded, Exclusion{Account: e.Account, Reason: e.Reason})
+	}
+
+	filter := plan.Filter{Regions: req.Regions, Products: req.Products}
+	results := make([]accountResult, len(accts))
+	var g errgroup.Group // no shared cancellation: one account never stops another
+	g.SetLimit(orDefault(r.AccountConcurrency, DefaultAccountConcurrency))
 	for i, a := range accts {
 		g.Go(func() error {
-			rows[i] = r.account(gctx, a, f)
-			return nil // an account's problems are rows, never a failed report
+			results[i] = r.account(ctx, a, a.ID == mgmt, filter)
+			return nil
 		})
 	}
 	_ = g.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("status: %w", err)
 	}
-	for _, rs := range rows {
-		for _, row := range rs {
+
+	for _, res := range results {
+		rep.Excluded = append(rep.Excluded, res.excluded...)
+		if len(res.rows) == 0 {
+			continue
+		}
+		rep.Accounts++
+		if res.unreachable {
+			rep.UnreachableAccounts++
+		}
+		for _, row := range res.rows {
 			rep.Rows = append(rep.Rows, row)
 			rep.Summary[row.State]++
 		}
 	}
+	rep.Targets = len(rep.Rows)
 	return rep, nil
 }
 
-// Report implements the launch function's {"status": ...} payload.
+// Report implements launch.StatusReporter: the launch function's
+// {"status": {...}} payload, already validated by package manual.
 func (r *Reporter) Report(ctx context.Context, req *manual.StatusRequest) (any, error) {
-	return r.Run(ctx, Request{Accounts: req.Accounts, OUs: req.OUs, Recursive: req.Recursive, All: req.All, Regions: req.Regions, Products: req.Products})
+	return r.Run(ctx, Request{
+		Accounts: req.Accounts, OUs: req.OUs, Recursive: req.Recursive, All: req.All,
+		Regions: req.Regions, Products: req.Products,
+	})
 }
 
 func orDefault(n, def int) int {
@@ -143,114 +254,199 @@ func orDefault(n, def int) int {
 	return def
 }
 
-// account reports on one account.
-func (r *Reporter) account(ctx context.Context, a runstate.Account, f plan.Filter) []Row {
-	targets, _, err := r.Plan.Targets(a.Plan(), f)
-	if err != nil || len(targets) == 0 {
-		return nil
+func planLabel(pl *plan.Plan) string {
+	h := pl.Hash
+	if len(h) > 12 {
+		h = h[:12]
 	}
-	rows := make([]Row, len(targets))
-	for i, t := range targets {
-		rows[i] = Row{Account: a.ID, AccountName: a.Name, Region: t.Region, Product: t.Product.Key}
+	if h == "" {
+		return pl.Source
 	}
-	_, cats, err := r.Accounts.Open(ctx, a.ID, provision.SessionName("status"))
+	return pl.Source + " (sha256 " + h + ")"
+}
+
+// functionAccount returns the account of the invoked Lambda function, or ""
+// outside Lambda.
+func functionAccount(ctx context.Context) string {
+	lc, ok := lambdacontext.FromContext(ctx)
+	if !ok {
+		return ""
+	}
+	// arn:aws:lambda:<region>:<account>:function:<name>
+	parts := strings.Split(lc.InvokedFunctionArn, ":")
+	if len(parts) > 4 {
+		return parts[4]
+	}
+	return ""
+}
+
+// accountResult is what one account contributes to the report.
+type accountResult struct {
+	rows        []Row
+	excluded    []Exclusion
+	unreachable bool
+}
+
+// sessionLabel names status sessions in CloudTrail.
+const sessionLabel = "status"
+
+// account reports on one account: a row per planned target, in plan region
+// order then plan product order.
+func (r *Reporter) account(ctx context.Context, a runstate.Account, management bool, f plan.Filter) accountResult {
+	pa := a.Plan()
+	pa.Management = management
+	targets, excl, err := r.Plan.Targets(pa, f)
+	var res accountResult
 	if err != nil {
-		for i := range rows {
-			rows[i].State, rows[i].Reason = Unreachable, "cannot assume the execution role: "+provision.Message(err)
-		}
-		return rows
+		// The filter was checked up front; this is an account the plan cannot
+		// work with (a malformed ID), which is worth seeing rather than hiding.
+		res.excluded = append(res.excluded, Exclusion{Account: a.ID, AccountName: a.Name, Reason: err.Error()})
+		return res
 	}
-	byRegion := map[string][]int{}
+	for _, e := range excl {
+		if !e.ByFilter { // the operator's own narrowing needs no explaining
+			res.excluded = append(res.excluded, Exclusion{Account: a.ID, AccountName: a.Name, Product: e.Product, Reason: e.Reason})
+		}
+	}
+	if len(targets) == 0 {
+		return res
+	}
+
+	// Regions in plan order, each with its targets in plan product order.
+	byRegion := map[string][]plan.Target{}
 	var regions []string
-	for i, t := range targets {
-		if _, ok := byRegion[t.Region]; !ok {
-			regions = append(regions, t.Region)
-		}
-		byRegion[t.Region] = append(byRegion[t.Region], i)
-	}
-	var mu sync.Mutex
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(orDefault(r.RegionConcurrency, 4))
-	for _, region := range regions {
-		g.Go(func() error {
-			cat := cats(region)
-			for _, i := range byRegion[region] {
-				row := r.target(gctx, cat, targets[i])
-				row.Account, row.AccountName, row.Region, row.Product = a.ID, a.Name, region, targets[i].Product.Key
-				mu.Lock()
-				rows[i] = row
-				mu.Unlock()
-				if row.State == Unreachable {
-					// The region is unusable for this account: say so for every product there without more calls.
-					for _, j := range byRegion[region] {
-						if j != i {
-							mu.Lock()
-							rows[j].State, rows[j].Reason = Unreachable, row.Reason
-							mu.Unlock()
-						}
-					}
-					return nil
+	for _, reg := range r.Plan.Regions {
+		for _, t := range targets {
+			if t.Region == reg {
+				if byRegion[reg] == nil {
+					regions = append(regions, reg)
 				}
+				byRegion[reg] = append(byRegion[reg], t)
 			}
+		}
+	}
+	rowsByRegion := make([][]Row, len(regions))
+	newRow := func(t plan.Target) Row {
+		return Row{
+			Account: a.ID, AccountName: a.Name, Region: t.Region, Product: t.Product.Key,
+			ProvisionedProductName: t.ProvisionedProductName, WantedVersion: t.Product.Version,
+		}
+	}
+
+	_, cats, err := r.Accounts.Open(ctx, a.ID, provision.SessionName(sessionLabel))
+	if err != nil {
+		res.unreachable = true
+		role := r.RoleName
+		if role == "" {
+			role = r.Plan.ExecutionRoleName
+		}
+		reason := fmt.Sprintf("cannot assume %s in the account", role)
+		if provision.RoleNotAssumable(err) {
+			reason = fmt.Sprintf("role %s not assumable", role)
+		}
+		for i, reg := range regions {
+			for _, t := range byRegion[reg] {
+				row := newRow(t)
+				row.State, row.Reason, row.Error = Unreachable, reason, provision.Message(err)
+				rowsByRegion[i] = append(rowsByRegion[i], row)
+			}
+		}
+		res.rows = concat(rowsByRegion)
+		return res
+	}
+
+	var g errgroup.Group
+	g.SetLimit(orDefault(r.RegionConcurrency, DefaultRegionConcurrency))
+	for i, reg := range regions {
+		g.Go(func() error {
+			cat := cats(reg)
+			var rows []Row
+			var blocked *Row // set once the region proves unusable for the account
+			for _, t := range byRegion[reg] {
+				row := newRow(t)
+				if blocked != nil {
+					row.State, row.Reason, row.Error = blocked.State, blocked.Reason, blocked.Error
+				} else {
+					lookUp(ctx, cat, t, &row)
+					if row.State == Unreachable {
+						blocked = &row
+					}
+				}
+				rows = append(rows, row)
+			}
+			rowsByRegion[i] = rows
 			return nil
 		})
 	}
 	_ = g.Wait()
-	return rows
+	res.rows = concat(rowsByRegion)
+	return res
 }
 
-// target reports on one (region, product).
-func (r *Reporter) target(ctx context.Context, cat provision.Catalog, t plan.Target) Row {
-	var row Row
-	pp, err := cat.DescribeProvisionedProduct(ctx, &servicecatalog.DescribeProvisionedProductInput{Name: aws.String(t.ProvisionedProductName)})
+func concat(parts [][]Row) []Row {
+	var out []Row
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// lookUp fills row with the state of one target.
+func lookUp(ctx context.Context, cat provision.Catalog, t plan.Target, row *Row) {
+	out, err := cat.DescribeProvisionedProduct(ctx, &servicecatalog.DescribeProvisionedProductInput{Name: aws.String(t.ProvisionedProductName)})
 	if err != nil {
 		switch {
-		case provision.Unreachable(err):
-			row.State, row.Reason = Unreachable, fmt.Sprintf("region %s is not usable by the account (%s)", t.Region, provision.Message(err))
 		case provision.NotFound(err):
-			row.State = Missing
-			row.Reason = "no provisioned product named " + t.ProvisionedProductName
+			row.State, row.Reason = Missing, "not provisioned"
+		case provision.Unreachable(err):
+			row.State, row.Reason, row.Error = Unreachable, fmt.Sprintf("region %s not usable by the account (disabled or not opted in)", t.Region), provision.Message(err)
+		case provision.RoleNotAssumable(err):
+			row.State, row.Reason, row.Error = Unreachable, "access denied to Service Catalog", provision.Message(err)
 		default:
-			row.State, row.Reason = Unreachable, "describe provisioned product: "+provision.Message(err)
+			row.State, row.Reason, row.Error = Unreachable, "cannot describe the provisioned product", provision.Message(err)
 		}
-		return row
+		return
 	}
-	d := pp.ProvisionedProductDetail
+	d := out.ProvisionedProductDetail
 	row.Status = string(d.Status)
 	row.ProvisionedProductID = aws.ToString(d.Id)
 	current := aws.ToString(d.ProvisioningArtifactId)
 	row.Version = current
 
-	wanted, names, werr := wantedArtifact(ctx, cat, t.Product)
-	if n, ok := names[current]; ok {
+	wanted, names, werr := wantedArtifact(ctx, cat, t)
+	if n := names[current]; n != "" {
 		row.Version = n
-	}
-	switch d.Status {
-	case sctypes.ProvisionedProductStatusError:
-		row.State, row.Reason = Failed, aws.ToString(d.StatusMessage)
-	case sctypes.ProvisionedProductStatusTainted:
-		row.State, row.Reason = Tainted, aws.ToString(d.StatusMessage)
-	case sctypes.ProvisionedProductStatusUnderChange, sctypes.ProvisionedProductStatusPlanInProgress:
-		row.State = InProgress
-	default:
-		switch {
-		case werr != nil:
-			row.State, row.Reason = OK, "version not compared: "+werr.Error()
-		case current == aws.ToString(wanted.Id):
-			row.State = OK
-		default:
-			row.State = Outdated
-		}
 	}
 	if wanted != nil {
 		row.WantedVersion = aws.ToString(wanted.Name)
 	}
-	return row
+	switch d.Status {
+	case sctypes.ProvisionedProductStatusError:
+		row.State, row.Reason, row.Error = Failed, "provisioning failed", aws.ToString(d.StatusMessage)
+	case sctypes.ProvisionedProductStatusTainted:
+		row.State, row.Reason, row.Error = Tainted, "an update failed and was rolled back", aws.ToString(d.StatusMessage)
+	case sctypes.ProvisionedProductStatusUnderChange, sctypes.ProvisionedProductStatusPlanInProgress:
+		row.State, row.Reason = InProgress, "a change is in progress"
+	case sctypes.ProvisionedProductStatusAvailable:
+		switch {
+		case werr != nil:
+			row.State, row.Reason, row.Error = Unverified, "wanted version not resolvable", werr.Error()
+		case current == aws.ToString(wanted.Id):
+			row.State = OK
+		default:
+			row.State, row.Reason = Outdated, fmt.Sprintf("runs %s, the plan wants %s", row.Version, row.WantedVersion)
+		}
+	default:
+		row.State, row.Reason = Unverified, fmt.Sprintf("unexpected status %q", d.Status)
+	}
 }
 
-// wantedArtifact resolves the plan's version for a product as the member
-// account sees it, and names every artifact it can see.
-func wantedArtifact(ctx context.Context, cat provision.Catalog, p *plan.Product) (*sctypes.ProvisioningArtifact, map[string]string, error) {
+// wantedArtifact resolves the plan's version of t as the member account sees
+// the product, and names every artifact it can see. Unlike provisioning, a
+// pinned version that is now deprecated is still the wanted one: a product
+// running it is as planned.
+func wantedArtifact(ctx context.Context, cat provision.Catalog, t plan.Target) (*sctypes.ProvisioningArtifact, map[string]string, error) {
+	p := t.Product
 	in := &servicecatalog.DescribeProductInput{}
 	if p.ProductIsID() {
 		in.Id = aws.String(p.Product)
@@ -265,9 +461,17 @@ func wantedArtifact(ctx context.Context, cat provision.Catalog, p *plan.Product)
 	for _, a := range out.ProvisioningArtifacts {
 		names[aws.ToString(a.Id)] = aws.ToString(a.Name)
 	}
-	art, err := provision.ChooseArtifact(p, "", out.ProvisioningArtifacts)
-	if err != nil {
-		return nil, names, err
+	if p.VersionKind() == plan.VersionLatest {
+		art, err := provision.ChooseArtifact(p, t.Region, out.ProvisioningArtifacts)
+		return art, names, err
 	}
-	return art, names, nil
+	for i, a := range out.ProvisioningArtifacts {
+		if aws.ToString(a.Id) == p.Version || aws.ToString(a.Name) == p.Version {
+			return &out.ProvisioningArtifacts[i], names, nil
+		}
+	}
+	return nil, names, fmt.Errorf("version %s of %s is not visible to the account in %s", p.Version, p.Product, t.Region)
 }
+
+// ensure the ports are implemented by what app wires in.
+var _ Directory = (*directory.Directory)(nil)

@@ -1,0 +1,213 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+
+	"github.com/landfall/landfall/internal/app"
+	"github.com/landfall/landfall/internal/config"
+	"github.com/landfall/landfall/internal/directory"
+	"github.com/landfall/landfall/internal/manual"
+	"github.com/landfall/landfall/internal/plan"
+	"github.com/landfall/landfall/internal/provision"
+	"github.com/landfall/landfall/internal/status"
+	"github.com/landfall/landfall/internal/worker"
+)
+
+const statusExamples = `  landfall status                                             # every account of the organization
+  landfall status --accounts 222222222222,333333333333 --json
+  landfall status --ou ou-ab12-w0rkl0ad --recursive --regions us-west-1 --drift-only
+  landfall status --plan plan.yaml --fail-on-drift             # for cron/CI: exit 3 on drift
+  # Against the local AWS (landfall local serve):
+  AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 landfall status
+
+Exit status: 0 when the report was made, even if some targets are not OK
+(the report says so); 3 with --fail-on-drift when any target is not OK;
+1 when no report could be made (credentials, Organizations); 2 for usage errors.
+Runs with the management account's credentials (standard AWS credential
+chain, AWS_REGION = the Control Tower home region) and assumes the plan's
+execution role in every account; it only reads.`
+
+// exitDrift is the exit status of `landfall status --fail-on-drift` when a
+// target is not OK: distinct from 1 (no report) so cron jobs can tell drift
+// from breakage.
+const exitDrift = 3
+
+func runStatus(ctx context.Context, args []string, s Streams) error {
+	fs := newFlags("status", "[--accounts ID,... | --ou OU-ID,... [--recursive] | --all] [--regions R,...] [--products KEY,...] [--json] [--drift-only] [--fail-on-drift] [--plan FILE]", statusExamples, s)
+	var accounts, ous, regions, products listFlag
+	fs.Var(&accounts, "accounts", "report on these accounts (12-digit IDs, comma-separated or repeated)")
+	fs.Var(&ous, "ou", "report on the accounts in these OUs (IDs, or the root's r-… ID)")
+	recursive := fs.Bool("recursive", false, "with --ou: include the accounts of nested OUs")
+	all := fs.Bool("all", false, "report on every account of the organization (the default when nothing is selected)")
+	fs.Var(&regions, "regions", "only these plan regions")
+	fs.Var(&products, "products", "only these plan product keys")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	driftOnly := fs.Bool("drift-only", false, "leave OK targets out of the table (the summary still counts them)")
+	failOnDrift := fs.Bool("fail-on-drift", false, fmt.Sprintf("exit %d when any target is not OK", exitDrift))
+	planFile := fs.String("plan", "", "plan file (default: $"+config.EnvPlanFile+", else the embedded example plan)")
+	role := fs.String("role", "", "execution role to assume in each account (default: the plan's executionRoleName, or $"+config.EnvExecutionRoleName+")")
+	concurrency := fs.Int("concurrency", status.DefaultAccountConcurrency, "accounts looked at at once")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return &exitError{2, fmt.Errorf("unexpected argument %q: select accounts with --accounts, --ou or --all", fs.Arg(0))}
+	}
+	if len(accounts) == 0 && len(ous) == 0 && !*all {
+		*all = true
+	}
+	req := &manual.StatusRequest{Recursive: *recursive, All: *all, Regions: regions, Products: products}
+	if len(accounts) > 0 {
+		req.Accounts = accounts
+	}
+	if len(ous) > 0 {
+		req.OUs = ous
+	}
+	var problems []error
+	if err := (&manual.Request{Status: req}).Validate(); err != nil {
+		problems = append(problems, flagErrors(err))
+	}
+	if *concurrency < 1 || *concurrency > 64 {
+		problems = append(problems, fmt.Errorf("--concurrency: %d is not from 1 to 64", *concurrency))
+	}
+	if len(problems) > 0 {
+		return &exitError{2, errors.Join(problems...)}
+	}
+	pl, err := planFromFlag(*planFile, s)
+	if err != nil {
+		return err
+	}
+	if err := pl.CheckFilter(planFilter(req)); err != nil {
+		return &exitError{2, filterFlagError(err, "--regions", "--products")}
+	}
+	roleName := pl.ExecutionRoleName
+	if *role != "" {
+		roleName = *role
+	} else if r := strings.TrimSpace(os.Getenv(config.EnvExecutionRoleName)); r != "" {
+		roleName = r
+	}
+
+	cfg, err := awsConfig(ctx)
+	if err != nil {
+		return err
+	}
+	orgs := organizations.NewFromConfig(cfg)
+	mgmt, err := managementAccount(ctx, orgs)
+	if err != nil {
+		return err
+	}
+	r := &status.Reporter{
+		Plan:               pl,
+		Directory:          &directory.Directory{API: orgs},
+		Accounts:           worker.AssumedAccounts{Sessions: &provision.Sessions{Base: cfg, RoleName: roleName}},
+		RoleName:           roleName,
+		ManagementAccount:  mgmt,
+		AccountConcurrency: *concurrency,
+	}
+	rep, err := r.Run(ctx, status.Request{
+		Accounts: req.Accounts, OUs: req.OUs, Recursive: req.Recursive, All: req.All, Regions: req.Regions, Products: req.Products,
+	})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(s.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	} else if err := status.WriteTable(s.Out, rep, status.TableOptions{OnlyDrift: *driftOnly}); err != nil {
+		return err
+	}
+	if *failOnDrift && rep.Drift() {
+		return &exitError{exitDrift, fmt.Errorf("drift: %d of %d targets are not OK", rep.Targets-rep.Summary[status.OK], rep.Targets)}
+	}
+	return nil
+}
+
+func planFilter(req *manual.StatusRequest) plan.Filter {
+	return plan.Filter{Regions: req.Regions, Products: req.Products}
+}
+
+// awsConfig loads the standard AWS configuration (credential chain, region,
+// AWS_ENDPOINT_URL) with Landfall's retry settings.
+func awsConfig(ctx context.Context) (aws.Config, error) {
+	cfg, err := app.AWSConfig(ctx)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	if cfg.Region == "" {
+		return aws.Config{}, errors.New("no AWS region: set AWS_REGION (or a profile's region) to the Control Tower home region")
+	}
+	return cfg, nil
+}
+
+// managementAccount asks Organizations for the management account, which
+// org-wide commands leave out unless the plan includes it.
+func managementAccount(ctx context.Context, orgs *organizations.Client) (string, error) {
+	out, err := orgs.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+	if err != nil {
+		return "", fmt.Errorf("describe organization (run with the management account's credentials): %w", err)
+	}
+	if out.Organization == nil || aws.ToString(out.Organization.MasterAccountId) == "" {
+		return "", errors.New("describe organization: no management account in the answer")
+	}
+	return aws.ToString(out.Organization.MasterAccountId), nil
+}
+
+// statusFlags maps a status payload's paths to the flags that set them.
+var statusFlags = map[string]string{
+	"status.accounts":  "--accounts",
+	"status.ous":       "--ou",
+	"status.recursive": "--recursive",
+	"status.all":       "--all",
+	"status.regions":   "--regions",
+	"status.products":  "--products",
+	"status":           "selection",
+}
+
+var payloadPath = regexp.MustCompile(`status\.[a-z]+\[([0-9]+)\]`)
+
+// flagWords turns payload keys in messages into flags; earlier pairs win.
+var flagWords = strings.NewReplacer(
+	`"status.ous"`, "--ou", `"all": true`, "--all", `"accounts"`, "--accounts", `"ous"`, "--ou", `"all"`, "--all", " inside it", "",
+)
+
+// flagErrors rewrites package manual's payload-path errors in terms of the
+// command's flags: "status.accounts[1]: is not a 12-digit account ID" becomes
+// "--accounts: is not a 12-digit account ID (got "x")".
+func flagErrors(err error) error {
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	out := make([]error, 0, len(errs))
+	for _, e := range errs {
+		fe, ok := errors.AsType[*manual.FieldError](e)
+		if !ok {
+			out = append(out, e)
+			continue
+		}
+		c := *fe
+		field, _, _ := strings.Cut(c.Field, "[")
+		if f, ok := statusFlags[field]; ok {
+			c.Field = f
+		}
+		c.Problem = flagWords.Replace(payloadPath.ReplaceAllStringFunc(c.Problem, func(string) string { return "an earlier value" }))
+		c.Fix = flagWords.Replace(c.Fix)
+		out = append(out, &c)
+	}
+	return errors.Join(out...)
+}
