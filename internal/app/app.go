@@ -22,6 +22,7 @@ import (
 	"github.com/landfall/landfall/internal/notify"
 	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/provision"
+	"github.com/landfall/landfall/internal/status"
 	"github.com/landfall/landfall/internal/worker"
 	"github.com/landfall/landfall/internal/workqueue"
 )
@@ -106,12 +107,16 @@ func sessions(cfg aws.Config, pl *plan.Plan, o Options) *provision.Sessions {
 
 // Launch builds the launch function's handler.
 func Launch(cfg aws.Config, c config.Config, pl *plan.Plan, o Options) *launch.Handler {
+	dir := &directory.Directory{API: organizations.NewFromConfig(cfg)}
+	accounts := sessions(cfg, pl, o)
 	return &launch.Handler{
-		Plan:              pl,
-		Directory:         &directory.Directory{API: organizations.NewFromConfig(cfg)},
-		Queue:             &workqueue.Queue{URL: c.QueueURL, SQS: sqs.NewFromConfig(cfg)},
-		Notifier:          &notify.Notifier{TopicARN: c.TopicARN, SNS: sns.NewFromConfig(cfg)},
-		DryRunner:         provision.DryRunner{Engine: engine(pl, c, o), Sessions: sessions(cfg, pl, o)},
+		Plan:      pl,
+		Directory: dir,
+		Queue:     &workqueue.Queue{URL: c.QueueURL, SQS: sqs.NewFromConfig(cfg)},
+		Notifier:  &notify.Notifier{TopicARN: c.TopicARN, SNS: sns.NewFromConfig(cfg)},
+		DryRunner: provision.DryRunner{Engine: engine(pl, c, o), Sessions: accounts},
+		Status: &status.Reporter{Plan: pl, Directory: dir, Accounts: worker.AssumedAccounts{Sessions: accounts},
+			ManagementAccount: o.ManagementAccount},
 		ManagementAccount: o.ManagementAccount,
 		WorkerConcurrency: c.WorkerConcurrency,
 		Now:               o.Now,

@@ -105,6 +105,14 @@ type Exclusion struct {
 	Reason  string `json:"reason"`
 }
 
+// logger returns the handler's logger; a nil Logger discards.
+func (h *Handler) logger() *slog.Logger {
+	if h.Logger != nil {
+		return h.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
 func (h *Handler) now() time.Time {
 	if h.Now != nil {
 		return h.Now()
@@ -132,7 +140,7 @@ func (h *Handler) handleEvent(ctx context.Context, raw []byte) (*Response, error
 	ev, err := lifecycle.Decode(raw)
 	if err != nil {
 		id := eventID(raw)
-		h.Logger.ErrorContext(ctx, "invalid event; reported and acknowledged", "eventId", id, "error", err)
+		h.logger().ErrorContext(ctx, "invalid event; reported and acknowledged", "eventId", id, "error", err)
 		if perr := h.Notifier.Publish(ctx, notify.InvalidEvent(id, err, raw)); perr != nil {
 			return nil, fmt.Errorf("report invalid event %s: %w", id, perr)
 		}
@@ -140,7 +148,7 @@ func (h *Handler) handleEvent(ctx context.Context, raw []byte) (*Response, error
 	}
 	switch ev := ev.(type) {
 	case *lifecycle.IgnoredEvent:
-		h.Logger.InfoContext(ctx, "event ignored", "eventId", ev.EventID, "eventName", ev.EventName, "reason", ev.Reason)
+		h.logger().InfoContext(ctx, "event ignored", "eventId", ev.EventID, "eventName", ev.EventName, "reason", ev.Reason)
 		return &Response{Outcome: OutcomeIgnored, Message: ev.Reason}, nil
 	case *lifecycle.AccountEvent:
 		return h.handleAccountEvent(ctx, ev)
@@ -150,7 +158,7 @@ func (h *Handler) handleEvent(ctx context.Context, raw []byte) (*Response, error
 }
 
 func (h *Handler) handleAccountEvent(ctx context.Context, ev *lifecycle.AccountEvent) (*Response, error) {
-	log := h.Logger.With("eventId", ev.EventID, "eventName", ev.EventName, "account", ev.AccountID)
+	log := h.logger().With("eventId", ev.EventID, "eventName", ev.EventName, "account", ev.AccountID)
 	if !ev.Succeeded() {
 		log.WarnContext(ctx, "Control Tower reported a failure; nothing to provision", "state", string(ev.State), "ctMessage", ev.Message)
 		msg := notify.AccountFailed(notify.AccountRef{ID: ev.AccountID, Name: ev.AccountName, OUID: ev.OUID, OUName: ev.OUName}, ev.EventName, ev.EventID, ev.Message)

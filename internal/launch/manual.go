@@ -85,9 +85,11 @@ func (h *Handler) handleManual(ctx context.Context, raw []byte) (*Response, erro
 		resp.Message = fmt.Sprintf("dry run: %d account(s), %d target(s); nothing was changed", len(runs), countTargets(runs))
 		return resp, nil
 	}
-	per := max(h.WorkerConcurrency, 1)
 	for i, run := range runs {
-		delay := min(time.Duration(i/per)*spreadInterval, workqueue.MaxDelay)
+		delay := spreadDelay(i, len(runs), h.WorkerConcurrency)
+		// The run's age (maxRunAge, role and propagation waits) counts from
+		// when the worker can first see it, not from the backfill.
+		run.StartedAt = run.StartedAt.Add(delay)
 		if err := h.Queue.Send(ctx, run, delay); err != nil {
 			// Runs already queued stay queued; say which, so the operator can re-send the rest.
 			return nil, fmt.Errorf("queued %d of %d runs (%s), then: %w", len(resp.Queued), len(runs), queuedIDs(resp.Queued), err)
@@ -96,8 +98,29 @@ func (h *Handler) handleManual(ctx context.Context, raw []byte) (*Response, erro
 	}
 	resp.Outcome = OutcomeQueued
 	resp.Message = fmt.Sprintf("queued %d run(s) with %d target(s)", len(runs), countTargets(runs))
-	h.Logger.InfoContext(ctx, "manual runs queued", "runs", len(runs), "excluded", len(resp.Excluded))
+	if n := len(resp.Excluded); n > 0 {
+		resp.Message += fmt.Sprintf("; %d exclusion(s), see excluded", n)
+	}
+	h.logger().InfoContext(ctx, "manual runs queued", "runs", len(runs), "excluded", len(resp.Excluded))
 	return resp, nil
+}
+
+// spreadDelay is the delay of the i-th of n runs queued at once: waves of
+// per runs (the worker's concurrency), spreadInterval apart. When that would
+// push the last wave past SQS's 15-minute limit, the waves are squeezed evenly
+// into the limit instead, so a large backfill does not pile its whole tail up
+// at 900 seconds.
+func spreadDelay(i, n, per int) time.Duration {
+	per = max(per, 1)
+	waves := (n + per - 1) / per
+	if waves <= 1 {
+		return 0
+	}
+	wave := time.Duration(i / per)
+	if last := time.Duration(waves-1) * spreadInterval; last <= workqueue.MaxDelay {
+		return wave * spreadInterval
+	}
+	return (workqueue.MaxDelay * wave / time.Duration(waves-1)).Truncate(time.Second)
 }
 
 func countTargets(runs []*runstate.Run) int {

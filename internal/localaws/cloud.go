@@ -230,7 +230,11 @@ func (c *Cloud) Serve(ctx context.Context, l net.Listener) error {
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shut down local aws: %w", err)
+		// Connections a client opened but never used keep Shutdown waiting
+		// out the grace period; they carry no call, so close them.
+		if cerr := srv.Close(); cerr != nil {
+			return fmt.Errorf("shut down local aws: %w", cerr)
+		}
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve local aws on %s: %w", l.Addr(), err)

@@ -115,7 +115,7 @@ func (e *Engine) logger() *slog.Logger {
 // It reports whether any target changed, which the worker uses to check back
 // sooner after progress and back off while nothing moves.
 func (e *Engine) Advance(ctx context.Context, run *runstate.Run, roleARN string, cats Catalogs) (progressed bool) {
-	gates := &gates{m: make(map[string]*gate)}
+	gates := &gates{m: make(map[string]*gate), run: run}
 	start := fingerprint(run)
 	defer func() { progressed = fingerprint(run) != start }()
 	for pass := 0; pass < 2*len(run.Targets)+2; pass++ {
@@ -770,11 +770,13 @@ func scTags(tags map[string]string) []sctypes.Tag {
 	return out
 }
 
-// gates runs the accept+associate of each (region, portfolio) once per step,
-// however many products share the portfolio.
+// gates runs the accept+associate of each (region, portfolio) once per run,
+// however many products share the portfolio and however many steps the run
+// takes: opened pairs are remembered in the run.
 type gates struct {
-	mu sync.Mutex
-	m  map[string]*gate
+	mu  sync.Mutex
+	m   map[string]*gate
+	run *runstate.Run // Opened is read and written under mu
 }
 
 type gate struct {
@@ -783,13 +785,25 @@ type gate struct {
 }
 
 func (g *gates) open(ctx context.Context, region, portfolio string, fn func(context.Context) error) error {
+	key := region + "/" + portfolio
 	g.mu.Lock()
-	gt, ok := g.m[region+"/"+portfolio]
+	if slices.Contains(g.run.Opened, key) {
+		g.mu.Unlock()
+		return nil
+	}
+	gt, ok := g.m[key]
 	if !ok {
 		gt = &gate{}
-		g.m[region+"/"+portfolio] = gt
+		g.m[key] = gt
 	}
 	g.mu.Unlock()
-	gt.once.Do(func() { gt.err = fn(ctx) })
+	gt.once.Do(func() {
+		gt.err = fn(ctx)
+		if gt.err == nil {
+			g.mu.Lock()
+			g.run.Opened = append(g.run.Opened, key)
+			g.mu.Unlock()
+		}
+	})
 	return gt.err
 }

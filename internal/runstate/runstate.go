@@ -197,6 +197,9 @@ type Run struct {
 	Targets []Target `json:"targets"`
 	// Notes are run-level remarks, such as a role that could not be assumed yet.
 	Notes []string `json:"notes,omitempty"`
+	// Opened lists the "region/portfolio" pairs whose share this run accepted
+	// and with which it associated the role, so later steps skip those calls.
+	Opened []string `json:"opened,omitempty"`
 	// PublishAttempts counts failed attempts to publish the finished run's summary.
 	PublishAttempts int `json:"publishAttempts,omitempty"`
 }

@@ -54,6 +54,14 @@ type Handler struct {
 	Logger *slog.Logger
 }
 
+// logger returns the handler's logger; a nil Logger discards.
+func (h *Handler) logger() *slog.Logger {
+	if h.Logger != nil {
+		return h.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
 func (h *Handler) now() time.Time {
 	if h.Now != nil {
 		return h.Now()
@@ -68,7 +76,7 @@ func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEve
 	var resp events.SQSEventResponse
 	for _, rec := range ev.Records {
 		if err := h.process(ctx, rec); err != nil {
-			h.Logger.ErrorContext(ctx, "step failed; message will be redelivered", "messageId", rec.MessageId, "error", err)
+			h.logger().ErrorContext(ctx, "step failed; message will be redelivered", "messageId", rec.MessageId, "error", err)
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: rec.MessageId})
 		}
 	}
@@ -80,13 +88,13 @@ func (h *Handler) process(ctx context.Context, rec events.SQSMessage) error {
 	if err != nil {
 		// A message no worker can read would be redelivered until the DLQ:
 		// report it now (the notification carries the body) and drop it.
-		h.Logger.ErrorContext(ctx, "unreadable work message", "messageId", rec.MessageId, "error", err)
+		h.logger().ErrorContext(ctx, "unreadable work message", "messageId", rec.MessageId, "error", err)
 		if perr := h.Notifier.Publish(ctx, notify.InvalidEvent(rec.MessageId, err, []byte(rec.Body))); perr != nil {
 			return fmt.Errorf("report unreadable message %s: %w", rec.MessageId, perr)
 		}
 		return nil
 	}
-	log := h.Logger.With("run", run.ID, "account", run.Account.ID, "step", run.Step)
+	log := h.logger().With("run", run.ID, "account", run.Account.ID, "step", run.Step)
 	// Whatever the step does, leave time to send the continuation: the step
 	// gets a deadline short of the invocation's, and sending does not inherit it.
 	stepCtx, cancel := stepContext(ctx)
