@@ -669,7 +669,7 @@ func TestBuildRejectsInvalidPlan(t *testing.T) {
 		"landfall:planFile names an invalid plan: plan testdata/invalid-plan.yaml: 3 problems:",
 		`regions[1]: "us-west-9" is not a region`,
 		`products[0].dependsOn[0]: "does-not-exist" is not a product key`,
-		`products[0].parameters.AccountName: .Account.Nmae is not a field`,
+		`products[0].parameters.AccountName: .Account.Nme is not a field`,
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
