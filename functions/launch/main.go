@@ -11,26 +11,14 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/landfall/landfall/internal/app"
-	"github.com/landfall/landfall/internal/config"
 )
 
 func main() {
 	slog.SetDefault(lambdacontext.NewLogger())
-	ctx := context.Background()
-	cfg, err := config.FromEnvironment()
+	d, err := app.Load(context.Background())
 	if err != nil {
 		slog.Error("refusing to start", "error", err)
 		os.Exit(1)
 	}
-	pl, err := app.LoadPlan(cfg)
-	if err != nil {
-		slog.Error("refusing to start on an invalid plan", "error", err)
-		os.Exit(1)
-	}
-	awsCfg, err := app.AWSConfig(ctx)
-	if err != nil {
-		slog.Error("refusing to start", "error", err)
-		os.Exit(1)
-	}
-	lambda.Start(app.Launch(awsCfg, cfg, pl, app.Options{}).Handle)
+	lambda.Start(app.Launch(d.AWS, d.Config, d.Plan, app.Options{}).Handle)
 }

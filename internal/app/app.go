@@ -136,3 +136,30 @@ func Worker(cfg aws.Config, c config.Config, pl *plan.Plan, o Options) *worker.H
 		Logger:   o.logger(),
 	}
 }
+
+// Deployment is what a function needs at cold start: its configuration, the
+// validated plan and its AWS configuration.
+type Deployment struct {
+	Config config.Config
+	Plan   *plan.Plan
+	AWS    aws.Config
+}
+
+// Load reads the configuration from the environment, loads and validates the
+// plan and the AWS configuration, reporting the first stage that fails with
+// everything wrong in it. The functions refuse to start when it fails.
+func Load(ctx context.Context) (*Deployment, error) {
+	c, err := config.FromEnvironment()
+	if err != nil {
+		return nil, err
+	}
+	pl, err := LoadPlan(c)
+	if err != nil {
+		return nil, err
+	}
+	awsCfg, err := AWSConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Deployment{Config: c, Plan: pl, AWS: awsCfg}, nil
+}
