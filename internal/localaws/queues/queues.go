@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/landfall/landfall/internal/localaws/clock"
+	"github.com/landfall/landfall/internal/localaws/org"
 	"github.com/landfall/landfall/internal/localaws/wire"
 	"github.com/landfall/landfall/internal/region"
 )
@@ -359,7 +360,7 @@ func parseURL(queueURL string) (account, regionCode, name string, ok bool) {
 		return "", "", "", false
 	}
 	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
-	if len(parts) != 2 || !validAccount(parts[0]) || !validQueueName(parts[1]) {
+	if len(parts) != 2 || !org.IsAccountID(parts[0]) || !validQueueName(parts[1]) {
 		return "", "", "", false
 	}
 	host := strings.Split(u.Hostname(), ".")

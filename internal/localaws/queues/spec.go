@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/landfall/landfall/internal/localaws/org"
 	"github.com/landfall/landfall/internal/region"
 )
 
@@ -64,7 +65,7 @@ func (s Spec) Validate() error {
 	}
 	for i, q := range s.Queues {
 		path := fmt.Sprintf("queues[%d]", i)
-		if !validAccount(q.Account) {
+		if !org.IsAccountID(q.Account) {
 			add("%s.account: %q must be a 12-digit AWS account ID", path, q.Account)
 		}
 		if !region.Known(q.Region) {
@@ -133,18 +134,6 @@ func validQueueName(name string) bool {
 	}
 	for _, c := range name {
 		if !isAlnum(c) && c != '-' && c != '_' {
-			return false
-		}
-	}
-	return true
-}
-
-func validAccount(a string) bool {
-	if len(a) != 12 {
-		return false
-	}
-	for _, c := range a {
-		if c < '0' || c > '9' {
 			return false
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/landfall/landfall/internal/localaws/org"
 	"github.com/landfall/landfall/internal/localaws/wire"
 )
 
@@ -112,7 +113,7 @@ func (t *Topics) lookup(req *wire.Request, param, arn, action string) (*topic, *
 		return nil, invalidParameter("%s Reason: no value for required parameter", param)
 	}
 	parts := strings.Split(arn, ":")
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "sns" || !validAccount(parts[4]) || !validTopicName(parts[5]) {
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "sns" || !org.IsAccountID(parts[4]) || !validTopicName(parts[5]) {
 		return nil, invalidParameter("%s Reason: %q is not a topic ARN (arn:aws:sns:<region>:<account>:<name>)", param, arn)
 	}
 	if parts[3] != req.Region {
@@ -408,11 +409,11 @@ func checkEndpoint(protocol, endpoint string) *wire.Error {
 			return bad("an email address")
 		}
 	case "sqs":
-		if p := strings.Split(endpoint, ":"); len(p) != 6 || p[0] != "arn" || p[2] != "sqs" || !validAccount(p[4]) || p[5] == "" {
+		if p := strings.Split(endpoint, ":"); len(p) != 6 || p[0] != "arn" || p[2] != "sqs" || !org.IsAccountID(p[4]) || p[5] == "" {
 			return bad("an SQS queue ARN (arn:aws:sqs:<region>:<account>:<queue>)")
 		}
 	case "lambda":
-		if p := strings.Split(endpoint, ":"); len(p) < 7 || len(p) > 8 || p[0] != "arn" || p[2] != "lambda" || !validAccount(p[4]) || p[5] != "function" || p[6] == "" {
+		if p := strings.Split(endpoint, ":"); len(p) < 7 || len(p) > 8 || p[0] != "arn" || p[2] != "lambda" || !org.IsAccountID(p[4]) || p[5] != "function" || p[6] == "" {
 			return bad("a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>)")
 		}
 	case "http", "https":

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/landfall/landfall/internal/localaws/org"
 	"github.com/landfall/landfall/internal/region"
 )
 
@@ -35,7 +36,7 @@ func (s Spec) Validate() error {
 	seen := map[string]int{}
 	for i, t := range s.Topics {
 		path := fmt.Sprintf("topics[%d]", i)
-		if !validAccount(t.Account) {
+		if !org.IsAccountID(t.Account) {
 			errs = append(errs, fmt.Errorf("%s.account: %q must be a 12-digit AWS account ID", path, t.Account))
 		}
 		if !region.Known(t.Region) {
@@ -79,18 +80,6 @@ func validTopicName(name string) bool {
 	}
 	for _, c := range name {
 		if !isAlnum(c) && c != '-' && c != '_' {
-			return false
-		}
-	}
-	return true
-}
-
-func validAccount(a string) bool {
-	if len(a) != 12 {
-		return false
-	}
-	for _, c := range a {
-		if c < '0' || c > '9' {
 			return false
 		}
 	}
