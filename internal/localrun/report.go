@@ -50,7 +50,8 @@ func (e *Env) Run(ctx context.Context, payloads []Payload) (*Result, error) {
 	if len(payloads) == 0 {
 		return nil, ErrNoPayloads
 	}
-	res := &Result{}
+	// Empty lists, not null: consumers of --json index into them.
+	res := &Result{Runs: []RunReport{}, Invocations: []Invocation{}, Notifications: []Notification{}}
 	for _, p := range payloads {
 		inv := e.InvokeLaunch(ctx, p)
 		res.Invocations = append(res.Invocations, inv)
@@ -72,7 +73,7 @@ func (e *Env) Run(ctx context.Context, payloads []Payload) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res.Notifications = notes
+	res.Notifications = append(res.Notifications, notes...)
 	for _, n := range notes {
 		d := n.Document
 		if d.Kind != "run-summary" || d.Run == nil || d.Account == nil {
