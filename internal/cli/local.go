@@ -121,7 +121,7 @@ func runServe(ctx context.Context, args []string, s Streams) error {
 		`  landfall local serve --speed 60
   export AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
   aws sts get-caller-identity
-  landfall invoke --function landfall-launch internal/lifecycle/testdata/events/create-managed-account-succeeded.json`, s)
+  landfall invoke internal/lifecycle/testdata/events/create-managed-account-succeeded.json   # finds landfall-launch in the Landfall stack`, s)
 	addr := fs.String("addr", "127.0.0.1:4566", "address to listen on (loopback by default: the emulator has no authentication)")
 	worldFile := fs.String("world", "", "world file (default: the embedded default world)")
 	planFile := fs.String("plan", "", "plan the served Landfall functions run with (default: the embedded example plan)")
@@ -163,13 +163,20 @@ func runServe(ctx context.Context, args []string, s Streams) error {
 		fmt.Fprintf(s.Out, format+"\n", a...)
 	}
 	cloud.RegisterFunction(LaunchFunctionName, env.LaunchHandler())
+	// As deployed, the stack's outputs say where the deployment is, so
+	// `landfall invoke` finds the function without --function.
+	cloud.PutStack(DefaultStackName, map[string]string{
+		OutputLaunchFunctionName: LaunchFunctionName,
+		OutputWorkQueueURL:       env.Config.QueueURL,
+		OutputSummaryTopicArn:    env.Config.TopicARN,
+	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	fmt.Fprintf(s.Out, "local AWS listening on http://%s (management account %s, home region %s, clock x%v)\n"+
-		"launch function %s registered; the worker polls %s; Ctrl-C stops it\n",
-		ln.Addr(), world.Organization.ManagementAccount, world.Organization.HomeRegion, *speed, LaunchFunctionName, env.Config.QueueURL)
+		"launch function %s registered (stack %s outputs it); the worker polls %s; Ctrl-C stops it\n",
+		ln.Addr(), world.Organization.ManagementAccount, world.Organization.HomeRegion, *speed, LaunchFunctionName, DefaultStackName, env.Config.QueueURL)
 	// Poll as often as a real event source would, in emulated time.
 	interval := max(time.Duration(float64(time.Second) / *speed), 20*time.Millisecond)
 	pctx, stop := context.WithCancel(ctx)

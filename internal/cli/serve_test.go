@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 )
 
@@ -78,6 +79,16 @@ func TestServeIsALiveDeployment(t *testing.T) {
 		t.Fatalf("launch answered %s (function error %v)", res.Payload, aws.ToString(res.FunctionError))
 	}
 	waitFor(t, &out, regexp.MustCompile(`SNS <- Landfall: LifeCycle1 \(222222222222\) 6 succeeded`), 60*time.Second)
+
+	// The served deployment has its stack, so `landfall invoke` needs no --function.
+	cfn := cloudformation.New(cloudformation.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(addr),
+		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+	})
+	if fn, err := launchFunction(ctx, cfn, DefaultStackName, "us-east-1"); err != nil || fn != LaunchFunctionName {
+		t.Errorf("the served stack names function %q (%v), want %s", fn, err, LaunchFunctionName)
+	}
 
 	cancel()
 	select {

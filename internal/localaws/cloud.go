@@ -1,9 +1,11 @@
 // Package localaws is the local AWS emulator Landfall is tested against: an
 // in-process HTTP server speaking the real wire protocols of STS,
-// Organizations, Service Catalog, SNS, SQS and Lambda's Invoke (and
-// GetFunction), so the real aws-sdk-go-v2 clients (and the AWS CLI) drive it
-// unchanged. Lambda functions are Go handlers registered with
-// RegisterFunction and run in-process when invoked (see package lambdafn).
+// Organizations, Service Catalog, SNS, SQS, Lambda's Invoke (and
+// GetFunction) and CloudFormation's DescribeStacks, so the real aws-sdk-go-v2
+// clients (and the AWS CLI) drive them unchanged. Lambda functions are Go
+// handlers registered with RegisterFunction and run in-process when invoked
+// (see package lambdafn); CloudFormation stacks, outputs only, are put with
+// PutStack (see package stacks).
 //
 // A World (YAML world file, or DefaultWorld) describes what exists at the
 // start; New builds a Cloud from it. In Go tests, use the in-memory client:
@@ -50,6 +52,7 @@ import (
 	"github.com/landfall/landfall/internal/localaws/lambdafn"
 	"github.com/landfall/landfall/internal/localaws/org"
 	"github.com/landfall/landfall/internal/localaws/queues"
+	"github.com/landfall/landfall/internal/localaws/stacks"
 	"github.com/landfall/landfall/internal/localaws/topics"
 	"github.com/landfall/landfall/internal/localaws/wire"
 )
@@ -80,6 +83,7 @@ type Cloud struct {
 	queues    *queues.Queues
 	faults    *faults.Faults
 	functions *lambdafn.Functions
+	stacks    *stacks.Stacks
 	server    *wire.Server
 }
 
@@ -117,8 +121,9 @@ func New(w *World, opts Options) (*Cloud, error) {
 		return nil, fmt.Errorf("new local aws: %w", err)
 	}
 	c.functions = lambdafn.New(lambdafn.WithClock(c.clock))
+	c.stacks = stacks.New(c.clock)
 	c.server = wire.NewServer(wire.ServerOptions{
-		Services: []wire.Service{identity.NewService(c.identity), org.NewService(c.org), c.catalog, c.topics, c.queues, c.functions},
+		Services: []wire.Service{identity.NewService(c.identity), org.NewService(c.org), c.catalog, c.topics, c.queues, c.functions, c.stacks},
 		Auth:     c.identity,
 		Clock:    c.clock,
 		// Region checks first: a call from a disabled region never reaches
@@ -207,6 +212,18 @@ func (c *Cloud) RegisterFunction(name string, h lambda.Handler) {
 // per-function options such as lambdafn.WithTimeout.
 func (c *Cloud) RegisterFunctionIn(account, region, name string, h lambda.Handler, opts ...lambdafn.FunctionOption) {
 	c.functions.Register(account, region, name, h, opts...)
+}
+
+// Stacks returns the emulated CloudFormation stacks.
+func (c *Cloud) Stacks() *stacks.Stacks { return c.stacks }
+
+// PutStack creates or updates the CloudFormation stack name with the given
+// outputs in the management account and home region, where Landfall is
+// deployed, so tools that read a deployment's stack outputs (landfall invoke)
+// find it. It panics on an invalid stack name or output key (see
+// stacks.Stacks.Put).
+func (c *Cloud) PutStack(name string, outputs map[string]string) {
+	c.stacks.Put(c.org.ManagementAccount(), c.org.HomeRegion(), name, outputs)
 }
 
 // Faults returns the fault rules, which tests may replace while the Cloud runs.

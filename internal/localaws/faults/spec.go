@@ -11,7 +11,7 @@ import (
 )
 
 // Services are the signing names of the emulated services a rule may name.
-var Services = []string{"lambda", "organizations", "servicecatalog", "sns", "sqs", "sts"}
+var Services = []string{"cloudformation", "lambda", "organizations", "servicecatalog", "sns", "sqs", "sts"}
 
 // Error codes a rule's errorRate can answer.
 const (
