@@ -14,19 +14,11 @@ var (
 	// and their paths, and walks OUs for backfills.
 	launchOrganizationsActions = []string{
 		"organizations:DescribeAccount",
-		"organizations:DescribeOrganization",
 		"organizations:DescribeOrganizationalUnit",
 		"organizations:ListAccountsForParent",
 		"organizations:ListChildren",
 		"organizations:ListParents",
 		"organizations:ListRoots",
-	}
-	// workerOrganizationsActions: the worker renders templates with the
-	// account's name and OU path.
-	workerOrganizationsActions = []string{
-		"organizations:DescribeAccount",
-		"organizations:DescribeOrganizationalUnit",
-		"organizations:ListParents",
 	}
 	// kmsForSNSAndSQS is what a principal needs to publish to an encrypted
 	// topic or queue (GenerateDataKey) and to read from an encrypted queue
@@ -168,12 +160,12 @@ func (c *Construct) grantLaunch(props Props) {
 	r.AddToPrincipalPolicy(c.assumeExecutionRole(props))
 }
 
-// grantWorker gives the worker what it calls. The SQS event source adds the
-// receive side (receive, delete, change visibility, attributes, KMS decrypt)
-// when it is attached.
+// grantWorker gives the worker what it calls. It needs no Organizations
+// access: the launch function puts the account's name and OU path in the run.
+// The SQS event source adds the receive side (receive, delete, change
+// visibility, attributes, KMS decrypt) when it is attached.
 func (c *Construct) grantWorker(props Props) {
 	r := c.WorkerRole
-	r.AddToPrincipalPolicy(statement("ReadAccountPlacement", workerOrganizationsActions, jsii.String("*")))
 	r.AddToPrincipalPolicy(statement("ContinueAccountRuns", []string{"sqs:SendMessage"}, c.WorkQueue.QueueArn()))
 	r.AddToPrincipalPolicy(statement("PublishSummaries", []string{"sns:Publish"}, c.SummaryTopic.TopicArn()))
 	r.AddToPrincipalPolicy(statement("EncryptMessages", kmsForSNSAndSQS, c.Key.KeyArn()))

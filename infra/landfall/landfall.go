@@ -384,6 +384,9 @@ func (c *Construct) newQueues() {
 			EncryptionMasterKey: c.Key,
 			EnforceSSL:          jsii.Bool(true),
 			RetentionPeriod:     awscdk.Duration_Days(jsii.Number(DeadLetterRetentionDays)),
+			// Parked Control Tower events and runs must survive deleting or
+			// replacing the stack: they are the record of what still needs doing.
+			RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 		})
 	}
 	c.WorkDeadLetterQueue = dlq("WorkDeadLetterQueue")

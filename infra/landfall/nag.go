@@ -27,20 +27,15 @@ func (c *Construct) suppressNagFindings() {
 	}
 
 	assumeResource := "Resource::arn:<AWS::Partition>:iam::*:role/" + c.ExecutionRoleName
-	for _, r := range []struct {
-		role    awsiam.Role
-		orgRead string
-	}{
-		{c.LaunchRole, "DescribeOrganization and ListRoots accept only \"*\"; DescribeAccount, DescribeOrganizationalUnit, ListParents, ListChildren and ListAccountsForParent must reach accounts and OUs created after deployment, so their ARNs cannot be listed"},
-		{c.WorkerRole, "DescribeAccount, DescribeOrganizationalUnit and ListParents must reach accounts and OUs created after deployment, so their ARNs cannot be listed"},
-	} {
+	cdknag.NagSuppressions_AddResourceSuppressions(c.LaunchRole, &[]*cdknag.NagPackSuppression{{
+		Id: jsii.String("AwsSolutions-IAM5"),
+		Reason: jsii.String("Organizations read actions only, each named (no wildcard actions): ListRoots accepts only \"*\"; " +
+			"DescribeAccount, DescribeOrganizationalUnit, ListParents, ListChildren and ListAccountsForParent must reach accounts and OUs created after deployment, so their ARNs cannot be listed. " +
+			"Called from the management account, Organizations reads only this organization, so \"*\" reaches nothing outside it."),
+		AppliesTo: &[]interface{}{"Resource::*"},
+	}}, jsii.Bool(true))
+	for _, r := range []struct{ role awsiam.Role }{{c.LaunchRole}, {c.WorkerRole}} {
 		cdknag.NagSuppressions_AddResourceSuppressions(r.role, &[]*cdknag.NagPackSuppression{
-			{
-				Id: jsii.String("AwsSolutions-IAM5"),
-				Reason: jsii.String("Organizations read actions only, each named (no wildcard actions): " + r.orgRead +
-					". Called from the management account, Organizations reads only this organization, so \"*\" reaches nothing outside it."),
-				AppliesTo: &[]interface{}{"Resource::*"},
-			},
 			{
 				Id: jsii.String("AwsSolutions-IAM5"),
 				Reason: jsii.String("sts:AssumeRole on the " + c.ExecutionRoleName +

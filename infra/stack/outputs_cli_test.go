@@ -28,3 +28,15 @@ func TestCLIReadsTheseOutputs(t *testing.T) {
 		})
 	}
 }
+
+// TestDeadLetterQueuesAreRetained: deleting or replacing the stack must not
+// destroy parked Control Tower events and runs (the key is retained for them).
+func TestDeadLetterQueuesAreRetained(t *testing.T) {
+	s := stackFor(t)
+	for _, id := range []string{"WorkDeadLetterQueue", "EventDeadLetterQueue", "LaunchFailureQueue"} {
+		_, r := s.resource(t, id)
+		if r["DeletionPolicy"] != "Retain" || r["UpdateReplacePolicy"] != "Retain" {
+			t.Errorf("%s: DeletionPolicy %v, UpdateReplacePolicy %v; want Retain", id, r["DeletionPolicy"], r["UpdateReplacePolicy"])
+		}
+	}
+}

@@ -374,7 +374,7 @@ func TestIAMPolicies(t *testing.T) {
 		{"LaunchRole", []any{
 			allow("WriteOwnLogs", logs, s.getAtt(t, "LaunchFunctionLogs", "Arn")),
 			allow("ReadOrganization", []string{
-				"organizations:DescribeAccount", "organizations:DescribeOrganization", "organizations:DescribeOrganizationalUnit",
+				"organizations:DescribeAccount", "organizations:DescribeOrganizationalUnit",
 				"organizations:ListAccountsForParent", "organizations:ListChildren", "organizations:ListParents", "organizations:ListRoots",
 			}, "*"),
 			allow("QueueAccountRuns", "sqs:SendMessage", workQueue),
@@ -385,9 +385,6 @@ func TestIAMPolicies(t *testing.T) {
 		}},
 		{"WorkerRole", []any{
 			allow("WriteOwnLogs", logs, s.getAtt(t, "WorkerFunctionLogs", "Arn")),
-			allow("ReadAccountPlacement", []string{
-				"organizations:DescribeAccount", "organizations:DescribeOrganizationalUnit", "organizations:ListParents",
-			}, "*"),
 			allow("ContinueAccountRuns", "sqs:SendMessage", workQueue),
 			allow("PublishSummaries", "sns:Publish", topic),
 			allow("EncryptMessages", kms, key),
@@ -638,9 +635,7 @@ func TestCDKNag(t *testing.T) {
 		{"LaunchRole/DefaultPolicy/Resource", "AwsSolutions-IAM5", assume},
 		{"LaunchRole/Resource", "AwsSolutions-IAM5", `["Resource::*"]`},
 		{"LaunchRole/Resource", "AwsSolutions-IAM5", assume},
-		{"WorkerRole/DefaultPolicy/Resource", "AwsSolutions-IAM5", `["Resource::*"]`},
 		{"WorkerRole/DefaultPolicy/Resource", "AwsSolutions-IAM5", assume},
-		{"WorkerRole/Resource", "AwsSolutions-IAM5", `["Resource::*"]`},
 		{"WorkerRole/Resource", "AwsSolutions-IAM5", assume},
 	}
 	sort.Slice(want, func(i, j int) bool { return jsonOf(want[i]) < jsonOf(want[j]) })
