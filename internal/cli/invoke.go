@@ -16,6 +16,7 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/landfall/landfall/internal/launch"
 	"github.com/landfall/landfall/internal/lifecycle"
 	"github.com/landfall/landfall/internal/manual"
 )
@@ -235,6 +236,13 @@ func invoke(ctx context.Context, api Invoker, function string, payload []byte, s
 	pretty.WriteByte('\n')
 	if _, err := s.Out.Write(pretty.Bytes()); err != nil {
 		return fmt.Errorf("write answer: %w", err)
+	}
+	// The launch function answers bad input with outcome "invalid" rather
+	// than a function error (so typos do not page on-call); scripts still
+	// need a non-zero exit for it.
+	var answer struct{ Outcome, Error string }
+	if json.Unmarshal(out.Payload, &answer) == nil && answer.Outcome == launch.OutcomeInvalid {
+		return fmt.Errorf("%s rejected the payload: %s", function, answer.Error)
 	}
 	return nil
 }

@@ -91,11 +91,14 @@ func TestInvoke(t *testing.T) {
 			wantErr:  []string{"landfall invoke: invalid event, not sent:"},
 		},
 		{
-			name: "function error", args: []string{"--function", "landfall-launch", "-"},
+			// The deployed plan is only known to the function: it answers
+			// "invalid" (not a function error, which would page on-call),
+			// and the CLI still exits 1.
+			name: "payload the deployed plan rejects", args: []string{"--function", "landfall-launch", "-"},
 			stdin:    `{"accounts": ["222222222222"], "products": ["network"]}`,
-			wantCode: 1, invokes: 1,
+			wantCode: 1, invokes: 1, wantOutcome: "invalid",
 			wantErr: []string{
-				"landfall invoke: landfall-launch answered with a function error (Unhandled):",
+				"landfall invoke: landfall-launch rejected the payload: invalid manual payload:",
 				`"network" is not a product key of the plan (baseline-vpc, security-audit)`,
 			},
 		},

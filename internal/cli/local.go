@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/landfall/landfall/internal/launch"
 	"github.com/landfall/landfall/internal/localaws"
 	"github.com/landfall/landfall/internal/localaws/clock"
 	"github.com/landfall/landfall/internal/localrun"
@@ -88,7 +89,7 @@ func runLocal(ctx context.Context, args []string, s Streams) error {
 	// launch function rejected is bad input, and scripts should see it.
 	rejected := 0
 	for _, inv := range res.Invocations {
-		if inv.Error != "" {
+		if inv.Error != "" || inv.Response != nil && inv.Response.Outcome == launch.OutcomeInvalid {
 			rejected++
 		}
 	}

@@ -60,36 +60,43 @@ func (d *Directory) account(ctx context.Context, id string) (runstate.Account, s
 		return runstate.Account{}, "", fmt.Errorf("describe account %s: %w", id, err)
 	}
 	acct := runstate.Account{ID: id, Name: aws.ToString(out.Account.Name), Email: aws.ToString(out.Account.Email)}
-	chain, err := d.chain(ctx, id)
+	chain, root, err := d.chain(ctx, id)
 	if err != nil {
 		return runstate.Account{}, "", err
 	}
 	if len(chain) > 0 {
 		acct.OU = chain[0]
 		acct.Ancestors = chain
+	} else {
+		acct.OU = rootOU(root)
 	}
 	return acct, string(out.Account.Status), nil
 }
 
-// chain walks from a child (account or OU) up to the root.
-func (d *Directory) chain(ctx context.Context, child string) ([]runstate.OU, error) {
+// rootOU is the root as the OU of an account directly under it: the plan's
+// templates and selectors see an OU for every account.
+func rootOU(id string) runstate.OU { return runstate.OU{ID: id, Name: "Root"} }
+
+// chain walks from a child (account or OU) up to the root, returning the
+// OUs on the way (parent first) and the root's ID.
+func (d *Directory) chain(ctx context.Context, child string) ([]runstate.OU, string, error) {
 	var out []runstate.OU
 	for cur := child; ; {
 		parent, err := d.parent(ctx, cur)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if !strings.HasPrefix(parent, "ou-") {
-			return out, nil // reached the root
+			return out, parent, nil // reached the root
 		}
 		name, err := d.ouName(ctx, parent)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		out = append(out, runstate.OU{ID: parent, Name: name})
 		cur = parent
 		if len(out) > 10 { // Organizations allows five levels; anything deeper is a loop
-			return nil, fmt.Errorf("list parents of %s: OU chain deeper than Organizations allows", child)
+			return nil, "", fmt.Errorf("list parents of %s: OU chain deeper than Organizations allows", child)
 		}
 	}
 }
@@ -158,15 +165,29 @@ func (d *Directory) ouName(ctx context.Context, id string) (string, error) {
 type Member struct {
 	ID, Name, Email, Status string
 	Chain                   []runstate.OU
+	// Parent is the OU or root the account is directly under.
+	Parent string
 }
 
 // Account returns the member as a run's account.
 func (m Member) Account() runstate.Account {
 	a := runstate.Account{ID: m.ID, Name: m.Name, Email: m.Email, Ancestors: m.Chain}
-	if len(m.Chain) > 0 {
+	switch {
+	case len(m.Chain) > 0:
 		a.OU = m.Chain[0]
+	case strings.HasPrefix(m.Parent, "r-"):
+		a.OU = rootOU(m.Parent)
 	}
 	return a
+}
+
+// HasChildOUs reports whether parent (an OU or the root) has OUs under it.
+func (d *Directory) HasChildOUs(ctx context.Context, parent string) (bool, error) {
+	out, err := d.API.ListChildren(ctx, &organizations.ListChildrenInput{ParentId: aws.String(parent), ChildType: orgtypes.ChildTypeOrganizationalUnit, MaxResults: aws.Int32(1)})
+	if err != nil {
+		return false, fmt.Errorf("list OUs under %s: %w", parent, err)
+	}
+	return len(out.Children) > 0, nil
 }
 
 // Root returns the organization's root ID.
@@ -186,7 +207,7 @@ func (d *Directory) Root(ctx context.Context) (string, error) {
 func (d *Directory) Members(ctx context.Context, parent string, recursive bool) ([]Member, error) {
 	var chain []runstate.OU
 	if strings.HasPrefix(parent, "ou-") {
-		up, err := d.chain(ctx, parent)
+		up, _, err := d.chain(ctx, parent)
 		if err != nil {
 			return nil, err
 		}
@@ -215,7 +236,7 @@ func (d *Directory) members(ctx context.Context, parent string, chain []runstate
 			return nil, fmt.Errorf("list accounts under %s: %w", parent, err)
 		}
 		for _, a := range page.Accounts {
-			out = append(out, Member{ID: aws.ToString(a.Id), Name: aws.ToString(a.Name), Email: aws.ToString(a.Email), Status: string(a.Status), Chain: chain})
+			out = append(out, Member{ID: aws.ToString(a.Id), Name: aws.ToString(a.Name), Email: aws.ToString(a.Email), Status: string(a.Status), Chain: chain, Parent: parent})
 		}
 	}
 	if !recursive {

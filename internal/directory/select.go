@@ -66,6 +66,17 @@ func (d *Directory) Select(ctx context.Context, sel Selection) ([]runstate.Accou
 			if err != nil {
 				return nil, nil, err
 			}
+			if len(ms) == 0 && !recursive {
+				// An empty answer from an OU that only holds OUs is almost always
+				// a forgotten "recursive": say so rather than do nothing silently.
+				nested, err := d.HasChildOUs(ctx, p)
+				if err != nil {
+					return nil, nil, err
+				}
+				if nested {
+					excl = append(excl, Excluded{Account: p, Reason: fmt.Sprintf("%s has no accounts directly under it, only OUs: add \"recursive\": true (--recursive) to include the accounts of the OUs below it", p)})
+				}
+			}
 			for _, m := range ms {
 				if seen[m.ID] {
 					continue // under two requested OUs: still one account

@@ -35,14 +35,18 @@ const spreadInterval = 15 * time.Second
 func (h *Handler) handleManual(ctx context.Context, raw []byte) (*Response, error) {
 	req, err := manual.Decode(raw)
 	if err != nil {
-		return nil, fmt.Errorf("invalid manual payload: %w", err)
+		return h.invalid(ctx, err), nil
 	}
 	if req.Kind() == manual.KindStatus {
 		if h.Status == nil {
 			return nil, errors.New("status: not available in this function; use `landfall status`")
 		}
 		rep, err := h.Status.Report(ctx, req.Status)
-		if err != nil {
+		var fe *plan.FilterError
+		switch {
+		case errors.As(err, &fe):
+			return h.invalid(ctx, err), nil
+		case err != nil:
 			return nil, err
 		}
 		return &Response{Outcome: OutcomeStatus, Status: rep}, nil
@@ -52,7 +56,7 @@ func (h *Handler) handleManual(ctx context.Context, raw []byte) (*Response, erro
 		filter.Pairs = append(filter.Pairs, plan.Pair{Region: p.Region, Product: p.Product})
 	}
 	if err := h.Plan.CheckFilter(filter); err != nil {
-		return nil, fmt.Errorf("invalid manual payload: %w", err)
+		return h.invalid(ctx, err), nil
 	}
 	accounts, resp, err := h.accounts(ctx, req)
 	if err != nil {
@@ -121,6 +125,14 @@ func spreadDelay(i, n, per int) time.Duration {
 		return wave * spreadInterval
 	}
 	return (workqueue.MaxDelay * wave / time.Duration(waves-1)).Truncate(time.Second)
+}
+
+// invalid answers a payload the operator got wrong. It is an answer, not a
+// function error: a typo in the console must not count in the function's
+// Errors metric, whose alarm pages on-call for real failures.
+func (h *Handler) invalid(ctx context.Context, err error) *Response {
+	h.logger().WarnContext(ctx, "invalid manual payload", "error", err)
+	return &Response{Outcome: OutcomeInvalid, Error: "invalid manual payload: " + err.Error()}
 }
 
 func countTargets(runs []*runstate.Run) int {

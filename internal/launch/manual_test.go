@@ -400,17 +400,18 @@ func TestInvalidManualPayloads(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, newOrg(0))
 			f.h.Status = &fakeStatus{}
-			_, err := f.h.Handle(context.Background(), []byte(tt.payload))
-			if err == nil {
-				t.Fatal("no error")
+			// An answer, not a function error: typos must not page on-call.
+			resp, err := f.h.Handle(context.Background(), []byte(tt.payload))
+			if err != nil || resp.Outcome != OutcomeInvalid {
+				t.Fatalf("Handle = %+v, %v; want outcome invalid and no error", resp, err)
 			}
 			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error lacks %q:\n%v", w, err)
+				if !strings.Contains(resp.Error, w) {
+					t.Errorf("error lacks %q:\n%v", w, resp.Error)
 				}
 			}
-			if !strings.HasPrefix(err.Error(), "invalid manual payload: ") {
-				t.Errorf("error %q does not say the payload is invalid", err)
+			if !strings.HasPrefix(resp.Error, "invalid manual payload: ") {
+				t.Errorf("error %q does not say the payload is invalid", resp.Error)
 			}
 			if len(f.queue.sent) != 0 || len(f.notifier.msgs) != 0 || f.org.count("ListRoots")+f.org.count("DescribeAccount") != 0 {
 				t.Errorf("an invalid payload queued %d runs, published %d messages or looked up accounts", len(f.queue.sent), len(f.notifier.msgs))

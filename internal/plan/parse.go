@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -625,16 +626,23 @@ func (p *parser) compileAll(entries []entry, at string, regions []string, key st
 			}
 			continue
 		}
-		for _, r := range regions {
-			s, err := c.exec(sampleData(r, key, p.pl.Values))
-			if err != nil {
-				p.add(e.ValNode, ep, "fails on a sample account: %s", templateMessage(err, ep))
-				break
-			}
-			if isTag {
-				if msg := tagValueProblem(s); msg != "" {
-					p.add(e.ValNode, ep, "renders %q for a sample account: %s", s, msg)
-					break
+	samples:
+		for _, smp := range samples {
+			for _, r := range regions {
+				s, err := c.exec(sampleData(smp.account, r, key, p.pl.Values))
+				if err != nil {
+					p.add(e.ValNode, ep, "fails for an account %s: %s", smp.what, templateMessage(err, ep))
+					break samples
+				}
+				if isTag {
+					if msg := tagValueProblem(s); msg != "" {
+						hint := ""
+						if strings.Contains(e.Value, ".Account") {
+							hint = `; wrap account fields in tagsafe: {{ tagsafe .Account.Name }}`
+						}
+						p.add(e.ValNode, ep, "renders %q for an account %s: %s%s", s, smp.what, msg, hint)
+						break samples
+					}
 				}
 			}
 		}
@@ -645,8 +653,8 @@ func (p *parser) compileAll(entries []entry, at string, regions []string, key st
 
 func tagValueProblem(v string) string {
 	switch {
-	case len(v) > maxTagValueLen:
-		return fmt.Sprintf("tag values are limited to %d characters, this is %d", maxTagValueLen, len(v))
+	case utf8.RuneCountInString(v) > maxTagValueLen:
+		return fmt.Sprintf("tag values are limited to %d characters, this is %d", maxTagValueLen, utf8.RuneCountInString(v))
 	case !reTagChars.MatchString(v):
 		return "tag values may only contain letters, digits, spaces and _.:/=+-@"
 	}

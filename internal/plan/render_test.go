@@ -49,12 +49,14 @@ portfolios: {us-east-1: port-ue1baseline0, us-west-2: port-uw2baseline0}
 values: {team: platform}
 tags:
   owner: "{{ .Values.team }}"
-  account: "{{ .Account.Name }}"
+  account: "{{ tagsafe .Account.Name }}"
+  nick: '{{ if eq .Account.Name "O''Brien" }}{{ .Account.Name }}{{ else }}none{{ end }}'
 products:
   - key: a
     product: a
     parameters:
-      Grandparent: "{{ (index .Account.Ancestors 1).Name }}"
+      Grandparent: '{{ if gt (len .Account.Ancestors) 1 }}{{ (index .Account.Ancestors 1).Name }}{{ else }}none{{ end }}'
+      Odd: '{{ if eq .Account.Name "O''Brien" }}{{ (index .Account.Ancestors 3).Name }}{{ end }}'
       Slug: '{{ .Account.Name | lower | replace " " "-" | trimPrefix "lifecycle" }}'
       Upper: "{{ upper .Region }}"
       Email: '{{ .Account.Email | default "none" }}'
@@ -80,12 +82,13 @@ func TestRender(t *testing.T) {
 		"Email":       "none",
 		"Team":        "platform",
 		"Where":       "a@us-west-2 in ou-ab12-pr0dw0rk",
+		"Odd":         "",
 	}
 	if !maps.Equal(params, wantParams) {
 		t.Errorf("params = %v\nwant     %v", params, wantParams)
 	}
 	// The product's owner tag wins over the plan's.
-	wantTags := map[string]string{"owner": "product-team", "account": "Payments Prod"}
+	wantTags := map[string]string{"owner": "product-team", "account": "Payments Prod", "nick": "none"}
 	if !maps.Equal(tags, wantTags) {
 		t.Errorf("tags = %v, want %v", tags, wantTags)
 	}
@@ -96,9 +99,10 @@ func TestRenderErrors(t *testing.T) {
 	p, _ := pl.Product("a")
 	other := mustParse(t, renderPlan)
 	op, _ := other.Product("a")
-	// The sample account at validation has two ancestors; an account directly
-	// in a top-level OU has one, so (index .Account.Ancestors 1) fails only
-	// at render, and an apostrophe is not allowed in a tag value.
+	// Validation runs templates against sample accounts; a branch only one
+	// real account takes can still fail at render: here for O'Brien, whose
+	// OU chain is shorter than the template assumes and whose name has an
+	// apostrophe, which tag values do not allow.
 	shallow := Account{ID: "222222222222", Name: "O'Brien", OU: ouCustom, Ancestors: []OU{ouCustom}}
 	tests := []struct {
 		name   string
@@ -108,8 +112,8 @@ func TestRenderErrors(t *testing.T) {
 	}{
 		{"template fails for this account", Target{Region: "us-east-1", Product: p}, shallow, []string{
 			"render a for account 222222222222 in us-east-1:",
-			"products[0].parameters.Grandparent: <index .Account.Ancestors 1>: error calling index:",
-			`tags.account: renders "O'Brien": tag values may only contain`,
+			"products[0].parameters.Odd: <index .Account.Ancestors 3>: error calling index:",
+			`tags.nick: renders "O'Brien": tag values may only contain`,
 		}},
 		{"product from another plan", Target{Region: "us-east-1", Product: op}, lifeCycle1, []string{"its product is not part of plan test.yaml"}},
 		{"no product", Target{Region: "us-east-1"}, lifeCycle1, []string{"its product is not part of plan"}},

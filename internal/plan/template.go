@@ -37,6 +37,8 @@ type RenderData struct {
 //	trimPrefix P S       drop a leading P: {{ .Account.Name | trimPrefix "acme-" }}
 //	default D S          D when S is empty: {{ index .Values "team" | default "platform" }}
 //	                     (.Values.team fails when team is not defined; index does not)
+//	tagsafe S            S with characters tag values do not allow replaced by '-', cut to
+//	                     256: {{ tagsafe .Account.Name }} ("Acme, Inc." -> "Acme- Inc.")
 //	inOU ACCOUNT OU      whether the account's OU or any OU above it has this name or ID:
 //	                     {{ if inOU .Account "Prod" }}prod{{ else }}dev{{ end }}
 var funcs = template.FuncMap{
@@ -51,8 +53,21 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
-	"inOU": inOU,
+	"inOU":    inOU,
+	"tagsafe": tagsafe,
 }
+
+// tagsafe makes s a valid tag value: characters tags do not allow (an
+// account named "Acme, Inc. (prod)") become '-', and it is cut to 256.
+func tagsafe(s string) string {
+	out := []rune(reTagUnsafe.ReplaceAllString(s, "-"))
+	if len(out) > maxTagValueLen {
+		out = out[:maxTagValueLen]
+	}
+	return string(out)
+}
+
+var reTagUnsafe = regexp.MustCompile(`[^\p{L}\p{Z}\p{N}_.:/=+\-@]`)
 
 // octet maps s to 1..254, usable as an IPv4 octet that is never 0 or 255.
 func octet(s string) int {
@@ -118,23 +133,28 @@ func templateMessage(err error, name string) string {
 
 const sampleProductKey = "sample-product"
 
-// sampleData is the account templates are executed against at validation, so
-// that a template that fails for every account fails `landfall validate`
-// instead of the first real run.
-func sampleData(region, key string, values map[string]string) RenderData {
-	ou := OU{ID: "ou-abcd-sample00", Name: "Sample"}
-	return RenderData{
-		Account: Account{
-			ID:        "123456789012",
-			Name:      "sample-account",
-			Email:     "sample@example.com",
-			OU:        ou,
-			Ancestors: []OU{ou, {ID: "ou-abcd-parent00", Name: "Parent"}},
-		},
-		Region:  region,
-		Values:  values,
-		Product: key,
-	}
+// sample is an account templates are executed against at validation.
+type sample struct {
+	what    string // how the account differs, for the message
+	account Account
+}
+
+// samples are the accounts templates are executed against at validation, so
+// that a template that fails for an account of a common shape fails
+// `landfall validate` instead of a real run: one two OUs deep, one directly
+// under the root (no OU above it), and one whose name and email hold the
+// punctuation and non-ASCII letters Organizations allows.
+var samples = []sample{
+	{"two OUs deep", Account{ID: "123456789012", Name: "sample-account", Email: "sample@example.com",
+		OU: OU{ID: "ou-abcd-sample00", Name: "Sample"}, Ancestors: []OU{{ID: "ou-abcd-sample00", Name: "Sample"}, {ID: "ou-abcd-parent00", Name: "Parent"}}}},
+	{"directly under the root", Account{ID: "210987654321", Name: "root-level", Email: "root-level@example.com",
+		OU: OU{ID: "r-abcd", Name: "Root"}}},
+	{`named "Acme, Inc. (prod) – Zürich"`, Account{ID: "111122223333", Name: "Acme, Inc. (prod) – Zürich", Email: "first.o'neil+aws@example.co.uk",
+		OU: OU{ID: "ou-abcd-acme0000", Name: "Acme & Co"}, Ancestors: []OU{{ID: "ou-abcd-acme0000", Name: "Acme & Co"}}}},
+}
+
+func sampleData(a Account, region, key string, values map[string]string) RenderData {
+	return RenderData{Account: a, Region: region, Values: values, Product: key}
 }
 
 // checkFields walks a template's parse tree and reports field references that
