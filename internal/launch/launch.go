@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -236,12 +237,16 @@ func (h *Handler) newRun(acct runstate.Account, trigger runstate.Trigger, idPref
 // runID makes a run ID: the event ID for event runs (duplicates of one event
 // share it, and so share provisioning tokens), a time stamp for manual ones.
 func runID(prefix, account string) string {
-	id := prefix + "-" + account
-	if len(id) > 96 {
-		id = id[:96]
+	// Event IDs are UUIDs from AWS but anything in a hand-edited replay:
+	// keep the characters a run ID allows, and keep the account visible.
+	clean := runIDUnsafe.ReplaceAllString(prefix, "-")
+	if room := 96 - len(account) - 1; len(clean) > room {
+		clean = clean[:room]
 	}
-	return id
+	return clean + "-" + account
 }
+
+var runIDUnsafe = regexp.MustCompile(`[^A-Za-z0-9_.-]`)
 
 // requestTag is a short tag for manual run IDs: the Lambda request ID when
 // there is one, so a run can be traced to the invocation that made it.

@@ -211,3 +211,16 @@ func TestFitRunSummaryStaysWithinSNSLimit(t *testing.T) {
 		t.Error("Publish must refuse a message over the budget instead of letting SNS reject it")
 	}
 }
+
+func TestInvalidEventFitsWhateverItEscapes(t *testing.T) {
+	for _, raw := range [][]byte{
+		[]byte(strings.Repeat("<", 70<<10)),         // escaped six times over in JSON
+		[]byte(strings.Repeat(`"a",`, 70<<10)),      // quotes escaped twice
+		[]byte(strings.Repeat("é\n\t\x01", 30<<10)), // control characters and non-ASCII
+	} {
+		m := InvalidEvent("e1", errors.New("bad"), raw)
+		if m.Size() > MaxPublishedBytes || !strings.Contains(m.Text, "(truncated)") {
+			t.Errorf("invalid-event notice is %d bytes (limit %d)", m.Size(), MaxPublishedBytes)
+		}
+	}
+}

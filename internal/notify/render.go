@@ -239,10 +239,20 @@ func AccountFailed(acct AccountRef, eventName, eventID, ctMessage string) Messag
 // event is acknowledged (retrying cannot fix it), so this message is how it is
 // not lost: it carries the error and the event itself.
 func InvalidEvent(eventID string, problem error, raw []byte) Message {
-	const maxEcho = 64 << 10 // keep well inside SNS's 256 KiB
+	// The event is echoed in the text and, escaped, in the JSON: shorten it
+	// until the whole message fits SNS's limit, however it escapes.
+	for limit := 64 << 10; ; limit /= 2 {
+		m := invalidEvent(eventID, problem, raw, limit)
+		if m.Size() <= MaxPublishedBytes || limit < 1<<10 {
+			return m
+		}
+	}
+}
+
+func invalidEvent(eventID string, problem error, raw []byte, maxEcho int) Message {
 	echo := string(raw)
 	if len(echo) > maxEcho {
-		echo = echo[:maxEcho] + "... (truncated)"
+		echo = shorten(echo, maxEcho) + " (truncated)"
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Landfall received an event it could not use and did not act on it.\nProblem: %s\n", problem)

@@ -131,6 +131,9 @@ func (e *Engine) Advance(ctx context.Context, run *runstate.Run, roleARN string,
 			t := &run.Targets[i]
 			g.Go(func() error {
 				e.advanceTarget(gctx, run, t, roleARN, cats(t.Region), gates)
+				if t.Status != runstate.Pending && t.Status != runstate.InProgress {
+					t.WaitingSince = time.Time{} // a later wait gets its whole budget
+				}
 				return nil // per-target outcomes live in the target; siblings carry on
 			})
 		}
@@ -268,9 +271,15 @@ func (e *Engine) start(ctx context.Context, log *slog.Logger, run *runstate.Run,
 	var prod *servicecatalog.DescribeProductOutput
 	if existing != nil {
 		prod, err = cat.DescribeProduct(ctx, describeProductInput(p))
+		if err != nil && classify(err) != classNotFound {
+			// Throttling or a fault: retry later, without write calls.
+			e.handle(ctx, log, run, t, fmt.Sprintf("find product %s", p.Product), err)
+			return
+		}
 	}
 	if existing == nil || err != nil {
-		if err := gates.open(ctx, t.Region, portfolio, func(ctx context.Context) error {
+		key := gateKey(t.Region, portfolio, roleARN)
+		if err := gates.open(ctx, key, func(ctx context.Context) error {
 			return e.openPortfolio(ctx, log, cat, portfolio, roleARN)
 		}); err != nil {
 			e.handle(ctx, log, run, t, fmt.Sprintf("associate role with portfolio %s", portfolio), err)
@@ -278,16 +287,16 @@ func (e *Engine) start(ctx context.Context, log *slog.Logger, run *runstate.Run,
 		}
 		prod, err = e.describeProduct(ctx, cat, p)
 		if err != nil {
+			if classify(err) == classNotFound {
+				// The share or association may have gone since this run
+				// opened the portfolio: open it again on the next step.
+				gates.forget(key)
+			}
 			e.handle(ctx, log, run, t, fmt.Sprintf("find product %s in portfolio %s", p.Product, portfolio), err)
 			return
 		}
 	}
-	art, err := chooseArtifact(p, t.Region, prod.ProvisioningArtifacts)
-	if existing != nil && pinnedTo(p, existing, prod.ProvisioningArtifacts) {
-		// The product already runs the pinned version: deprecating (or
-		// retiring) that version since does not make it wrong.
-		art, err = currentArtifact(existing, prod.ProvisioningArtifacts), nil
-	}
+	art, err := e.wanted(p, t.Region, existing, prod.ProvisioningArtifacts)
 	if err != nil {
 		e.fail(ctx, log, t, err.Error())
 		return
@@ -315,7 +324,9 @@ func (e *Engine) start(ctx context.Context, log *slog.Logger, run *runstate.Run,
 		ProvisioningArtifactId: aws.String(t.ArtifactID),
 		PathId:                 path,
 		ProvisionedProductName: aws.String(t.ProvisionedProductName),
-		ProvisionToken:         aws.String(Token("p", run.ID, t.Region, t.Product, t.ArtifactID)),
+		// After a replacement the token must differ from the failed launch's,
+		// or Service Catalog would answer with that launch's FAILED record.
+		ProvisionToken:         aws.String(Token("p", run.ID, t.Region, t.Product, t.ArtifactID+t.Replaces)),
 		ProvisioningParameters: provisioningParameters(params),
 		Tags:                   scTags(tags),
 	})
@@ -359,50 +370,38 @@ func (e *Engine) adopt(ctx context.Context, log *slog.Logger, run *runstate.Run,
 // name Landfall gives this target.
 func (e *Engine) existing(ctx context.Context, log *slog.Logger, run *runstate.Run, t *runstate.Target, p *plan.Product, prod *servicecatalog.DescribeProductOutput, d *sctypes.ProvisionedProductDetail, cat Catalog) {
 	t.ProvisionedProductID = aws.ToString(d.Id)
-	current := aws.ToString(d.ProvisioningArtifactId)
-	currentName := artifactName(prod.ProvisioningArtifacts, current)
-	switch d.Status {
-	case sctypes.ProvisionedProductStatusAvailable:
-		if current == t.ArtifactID {
-			t.Status = runstate.AlreadyProvisioned
-			t.RecordID = aws.ToString(d.LastSuccessfulProvisioningRecordId)
-			t.Note = ""
-			log.InfoContext(ctx, "already provisioned", "version", t.Version)
-			return
+	currentName := artifactName(prod.ProvisioningArtifacts, aws.ToString(d.ProvisioningArtifactId))
+	switch decide(run, e.policy(p), d, t.ArtifactID) {
+	case actAlready:
+		t.Status = runstate.AlreadyProvisioned
+		t.RecordID = aws.ToString(d.LastSuccessfulProvisioningRecordId)
+		t.Note = ""
+		log.InfoContext(ctx, "already provisioned", "version", t.Version)
+	case actLeave:
+		t.Status = runstate.Outdated
+		t.Note = fmt.Sprintf("left on %s: the plan wants %s but updatePolicy is leave", currentName, t.Version)
+		if run.OnlyMissing {
+			t.Note = fmt.Sprintf("left on %s: the plan wants %s but the run was asked for missing products only", currentName, t.Version)
 		}
-		if run.OnlyMissing || e.policy(p) == plan.UpdateLeave {
-			t.Status = runstate.Outdated
-			t.Note = fmt.Sprintf("left on %s: the plan wants %s but updatePolicy is leave", currentName, t.Version)
-			if run.OnlyMissing {
-				t.Note = fmt.Sprintf("left on %s: the plan wants %s but the run was asked for missing products only", currentName, t.Version)
-			}
-			log.InfoContext(ctx, "left on another version", "current", currentName, "wanted", t.Version)
-			return
-		}
+		log.InfoContext(ctx, "left on another version", "current", currentName, "wanted", t.Version)
+	case actUpdate:
 		e.update(ctx, log, run, t, p, prod, d, cat, fmt.Sprintf("updated from %s", currentName))
-	case sctypes.ProvisionedProductStatusUnderChange, sctypes.ProvisionedProductStatusPlanInProgress:
-		if rec := aws.ToString(d.LastRecordId); rec != "" {
-			t.Status = runstate.InProgress
-			t.RecordID = rec
-			t.Note = "adopted a change already in progress (another run or an earlier attempt started it)"
-			log.InfoContext(ctx, "adopted in-progress record", "record", rec)
-			return
+	case actRepair:
+		e.update(ctx, log, run, t, p, prod, d, cat, fmt.Sprintf("repaired from %s", d.Status))
+	case actReplace:
+		e.terminate(ctx, log, run, t, d, cat)
+	case actAdopt:
+		t.Status = runstate.InProgress
+		t.RecordID = aws.ToString(d.LastRecordId)
+		t.Note = "adopted a change already in progress (another run or an earlier attempt started it)"
+		log.InfoContext(ctx, "adopted in-progress record", "record", t.RecordID)
+	case actWait:
+		reason := "provisioned product is " + string(d.Status)
+		if d.Status == sctypes.ProvisionedProductStatusPlanInProgress {
+			reason += ": a provisioned-product plan is pending; execute or delete it"
 		}
-		e.deferTarget(ctx, log, run, t, "provisioned product is "+string(d.Status))
-	case sctypes.ProvisionedProductStatusError, sctypes.ProvisionedProductStatusTainted:
-		switch {
-		case !run.Trigger.Manual():
-		case aws.ToString(d.LastSuccessfulProvisioningRecordId) == "":
-			// It never provisioned: its stack rolled back or was never
-			// created, and cannot be updated. Terminate, then provision anew.
-			e.terminate(ctx, log, run, t, d, cat)
-			return
-		default:
-			// It ran once (an update failed and rolled back): an update to the
-			// planned version repairs it in place.
-			e.update(ctx, log, run, t, p, prod, d, cat, fmt.Sprintf("repaired from %s", d.Status))
-			return
-		}
+		e.deferTarget(ctx, log, run, t, reason)
+	case actReport:
 		e.fail(ctx, log, t, fmt.Sprintf("provisioned product %s (%s) exists in status %s: %s; re-run this target from the console to repair it",
 			t.ProvisionedProductName, t.ProvisionedProductID, d.Status, aws.ToString(d.StatusMessage)))
 	default:
@@ -480,9 +479,21 @@ func (e *Engine) terminate(ctx context.Context, log *slog.Logger, run *runstate.
 func (e *Engine) poll(ctx context.Context, log *slog.Logger, t *runstate.Target, cat Catalog) {
 	out, err := cat.DescribeRecord(ctx, &servicecatalog.DescribeRecordInput{Id: aws.String(t.RecordID)})
 	if err != nil {
-		if c := classify(err); c == classTransient || c == classState {
+		switch classify(err) {
+		case classTransient, classState:
 			log.WarnContext(ctx, "record check deferred", "record", t.RecordID, "error", message(err))
 			return
+		case classNotFound:
+			// A record read right after it was created can lag: wait for it,
+			// bounded like any other propagation.
+			now := e.now()
+			if t.WaitingSince.IsZero() {
+				t.WaitingSince = now
+			}
+			if now.Sub(t.WaitingSince) < e.visibilityDeadline() {
+				t.Note = runstate.Clip("waiting: record " + t.RecordID + " not found yet")
+				return
+			}
 		}
 		e.fail(ctx, log, t, fmt.Sprintf("describe record %s: %s", t.RecordID, message(err)))
 		return
@@ -492,6 +503,7 @@ func (e *Engine) poll(ctx context.Context, log *slog.Logger, t *runstate.Target,
 		log.WarnContext(ctx, "DescribeRecord returned no record; checking again next step", "record", t.RecordID)
 		return
 	}
+	t.WaitingSince = time.Time{}
 	if id := aws.ToString(rd.ProvisionedProductId); id != "" {
 		t.ProvisionedProductID = id
 	}
@@ -502,6 +514,7 @@ func (e *Engine) poll(ctx context.Context, log *slog.Logger, t *runstate.Target,
 		case aws.ToString(rd.RecordType) == recordTerminate:
 			// A termination (ours, replacing a failed product, or someone
 			// else's that was adopted): the name is free, provision again.
+			t.Replaces = "/" + t.ProvisionedProductID
 			t.Status, t.RecordID, t.ProvisionedProductID = runstate.Pending, "", ""
 			t.Note = "the previous provisioned product was terminated; provisioning again"
 			log.InfoContext(ctx, "termination finished; target pending again")
@@ -523,7 +536,11 @@ func (e *Engine) poll(ctx context.Context, log *slog.Logger, t *runstate.Target,
 		if len(msgs) == 0 {
 			msgs = append(msgs, "record "+t.RecordID+" FAILED without details")
 		}
-		e.fail(ctx, log, t, strings.Join(msgs, "; "))
+		msg := strings.Join(msgs, "; ")
+		if aws.ToString(rd.RecordType) == recordTerminate {
+			msg = "terminating the failed product before provisioning it again failed: " + msg + "; terminate it in the Service Catalog console, then re-run"
+		}
+		e.fail(ctx, log, t, msg)
 	}
 }
 
@@ -700,6 +717,16 @@ func chooseArtifact(p *plan.Product, region string, arts []sctypes.ProvisioningA
 	return nil, fmt.Errorf("version %s of %s does not exist or is inactive in %s (available: %s)", p.Version, p.Product, region, available())
 }
 
+// wanted picks the version the plan wants. A product that already runs its
+// pinned version keeps it even if that version was deprecated or retired
+// since: that does not make it wrong.
+func (e *Engine) wanted(p *plan.Product, region string, existing *sctypes.ProvisionedProductDetail, arts []sctypes.ProvisioningArtifact) (*sctypes.ProvisioningArtifact, error) {
+	if existing != nil && pinnedTo(p, existing, arts) {
+		return currentArtifact(existing, arts), nil
+	}
+	return chooseArtifact(p, region, arts)
+}
+
 // recordTerminate is the RecordType of a termination.
 const recordTerminate = "TERMINATE_PROVISIONED_PRODUCT"
 
@@ -784,8 +811,21 @@ type gate struct {
 	err  error
 }
 
-func (g *gates) open(ctx context.Context, region, portfolio string, fn func(context.Context) error) error {
-	key := region + "/" + portfolio
+// gateKey identifies an opened portfolio: the role is part of it, so a
+// changed execution role opens the portfolio again.
+func gateKey(region, portfolio, roleARN string) string {
+	return region + "/" + portfolio + "/" + roleARN
+}
+
+// forget drops key from what the run has opened.
+func (g *gates) forget(key string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.run.Opened = slices.DeleteFunc(g.run.Opened, func(k string) bool { return k == key })
+	delete(g.m, key)
+}
+
+func (g *gates) open(ctx context.Context, key string, fn func(context.Context) error) error {
 	g.mu.Lock()
 	if slices.Contains(g.run.Opened, key) {
 		g.mu.Unlock()

@@ -9,7 +9,6 @@ import (
 	sctypes "github.com/aws/aws-sdk-go-v2/service/servicecatalog/types"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/runstate"
 )
 
@@ -59,40 +58,46 @@ func (e *Engine) resolveTarget(ctx context.Context, run *runstate.Run, t *runsta
 		}
 		return
 	}
-	art, err := chooseArtifact(p, t.Region, prod.ProvisioningArtifacts)
+	existing, err := cat.DescribeProvisionedProduct(ctx, &servicecatalog.DescribeProvisionedProductInput{Name: aws.String(t.ProvisionedProductName)})
+	var d *sctypes.ProvisionedProductDetail
+	switch {
+	case err == nil:
+		d = existing.ProvisionedProductDetail
+	case classify(err) != classNotFound:
+		t.Status, t.Error = runstate.Failed, "cannot resolve: "+message(err)
+		return
+	}
+	art, err := e.wanted(p, t.Region, d, prod.ProvisioningArtifacts)
 	if err != nil {
 		t.Status, t.Error = runstate.Failed, "would fail: "+err.Error()
 		return
 	}
 	t.ProductID = aws.ToString(prod.ProductViewSummary.ProductId)
 	t.ArtifactID, t.Version = aws.ToString(art.Id), aws.ToString(art.Name)
-
-	existing, err := cat.DescribeProvisionedProduct(ctx, &servicecatalog.DescribeProvisionedProductInput{Name: aws.String(t.ProvisionedProductName)})
-	if err != nil {
-		if classify(err) == classNotFound {
-			t.Note = "would provision " + t.Version
-			return
-		}
-		t.Status, t.Error = runstate.Failed, "cannot resolve: "+message(err)
+	if d == nil {
+		t.Note = "would provision " + t.Version
 		return
 	}
-	d := existing.ProvisionedProductDetail
 	t.ProvisionedProductID = aws.ToString(d.Id)
 	current := artifactName(prod.ProvisioningArtifacts, aws.ToString(d.ProvisioningArtifactId))
-	switch {
-	case d.Status == sctypes.ProvisionedProductStatusAvailable && aws.ToString(d.ProvisioningArtifactId) == t.ArtifactID:
+	switch decide(run, e.policy(p), d, t.ArtifactID) {
+	case actAlready:
 		t.Note = "already provisioned on " + t.Version + "; would do nothing"
-	case d.Status == sctypes.ProvisionedProductStatusAvailable && (run.OnlyMissing || e.policy(p) == plan.UpdateLeave):
+	case actLeave:
 		t.Note = fmt.Sprintf("exists on %s; would leave it (plan wants %s)", current, t.Version)
-	case d.Status == sctypes.ProvisionedProductStatusAvailable:
+	case actUpdate:
 		t.Note = fmt.Sprintf("would update from %s to %s", current, t.Version)
-	case d.Status == sctypes.ProvisionedProductStatusError || d.Status == sctypes.ProvisionedProductStatusTainted:
-		if run.Trigger.Manual() {
-			t.Note = fmt.Sprintf("exists in %s; would repair it by updating to %s", d.Status, t.Version)
-		} else {
-			t.Note = fmt.Sprintf("exists in %s; would report it", d.Status)
-		}
-	default:
+	case actRepair:
+		t.Note = fmt.Sprintf("exists in %s after a failed update; would repair it by updating to %s", d.Status, t.Version)
+	case actReplace:
+		t.Note = fmt.Sprintf("exists in %s and never provisioned; would terminate it and provision %s again under the same name", d.Status, t.Version)
+	case actReport:
+		t.Note = fmt.Sprintf("exists in %s; would report it (an operator re-run repairs it)", d.Status)
+	case actAdopt:
 		t.Note = fmt.Sprintf("exists in %s; would follow the change in progress", d.Status)
+	case actWait:
+		t.Note = fmt.Sprintf("exists in %s; would wait for it", d.Status)
+	default:
+		t.Status, t.Error = runstate.Failed, fmt.Sprintf("would fail: provisioned product is in unexpected status %q", d.Status)
 	}
 }

@@ -143,6 +143,9 @@ type Target struct {
 	Note string `json:"note,omitempty"`
 	// Waits counts how often the target was deferred waiting for the product to become visible.
 	Waits int `json:"waits,omitempty"`
+	// Replaces names the provisioned product this target terminated to launch
+	// it again ("/pp-…"); it keeps the new launch's token distinct.
+	Replaces string `json:"replaces,omitempty"`
 	// WaitingSince is when the target first had to wait for propagation; the
 	// wait is bounded from then, not from the run's start.
 	WaitingSince time.Time `json:"waitingSince,omitzero"`
@@ -307,6 +310,42 @@ func Encode(r *Run) ([]byte, error) {
 		return nil, fmt.Errorf("encode run %s: %w", r.ID, err)
 	}
 	return b, nil
+}
+
+// EncodeWithin encodes r in at most limit bytes: if the run is too large it
+// shortens what is only commentary (target notes and errors, run notes) in
+// the encoded copy, keeping every target and its status. A run still too
+// large is an error naming the fix.
+func EncodeWithin(r *Run, limit int) ([]byte, error) {
+	b, err := Encode(r)
+	if err != nil || len(b) <= limit {
+		return b, err
+	}
+	short := *r
+	short.Notes = nil
+	short.Targets = slices.Clone(r.Targets)
+	for i := range short.Targets {
+		t := &short.Targets[i]
+		t.Error, t.Note, t.Parameters = clipTo(t.Error, 120), clipTo(t.Note, 120), nil
+	}
+	b, err = Encode(&short)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > limit {
+		return nil, fmt.Errorf("encode run %s: %d targets take %d bytes, over the %d-byte message limit; plan fewer products or regions per account", r.ID, len(r.Targets), len(b), limit)
+	}
+	return b, nil
+}
+
+func clipTo(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
 }
 
 // Decode parses and validates a message body.

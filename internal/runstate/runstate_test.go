@@ -96,3 +96,31 @@ func TestClip(t *testing.T) {
 		t.Errorf("AddNote must not repeat a note: %v", r.Notes)
 	}
 }
+
+func TestEncodeWithin(t *testing.T) {
+	r := valid()
+	r.Targets = nil
+	for i := range 150 {
+		r.Targets = append(r.Targets, Target{Region: "us-east-1", Product: strings.Repeat("p", 20) + string(rune('a'+i%26)) + strings.Repeat("x", i/26),
+			Status: Failed, Error: strings.Repeat("AccessDenied by an SCP. ", 40)})
+	}
+	full, err := Encode(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	limit := len(full) / 3
+	b, err := EncodeWithin(r, limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Decode(b)
+	if err != nil || len(b) > limit || len(back.Targets) != 150 || back.Targets[0].Status != Failed || !strings.HasSuffix(back.Targets[0].Error, "...") {
+		t.Errorf("shortened run: %d bytes (limit %d), err %v", len(b), limit, err)
+	}
+	if r.Targets[0].Error == back.Targets[0].Error {
+		t.Error("EncodeWithin must not shorten the caller's run")
+	}
+	if _, err := EncodeWithin(r, 100); err == nil || !strings.Contains(err.Error(), "plan fewer products or regions") {
+		t.Errorf("a run that cannot fit must fail with the fix, got %v", err)
+	}
+}

@@ -49,6 +49,8 @@ type Handler struct {
 	Notifier Notifier
 	// RoleDeadline bounds waiting for the execution role; zero means DefaultRoleDeadline.
 	RoleDeadline time.Duration
+	// SendTimeout bounds each send to SQS or SNS; zero means 10 s.
+	SendTimeout time.Duration
 	// Now tells the time; the local driver uses the emulator's clock.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -86,13 +88,17 @@ func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEve
 func (h *Handler) process(ctx context.Context, rec events.SQSMessage) error {
 	run, err := runstate.Decode([]byte(rec.Body))
 	if err != nil {
-		// A message no worker can read would be redelivered until the DLQ:
-		// report it now (the notification carries the body) and drop it.
-		h.logger().ErrorContext(ctx, "unreadable work message", "messageId", rec.MessageId, "error", err)
-		if perr := h.Notifier.Publish(ctx, notify.InvalidEvent(rec.MessageId, err, []byte(rec.Body))); perr != nil {
-			return fmt.Errorf("report unreadable message %s: %w", rec.MessageId, perr)
+		// A message no worker can read (say, from a newer Landfall) must not
+		// be lost: it fails, so SQS moves it to the dead-letter queue (whose
+		// alarm fires) where it can be redriven once the right version runs.
+		// The first delivery also reports it, with its body.
+		h.logger().ErrorContext(ctx, "unreadable work message; it goes to the dead-letter queue", "messageId", rec.MessageId, "error", err)
+		if rec.Attributes["ApproximateReceiveCount"] == "1" {
+			if perr := h.Notifier.Publish(ctx, notify.InvalidEvent(rec.MessageId, err, []byte(rec.Body))); perr != nil {
+				h.logger().ErrorContext(ctx, "reporting the unreadable message failed", "error", perr)
+			}
 		}
-		return nil
+		return fmt.Errorf("unreadable work message %s: %w", rec.MessageId, err)
 	}
 	log := h.logger().With("run", run.ID, "account", run.Account.ID, "step", run.Step)
 	// Whatever the step does, leave time to send the continuation: the step
@@ -106,22 +112,34 @@ func (h *Handler) process(ctx context.Context, rec events.SQSMessage) error {
 			run.Idle++
 		}
 	}
-	sendCtx, cancelSend := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
-	defer cancelSend()
 	if !run.Complete() {
 		run.Step++
 		delay := workqueue.Backoff(run.Idle + 1)
 		log.InfoContext(ctx, "run continues", "delaySeconds", int(delay/time.Second), "counts", fmt.Sprint(run.Counts()))
+		sendCtx, cancelSend := h.sendContext(ctx)
+		defer cancelSend()
 		return h.Queue.Send(sendCtx, run, delay)
 	}
-	return h.finish(sendCtx, log, run)
+	return h.finish(ctx, log, run)
 }
 
-// Step timing: the step ends stepMargin before the invocation's deadline, and
-// the continuation or summary then has sendTimeout to go out.
+// sendContext bounds one send (a continuation, a summary, a requeue). It does
+// not inherit the invocation's cancellation: the step before it may have used
+// its own time up, and the send is what keeps the run alive.
+func (h *Handler) sendContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := h.SendTimeout
+	if d == 0 {
+		d = sendTimeout
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), d)
+}
+
+// Step timing: the step ends stepMargin before the invocation's deadline;
+// then each send (the continuation, or the summary and, if that fails, the
+// requeue) has sendTimeout of its own.
 const (
 	stepMargin  = 25 * time.Second
-	sendTimeout = 15 * time.Second
+	sendTimeout = 10 * time.Second
 )
 
 func stepContext(ctx context.Context) (context.Context, context.CancelFunc) {
@@ -204,13 +222,18 @@ const maxPublishAttempts = 5
 // re-running the targets and reporting them as already provisioned.
 func (h *Handler) finish(ctx context.Context, log *slog.Logger, run *runstate.Run) error {
 	msg := notify.FitRunSummary(run, h.now())
-	if err := h.Notifier.Publish(ctx, msg); err != nil {
+	pubCtx, cancelPub := h.sendContext(ctx)
+	defer cancelPub()
+	if err := h.Notifier.Publish(pubCtx, msg); err != nil {
 		run.PublishAttempts++
 		if run.PublishAttempts >= maxPublishAttempts {
 			return fmt.Errorf("publish summary of run %s, attempt %d of %d: %w", run.ID, run.PublishAttempts, maxPublishAttempts, err)
 		}
 		log.ErrorContext(ctx, "publishing the summary failed; requeueing the finished run", "error", err, "attempt", run.PublishAttempts)
-		if qerr := h.Queue.Send(ctx, run, 30*time.Second); qerr != nil {
+		// A slow SNS may have used the publish's time: the requeue gets its own.
+		qctx, cancelQ := h.sendContext(ctx)
+		defer cancelQ()
+		if qerr := h.Queue.Send(qctx, run, 30*time.Second); qerr != nil {
 			return fmt.Errorf("publish summary of run %s: %w (and requeue: %w)", run.ID, err, qerr)
 		}
 		return nil

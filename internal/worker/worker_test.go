@@ -81,20 +81,29 @@ func pendingRun() *runstate.Run {
 		Targets: []runstate.Target{{Region: "us-east-1", Product: "baseline-vpc", Status: runstate.Pending}}}
 }
 
-func TestPoisonMessageIsReportedAndDropped(t *testing.T) {
+func TestPoisonMessageGoesToTheDLQReportedOnce(t *testing.T) {
 	q, n := &fakeQueue{}, &fakeNotifier{}
 	h := handler(t, t0, q, n, &deniedAccounts{})
-	resp, err := h.Handle(context.Background(), events.SQSEvent{Records: []events.SQSMessage{{MessageId: "m-9", Body: `{"schema": 7}`}}})
-	if err != nil || len(resp.BatchItemFailures) != 0 {
-		t.Fatalf("a poison message must be acknowledged: %v %+v", err, resp)
+	poison := func(receive string) events.SQSEvent {
+		return events.SQSEvent{Records: []events.SQSMessage{{MessageId: "m-9", Body: `{"schema": 7}`,
+			Attributes: map[string]string{"ApproximateReceiveCount": receive}}}}
+	}
+	resp, err := h.Handle(context.Background(), poison("1"))
+	if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "m-9" {
+		t.Fatalf("an unreadable message must fail (towards the DLQ), not be dropped: %v %+v", err, resp)
 	}
 	if len(n.msgs) != 1 || n.msgs[0].Doc.Kind != "invalid-event" || !strings.Contains(n.msgs[0].Text, `{"schema": 7}`) {
 		t.Fatalf("want the message reported with its body, got %+v", n.msgs)
 	}
-	// If the report itself cannot be sent, the message must come back rather than vanish.
+	// Later deliveries fail again without repeating the report.
+	resp, _ = h.Handle(context.Background(), poison("2"))
+	if len(resp.BatchItemFailures) != 1 || len(n.msgs) != 1 {
+		t.Errorf("second delivery: failures %+v, reports %d; want 1 and still 1", resp.BatchItemFailures, len(n.msgs))
+	}
+	// Even when SNS is down, the message is kept (it fails to the DLQ).
 	n.err = errors.New("sns down")
-	resp, _ = h.Handle(context.Background(), events.SQSEvent{Records: []events.SQSMessage{{MessageId: "m-9", Body: "nope"}}})
-	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "m-9" {
+	resp, _ = h.Handle(context.Background(), poison("1"))
+	if len(resp.BatchItemFailures) != 1 {
 		t.Errorf("want m-9 as a batch item failure, got %+v", resp)
 	}
 }
@@ -211,5 +220,38 @@ func TestPublishGivesUpAfterAttempts(t *testing.T) {
 	resp, _ := h.Handle(context.Background(), message(t, run))
 	if len(resp.BatchItemFailures) != 1 {
 		t.Errorf("after %d attempts the message must fail (to the DLQ and its alarm), got %+v", maxPublishAttempts, resp)
+	}
+}
+
+// slowNotifier is SNS that never answers: Publish waits out its context.
+type slowNotifier struct{}
+
+func (slowNotifier) Publish(ctx context.Context, _ notify.Message) error {
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// sendCheckingQueue fails a Send whose context is already done, as the SDK would.
+type sendCheckingQueue struct{ fakeQueue }
+
+func (q *sendCheckingQueue) Send(ctx context.Context, run *runstate.Run, delay time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return q.fakeQueue.Send(ctx, run, delay)
+}
+
+func TestSlowSNSStillRequeues(t *testing.T) {
+	q := &sendCheckingQueue{}
+	run := pendingRun()
+	run.Targets[0].Status = runstate.Succeeded
+	h := handler(t, t0, &q.fakeQueue, &fakeNotifier{}, &deniedAccounts{})
+	h.Queue, h.Notifier, h.SendTimeout = q, slowNotifier{}, 20*time.Millisecond
+	resp, err := h.Handle(context.Background(), message(t, run))
+	if err != nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("a publish that timed out must still requeue: %v %+v", err, resp)
+	}
+	if len(q.sent) != 1 || q.sent[0].PublishAttempts != 1 {
+		t.Fatalf("requeued %d runs (attempts %v); want the finished run with one attempt counted", len(q.sent), q.sent)
 	}
 }

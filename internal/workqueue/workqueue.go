@@ -21,6 +21,10 @@ type Sender interface {
 
 var _ Sender = (*sqs.Client)(nil)
 
+// MaxBody is the largest run message sent: SQS accepts 256 KiB including
+// message attributes, which take well under 1 KiB here.
+const MaxBody = 255 << 10
+
 // MaxDelay is the longest per-message delay a standard queue accepts.
 const MaxDelay = 900 * time.Second
 
@@ -39,7 +43,7 @@ const (
 
 // Send queues run for the worker after delay (capped at MaxDelay).
 func (q *Queue) Send(ctx context.Context, run *runstate.Run, delay time.Duration) error {
-	body, err := runstate.Encode(run)
+	body, err := runstate.EncodeWithin(run, MaxBody)
 	if err != nil {
 		return err
 	}

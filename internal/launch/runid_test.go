@@ -1,0 +1,27 @@
+package launch
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/landfall/landfall/internal/runstate"
+)
+
+// TestRunIDIsAlwaysValid: whatever a (hand-edited) event ID holds, the run
+// launch queues must be one the worker accepts.
+func TestRunIDIsAlwaysValid(t *testing.T) {
+	for _, prefix := range []string{
+		"ct-0000000-0000-0000-1111-123456789012",
+		"ct-replay 2026/11/22",
+		"ct-" + strings.Repeat("ü", 80),
+		"ct-" + strings.Repeat("x", 200),
+	} {
+		id := runID(prefix, "222222222222")
+		r := runstate.Run{Schema: runstate.SchemaVersion, ID: id, Account: runstate.Account{ID: "222222222222"}, StartedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+			Targets: []runstate.Target{{Region: "us-east-1", Product: "p", Status: runstate.Pending}}}
+		if err := r.Validate(); err != nil || !strings.HasSuffix(id, "-222222222222") {
+			t.Errorf("runID(%q) = %q: %v", prefix, id, err)
+		}
+	}
+}
