@@ -207,7 +207,14 @@ func (e *Env) InvokeLaunch(ctx context.Context, p Payload) Invocation {
 		return inv
 	}
 	inv.Response = &resp
-	e.story("%s launch <- %s: %s: %s", e.since(), p.Name, resp.Outcome, resp.Message)
+	said := resp.Message
+	if said == "" {
+		said = resp.Outcome
+	}
+	if resp.Error != "" {
+		said += ": " + resp.Error
+	}
+	e.story("%s launch <- %s: %s", e.since(), p.Name, said)
 	defer e.tellNotifications()
 	if len(resp.Queued) > 1 {
 		for _, q := range resp.Queued {
