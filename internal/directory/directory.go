@@ -183,11 +183,19 @@ func (m Member) Account() runstate.Account {
 
 // HasChildOUs reports whether parent (an OU or the root) has OUs under it.
 func (d *Directory) HasChildOUs(ctx context.Context, parent string) (bool, error) {
-	out, err := d.API.ListChildren(ctx, &organizations.ListChildrenInput{ParentId: aws.String(parent), ChildType: orgtypes.ChildTypeOrganizationalUnit, MaxResults: aws.Int32(1)})
-	if err != nil {
-		return false, fmt.Errorf("list OUs under %s: %w", parent, err)
+	// Organizations can return an empty page that still has more: page on
+	// until a child or the end.
+	p := organizations.NewListChildrenPaginator(d.API, &organizations.ListChildrenInput{ParentId: aws.String(parent), ChildType: orgtypes.ChildTypeOrganizationalUnit})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return false, fmt.Errorf("list OUs under %s: %w", parent, err)
+		}
+		if len(page.Children) > 0 {
+			return true, nil
+		}
 	}
-	return len(out.Children) > 0, nil
+	return false, nil
 }
 
 // Root returns the organization's root ID.

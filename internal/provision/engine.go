@@ -441,6 +441,9 @@ func (e *Engine) update(ctx context.Context, log *slog.Logger, run *runstate.Run
 		UpdateToken:            aws.String(Token("u", run.ID, t.Region, t.Product, t.ArtifactID)),
 	})
 	if err != nil {
+		if e.adoptIfBusy(ctx, log, t, cat, err) {
+			return
+		}
 		e.handle(ctx, log, run, t, "update "+t.ProvisionedProductName, err)
 		return
 	}
@@ -454,6 +457,28 @@ func (e *Engine) update(ctx context.Context, log *slog.Logger, run *runstate.Run
 	log.InfoContext(ctx, "update started", "version", t.Version, "record", t.RecordID, "note", note)
 }
 
+// adoptIfBusy handles an update or termination refused because another run
+// (a duplicate event) started a change between our look-up and our call:
+// AWS answers InvalidParametersException for a product UNDER_CHANGE. The
+// change in progress is followed instead of failing the target.
+func (e *Engine) adoptIfBusy(ctx context.Context, log *slog.Logger, t *runstate.Target, cat Catalog, err error) bool {
+	if classify(err) != classInvalid {
+		return false
+	}
+	out, derr := cat.DescribeProvisionedProduct(ctx, &servicecatalog.DescribeProvisionedProductInput{Name: aws.String(t.ProvisionedProductName)})
+	if derr != nil || out.ProvisionedProductDetail == nil || out.ProvisionedProductDetail.Status != sctypes.ProvisionedProductStatusUnderChange {
+		return false
+	}
+	rec := aws.ToString(out.ProvisionedProductDetail.LastRecordId)
+	if rec == "" {
+		return false
+	}
+	t.Status, t.RecordID = runstate.InProgress, rec
+	t.Note = "adopted a change another run started first"
+	log.InfoContext(ctx, "adopted a concurrent change", "record", rec)
+	return true
+}
+
 // terminate removes a provisioned product that never provisioned, so that
 // the next step can provision it again under the same name.
 func (e *Engine) terminate(ctx context.Context, log *slog.Logger, run *runstate.Run, t *runstate.Target, d *sctypes.ProvisionedProductDetail, cat Catalog) {
@@ -462,6 +487,9 @@ func (e *Engine) terminate(ctx context.Context, log *slog.Logger, run *runstate.
 		TerminateToken:       aws.String(Token("t", run.ID, t.Region, t.Product, aws.ToString(d.Id))),
 	})
 	if err != nil {
+		if e.adoptIfBusy(ctx, log, t, cat, err) {
+			return
+		}
 		e.handle(ctx, log, run, t, "terminate failed product "+t.ProvisionedProductName, err)
 		return
 	}

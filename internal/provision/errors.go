@@ -42,6 +42,10 @@ func classify(err error) class {
 		return classInvalid
 	case "InvalidStateException", "ResourceInUseException":
 		return classState
+	case "ExpiredToken", "ExpiredTokenException":
+		// Session credentials expired under a long step: the credentials
+		// cache fetches new ones on the next step.
+		return classTransient
 	case "ThrottlingException", "Throttling", "LimitExceededException", "TooManyRequestsException",
 		"RequestLimitExceeded", "InternalFailure", "InternalError", "ServiceUnavailable", "ServiceUnavailableException":
 		return classTransient

@@ -70,6 +70,7 @@ func TestClassify(t *testing.T) {
 		{api("SomethingNew", smithy.FaultServer), classTransient},
 		{api("UnrecognizedClientException", smithy.FaultClient), classUnreachable},
 		{api("RegionDisabledException", smithy.FaultClient), classUnreachable},
+		{api("ExpiredToken", smithy.FaultClient), classTransient},
 		{api("AccessDeniedException", smithy.FaultClient), classAccessDenied},
 		{api("SomethingNew", smithy.FaultClient), classOther},
 		{errors.New("dial tcp: connection refused"), classTransient},

@@ -173,6 +173,12 @@ func (c *Catalog) provisionProduct(r *wire.Request, in *provisionInput) (any, er
 	}
 	st := c.state(r.Caller.Account, r.Region)
 	if rec, ok := st.provisionTokens[token]; ok {
+		// The same token returns the same record, for the same request. A
+		// token reused for another product name is a caller bug: say so
+		// rather than hand back another product's record.
+		if rec.pp.name != name {
+			return nil, invalidParams("ProvisionToken %s was already used to provision %s; use a new token for %s", token, rec.pp.name, name)
+		}
 		return struct {
 			RecordDetail recordDetail `json:"RecordDetail"`
 		}{rec.detail(r.Now)}, nil
@@ -268,7 +274,9 @@ func (c *Catalog) updateProvisionedProduct(r *wire.Request, in *updateInput) (an
 	}
 	cur := pp.at(r.Now)
 	if cur.status == ppUnderChange {
-		return nil, invalidState("Provisioned product %s is UNDER_CHANGE (record %s); wait until the current operation finishes", pp.id, cur.last.id)
+		// The SDK's error list for Update and Terminate has no
+		// InvalidStateException: AWS answers InvalidParametersException.
+		return nil, invalidParams("Provisioned product %s is UNDER_CHANGE (record %s); wait until the current operation finishes", pp.id, cur.last.id)
 	}
 	if (in.ProductID != "" && in.ProductID != pp.product.id) || (in.ProductName != "" && in.ProductName != pp.product.name) {
 		return nil, invalidParams("Provisioned product %s was launched from product %s; it cannot be updated to another product", pp.id, pp.product.id)
@@ -303,6 +311,11 @@ func (c *Catalog) updateProvisionedProduct(r *wire.Request, in *updateInput) (an
 	if failed && errText == "" {
 		errText = fmt.Sprintf("Update of stack %s to version %s failed; the stack was rolled back.", stackName(r.Caller.Account, pp.id), a.name)
 	}
+	if cur.lastSuccess == nil {
+		// Its first launch failed: the stack rolled back and CloudFormation
+		// refuses to update it. Only terminating and launching again helps.
+		failed, errText = true, fmt.Sprintf("Stack %s is in ROLLBACK_COMPLETE state and can not be updated.", stackName(r.Caller.Account, pp.id))
+	}
 	rec := c.addRecord(st, pp, &record{
 		typ: recordUpdate, artifact: a, path: path, params: params, tags: tags,
 		start: r.Now, duration: d, failed: failed, errorText: errText,
@@ -333,7 +346,9 @@ func (c *Catalog) terminateProvisionedProduct(r *wire.Request, in *terminateInpu
 	}
 	cur := pp.at(r.Now)
 	if cur.status == ppUnderChange {
-		return nil, invalidState("Provisioned product %s is UNDER_CHANGE (record %s); wait until the current operation finishes", pp.id, cur.last.id)
+		// The SDK's error list for Update and Terminate has no
+		// InvalidStateException: AWS answers InvalidParametersException.
+		return nil, invalidParams("Provisioned product %s is UNDER_CHANGE (record %s); wait until the current operation finishes", pp.id, cur.last.id)
 	}
 	rec := c.addRecord(st, pp, &record{
 		typ: recordTerminate, artifact: cur.artifact, path: cur.path, params: maps.Clone(cur.params),

@@ -306,6 +306,20 @@ func TestProvisionFails(t *testing.T) {
 		t.Errorf("Records = %+v", recs)
 	}
 
+	// Its stack rolled back: an update is accepted but fails, as
+	// CloudFormation refuses to update a ROLLBACK_COMPLETE stack.
+	upd, err := sc.UpdateProvisionedProduct(ctx, &servicecatalog.UpdateProvisionedProductInput{
+		ProvisionedProductId: aws.String(ppID), UpdateToken: aws.String("repair-1"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(10 * time.Minute)
+	if rec := recordStatus(t, sc, aws.ToString(upd.RecordDetail.RecordId)); rec.RecordDetail.Status != types.RecordStatusFailed ||
+		len(rec.RecordDetail.RecordErrors) != 1 || !strings.Contains(aws.ToString(rec.RecordDetail.RecordErrors[0].Description), "ROLLBACK_COMPLETE") {
+		t.Errorf("update of a never-provisioned product: %+v, want FAILED with ROLLBACK_COMPLETE", rec.RecordDetail)
+	}
+
 	// The same version succeeds in an account without the override.
 	e.onboard("member", "us-east-1", "port-ue1main")
 	ok, err := e.client("member", "us-east-1").ProvisionProduct(ctx, &servicecatalog.ProvisionProductInput{
@@ -352,6 +366,10 @@ func TestTokenReplayAndDuplicateName(t *testing.T) {
 	_, err = sc.ProvisionProduct(ctx, vpcInput("vpc", "run2"))
 	wantAPIError[*types.InvalidParametersException](t, err, "A stack named vpc already exists.")
 
+	// A token reused for another product is a caller bug, not a replay.
+	_, err = sc.ProvisionProduct(ctx, vpcInput("vpc-2", "run1"))
+	wantAPIError[*types.InvalidParametersException](t, err, "ProvisionToken run1 was already used to provision vpc")
+
 	// The name is per account and region.
 	if _, err := sc.ProvisionProduct(ctx, vpcInput("vpc", "run2"), func(o *servicecatalog.Options) { o.Region = "us-west-2" }); err == nil {
 		t.Errorf("provisioning in us-west-2 without accepting its share succeeded")
@@ -389,10 +407,10 @@ func TestUpdate(t *testing.T) {
 		return sc.UpdateProvisionedProduct(ctx, in)
 	}
 
-	// Busy products cannot be updated. The SDK does not model
-	// InvalidStateException for this operation, so it is a generic API error.
+	// Busy products cannot be updated. The SDK's error list for this
+	// operation has no InvalidStateException: AWS says InvalidParameters.
 	_, err = update("u0", nil)
-	wantCode(t, err, "InvalidStateException", "UNDER_CHANGE")
+	wantCode(t, err, "InvalidParametersException", "UNDER_CHANGE")
 	e.clock.Advance(3 * time.Minute)
 
 	_, err = update("u1", func(in *servicecatalog.UpdateProvisionedProductInput) {
@@ -516,7 +534,7 @@ func TestTerminate(t *testing.T) {
 		})
 	}
 	_, err = terminate("t1")
-	wantCode(t, err, "InvalidStateException", "UNDER_CHANGE")
+	wantCode(t, err, "InvalidParametersException", "UNDER_CHANGE")
 	e.clock.Advance(3 * time.Minute)
 
 	term, err := terminate("t1")
@@ -531,7 +549,7 @@ func TestTerminate(t *testing.T) {
 		t.Errorf("replayed terminate = %v, %v", again, err)
 	}
 	_, err = terminate("t2")
-	wantCode(t, err, "InvalidStateException")
+	wantCode(t, err, "InvalidParametersException")
 	if pp := ppStatus(t, sc, ppID); pp.Status != types.ProvisionedProductStatusUnderChange || aws.ToString(pp.LastRecordId) != termRec ||
 		aws.ToString(pp.LastProvisioningRecordId) != aws.ToString(out.RecordDetail.RecordId) {
 		t.Errorf("terminating product = %+v", pp)
