@@ -15,7 +15,6 @@ import (
 const (
 	codeNotFound      = "ResourceNotFoundException"
 	codeInvalidParams = "InvalidParametersException"
-	codeInvalidState  = "InvalidStateException"
 	codeLimitExceeded = "LimitExceededException"
 	codeDuplicate     = "DuplicateResourceException"
 )
@@ -26,10 +25,6 @@ func notFound(format string, args ...any) *wire.Error {
 
 func invalidParams(format string, args ...any) *wire.Error {
 	return wire.Errorf(codeInvalidParams, format, args...)
-}
-
-func invalidState(format string, args ...any) *wire.Error {
-	return wire.Errorf(codeInvalidState, format, args...)
 }
 
 // handle adapts a typed operation to wire.Operation: it decodes the JSON body
