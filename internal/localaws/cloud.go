@@ -111,7 +111,7 @@ func New(w *World, opts Options) (*Cloud, error) {
 	if c.faults, err = faults.New(w.Faults, c.org, c.clock); err != nil {
 		return nil, fmt.Errorf("new local aws: %w", err)
 	}
-	if c.catalog, err = catalog.New(w.Catalog, c.org, catalog.Options{ShareDelay: c.faults.ShareDelay}); err != nil {
+	if c.catalog, err = catalog.New(w.Catalog, c.org, catalog.Options{ShareDelay: c.faults.ShareDelay, AssociationDelay: c.faults.AssociationDelay}); err != nil {
 		return nil, fmt.Errorf("new local aws: %w", err)
 	}
 	if c.topics, err = topics.New(w.SNS); err != nil {

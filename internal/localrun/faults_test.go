@@ -169,3 +169,29 @@ func TestServerErrorsRetried(t *testing.T) {
 		}
 	}
 }
+
+// TestAssociationPropagates: a fresh association takes longer to reach
+// end-user calls than the in-invocation backoff waits (1+2+4 s), so the
+// targets wait for a later step instead of failing, then provision once.
+func TestAssociationPropagates(t *testing.T) {
+	env := newEnv(t, setup{world: func(w *localaws.World) {
+		w.Faults = append(w.Faults, faults.Rule{Account: lifeCycle1, AssociationInvisibleFor: 20 * time.Second})
+	}})
+	res := mustRun(t, env, event(t, "create-managed-account-succeeded.json"))
+	wantAll(t, statuses(t, res, lifeCycle1), "SUCCEEDED")
+	notFound := 0
+	for _, c := range env.Cloud.Calls().Records() {
+		if c.Operation == "DescribeProduct" && c.ErrorCode == "ResourceNotFoundException" {
+			notFound++
+		}
+	}
+	if notFound == 0 {
+		t.Error("DescribeProduct never answered not-found: the fault did not apply")
+	}
+	for k, n := range provisioned(env, lifeCycle1) {
+		if n != 1 {
+			t.Errorf("%s provisioned %d times", k, n)
+		}
+	}
+	t.Logf("%d not-found answers while the association propagated; calls %v", notFound, res.Calls)
+}

@@ -110,14 +110,32 @@ func callerPrincipal(r *wire.Request) string {
 }
 
 // associated reports whether principalARN is associated with port in the
-// account, directly (IAM) or through an IAM_PATTERN.
-func associated(st *accountState, port *portfolio, principalARN string) bool {
+// account, directly (IAM) or through an IAM_PATTERN, and the association has
+// propagated (Options.AssociationDelay).
+func (c *Catalog) associated(st *accountState, port *portfolio, principalARN string) bool {
+	for _, pr := range matchingPrincipals(st, port, principalARN) {
+		at, ok := st.associatedAt[associationKey(port.id, pr)]
+		if !ok || c.opts.AssociationDelay == nil || !c.now.Before(at.Add(c.opts.AssociationDelay(st.account, st.region))) {
+			return true
+		}
+	}
+	return false
+}
+
+func associationKey(portfolioID string, pr principal) string {
+	return portfolioID + "\x00" + pr.typ + "\x00" + pr.arn
+}
+
+// matchingPrincipals returns the principals of port in the account that
+// cover principalARN, directly (IAM) or through an IAM_PATTERN.
+func matchingPrincipals(st *accountState, port *portfolio, principalARN string) []principal {
+	var out []principal
 	m := iamARNRe.FindStringSubmatch(principalARN)
 	for _, pr := range st.principals[port.id] {
 		switch pr.typ {
 		case principalIAM:
 			if pr.arn == principalARN {
-				return true
+				out = append(out, pr)
 			}
 		case principalPattern:
 			pm := iamPatternARNRe.FindStringSubmatch(pr.arn)
@@ -129,11 +147,11 @@ func associated(st *accountState, port *portfolio, principalARN string) bool {
 			name := m[3]
 			base := name[strings.LastIndex(name, "/")+1:]
 			if globMatch(pm[2], name) || globMatch(pm[2], base) {
-				return true
+				out = append(out, pr)
 			}
 		}
 	}
-	return false
+	return out
 }
 
 // globMatch matches s against an IAM_PATTERN glob: '*' matches any run of
@@ -161,7 +179,7 @@ func globMatch(pattern, s string) bool {
 func (c *Catalog) launchPaths(st *accountState, prod *product, principalARN string) []*launchPath {
 	var paths []*launchPath
 	for _, lp := range prod.paths {
-		if c.portfolioVisible(st, lp.portfolio) && associated(st, lp.portfolio, principalARN) {
+		if c.portfolioVisible(st, lp.portfolio) && c.associated(st, lp.portfolio, principalARN) {
 			paths = append(paths, lp)
 		}
 	}

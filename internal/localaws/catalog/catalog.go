@@ -50,6 +50,11 @@ type Options struct {
 	// it in a region (AWS propagates shares asynchronously). During the delay
 	// accepting answers ResourceNotFoundException.
 	ShareDelay func(account, region string) time.Duration
+	// AssociationDelay, when set, returns how long an association made with
+	// AssociatePrincipalWithPortfolio takes to reach end-user calls in an
+	// account and region (AWS propagates it asynchronously). Until then the
+	// portfolio's products are not found.
+	AssociationDelay func(account, region string) time.Duration
 }
 
 // Catalog is the emulated Service Catalog of every account and region. It
@@ -61,6 +66,9 @@ type Catalog struct {
 
 	mu     sync.Mutex
 	states map[stateKey]*accountState
+	// now is the time of the request being served; operations run one at a
+	// time under mu, so the association-delay check can read it.
+	now time.Time
 }
 
 var _ wire.Service = (*Catalog)(nil)
@@ -310,9 +318,12 @@ type accountState struct {
 	accepted    map[string]string
 	acceptOrder []string
 	principals  map[string][]principal
-	products    []*provisioned
-	records     []*record
-	recordByID  map[string]*record
+	// associatedAt records when each association was made (key from
+	// associationKey), for Options.AssociationDelay.
+	associatedAt map[string]time.Time
+	products     []*provisioned
+	records      []*record
+	recordByID   map[string]*record
 	// Tokens are per operation, as AWS keeps them per API.
 	provisionTokens map[string]*record
 	updateTokens    map[string]*record
@@ -331,6 +342,7 @@ func (c *Catalog) state(account, reg string) *accountState {
 		region:          reg,
 		accepted:        map[string]string{},
 		principals:      map[string][]principal{},
+		associatedAt:    map[string]time.Time{},
 		recordByID:      map[string]*record{},
 		provisionTokens: map[string]*record{},
 		updateTokens:    map[string]*record{},

@@ -40,6 +40,7 @@ func handle[In any](c *Catalog, fn func(*wire.Request, *In) (any, error)) wire.O
 		}
 		c.mu.Lock()
 		defer c.mu.Unlock()
+		c.now = r.Now
 		return fn(r, &in)
 	}
 }

@@ -179,6 +179,7 @@ func (c *Catalog) associatePrincipal(r *wire.Request, in *principalInput) (any, 
 		}
 	}
 	st.principals[port.id] = append(current, pr)
+	st.associatedAt[associationKey(port.id, pr)] = r.Now
 	return struct{}{}, nil
 }
 
@@ -215,6 +216,7 @@ func (c *Catalog) disassociatePrincipal(r *wire.Request, in *principalInput) (an
 		return nil, notFound("Principal %s is not associated with portfolio %s.", in.PrincipalARN, port.id)
 	}
 	st.principals[port.id] = slices.Delete(slices.Clone(current), i, i+1)
+	delete(st.associatedAt, associationKey(port.id, pr))
 	return struct{}{}, nil
 }
 

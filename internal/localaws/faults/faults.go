@@ -205,6 +205,22 @@ func (f *Faults) assumeRoleDenied(rule *ruleState, r *wire.Request) error {
 	return identity.AssumeRoleDenied(r.Caller, roleARN)
 }
 
+// AssociationDelay returns how long a new principal association takes to
+// reach end-user calls in account and region: the longest
+// associationInvisibleFor of the matching rules. It has the signature of
+// catalog.Options.AssociationDelay.
+func (f *Faults) AssociationDelay(account, region string) time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var d time.Duration
+	for _, rule := range f.rules {
+		if rule.AssociationInvisibleFor > 0 && (rule.Account == "" || rule.Account == account) && (rule.Region == "" || rule.Region == region) {
+			d = max(d, rule.AssociationInvisibleFor)
+		}
+	}
+	return d
+}
+
 // ShareDelay returns how long after joining the organization its portfolio
 // shares stay invisible to account in region: the longest shareInvisibleFor
 // of the matching rules. It has the signature of catalog.Options.ShareDelay.

@@ -65,6 +65,11 @@ type Rule struct {
 	// ShareInvisibleFor hides the organization's Service Catalog portfolio
 	// shares from an account for this long after it joined.
 	ShareInvisibleFor time.Duration `yaml:"shareInvisibleFor"`
+	// AssociationInvisibleFor delays an AssociatePrincipalWithPortfolio in an
+	// account: for this long after it, end-user calls do not see the
+	// portfolio's products (ResourceNotFoundException), as while AWS
+	// propagates a new association.
+	AssociationInvisibleFor time.Duration `yaml:"associationInvisibleFor"`
 }
 
 // Throttle is a token bucket: Rate tokens per second, holding at most Burst.
@@ -148,8 +153,14 @@ func (r Rule) problems() []error {
 	if r.ShareInvisibleFor > 0 && (r.Service != "" && r.Service != "servicecatalog" || r.Operation != "") {
 		add("shareInvisibleFor", "applies to Service Catalog shares; leave operation empty and service empty or servicecatalog")
 	}
-	if r.Latency == 0 && r.Throttle == nil && r.ErrorRate == 0 && r.AssumeRoleDeniedFor == 0 && r.ShareInvisibleFor == 0 {
-		add("rule", "has no effect; set latency, throttle, errorRate, assumeRoleDeniedFor or shareInvisibleFor")
+	if r.AssociationInvisibleFor < 0 {
+		add("associationInvisibleFor", "%s is negative", r.AssociationInvisibleFor)
+	}
+	if r.AssociationInvisibleFor > 0 && (r.Service != "" && r.Service != "servicecatalog" || r.Operation != "") {
+		add("associationInvisibleFor", "applies to Service Catalog associations; leave operation empty and service empty or servicecatalog")
+	}
+	if r.Latency == 0 && r.Throttle == nil && r.ErrorRate == 0 && r.AssumeRoleDeniedFor == 0 && r.ShareInvisibleFor == 0 && r.AssociationInvisibleFor == 0 {
+		add("rule", "has no effect; set latency, throttle, errorRate, assumeRoleDeniedFor, shareInvisibleFor or associationInvisibleFor")
 	}
 	return errs
 }
