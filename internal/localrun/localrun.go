@@ -236,16 +236,11 @@ func (e *Env) Drain(ctx context.Context) error { return e.DrainConcurrently(ctx,
 // as Lambda runs several workers on a busy queue.
 func (e *Env) DrainConcurrently(ctx context.Context, parallel int) error {
 	for deliveries := 0; deliveries < maxDeliveries; {
-		out, err := e.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
-			QueueUrl:                    aws.String(e.Config.QueueURL),
-			MaxNumberOfMessages:         int32(min(max(parallel, 1), 10)),
-			MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameAll},
-			MessageAttributeNames:       []string{"All"},
-		})
+		n, err := e.receiveAndDeliver(ctx, parallel)
 		if err != nil {
-			return fmt.Errorf("receive from work queue: %w", err)
+			return err
 		}
-		if len(out.Messages) == 0 {
+		if n == 0 {
 			next, ok := e.Cloud.Queues().NextVisibleAt(e.Config.QueueURL)
 			if !ok {
 				return nil
@@ -256,14 +251,7 @@ func (e *Env) DrainConcurrently(ctx context.Context, parallel int) error {
 			e.Clock.AdvanceTo(next)
 			continue
 		}
-		deliveries += len(out.Messages)
-		g, gctx := errgroup.WithContext(ctx)
-		for _, m := range out.Messages {
-			g.Go(func() error { return e.deliver(gctx, m) })
-		}
-		if err := g.Wait(); err != nil {
-			return err
-		}
+		deliveries += n
 	}
 	return fmt.Errorf("drain: gave up after %d deliveries; the queue never emptied", maxDeliveries)
 }
@@ -275,26 +263,14 @@ func (e *Env) Poll(ctx context.Context, interval time.Duration) error {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		out, err := e.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
-			QueueUrl:                    aws.String(e.Config.QueueURL),
-			MaxNumberOfMessages:         int32(min(max(e.Config.WorkerConcurrency, 1), 10)),
-			MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameAll},
-			MessageAttributeNames:       []string{"All"},
-		})
+		n, err := e.receiveAndDeliver(ctx, e.Config.WorkerConcurrency)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
-			return fmt.Errorf("receive from work queue: %w", err)
-		}
-		g, gctx := errgroup.WithContext(ctx)
-		for _, m := range out.Messages {
-			g.Go(func() error { return e.deliver(gctx, m) })
-		}
-		if err := g.Wait(); err != nil {
 			return err
 		}
-		if len(out.Messages) > 0 {
+		if n > 0 {
 			continue
 		}
 		select {
@@ -303,6 +279,26 @@ func (e *Env) Poll(ctx context.Context, interval time.Duration) error {
 		case <-t.C:
 		}
 	}
+}
+
+// receiveAndDeliver receives up to parallel visible messages and runs the
+// worker on each at once, as the SQS event source does; it returns how many
+// it delivered.
+func (e *Env) receiveAndDeliver(ctx context.Context, parallel int) (int, error) {
+	out, err := e.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
+		QueueUrl:                    aws.String(e.Config.QueueURL),
+		MaxNumberOfMessages:         int32(min(max(parallel, 1), 10)),
+		MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameAll},
+		MessageAttributeNames:       []string{"All"},
+	})
+	if err != nil {
+		return 0, fmt.Errorf("receive from work queue: %w", err)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	for _, m := range out.Messages {
+		g.Go(func() error { return e.deliver(gctx, m) })
+	}
+	return len(out.Messages), g.Wait()
 }
 
 // LaunchHandler is the launch function as aws-lambda-go's handler machinery

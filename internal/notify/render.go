@@ -6,7 +6,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode/utf8"
 
 	"github.com/landfall/landfall/internal/runstate"
 )
@@ -87,7 +86,7 @@ func summary(r *runstate.Run, finished time.Time, keep func(*runstate.Target) bo
 		if !keep(&t) {
 			continue
 		}
-		t.Error, t.Note = shorten(t.Error, clip), shorten(t.Note, clip)
+		t.Error, t.Note = runstate.ClipTo(t.Error, clip), runstate.ClipTo(t.Note, clip)
 		listed = append(listed, t)
 		doc.Targets = append(doc.Targets, TargetLine{
 			Region: t.Region, Product: t.Product, Status: string(t.Status), Version: t.Version,
@@ -153,18 +152,6 @@ func detail(t *runstate.Target) string {
 	default:
 		return dash(t.Note)
 	}
-}
-
-// shorten cuts s to n bytes on a rune boundary (n <= 0: unchanged).
-func shorten(s string, n int) string {
-	if n <= 0 || len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
 }
 
 func dash(s string) string {
@@ -252,7 +239,7 @@ func InvalidEvent(eventID string, problem error, raw []byte) Message {
 func invalidEvent(eventID string, problem error, raw []byte, maxEcho int) Message {
 	echo := string(raw)
 	if len(echo) > maxEcho {
-		echo = shorten(echo, maxEcho) + " (truncated)"
+		echo = runstate.ClipTo(echo, maxEcho) + " (truncated)"
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Landfall received an event it could not use and did not act on it.\nProblem: %s\n", problem)

@@ -159,14 +159,28 @@ const MaxMessage = 1000
 
 // Clip shortens s to MaxMessage bytes, on a rune boundary, marking the cut.
 func Clip(s string) string {
+	const mark = " [...]"
 	if len(s) <= MaxMessage {
 		return s
 	}
-	cut := MaxMessage - len(" [...]")
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
+	return cutAt(s, MaxMessage-len(mark)) + mark
+}
+
+// ClipTo shortens s to n bytes (plus "..."), on a rune boundary; n <= 0
+// leaves s as it is.
+func ClipTo(s string, n int) string {
+	if n <= 0 || len(s) <= n {
+		return s
 	}
-	return s[:cut] + " [...]"
+	return cutAt(s, n) + "..."
+}
+
+// cutAt cuts s to at most n bytes without splitting a UTF-8 sequence.
+func cutAt(s string, n int) string {
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // AddNote records a run-level remark once.
@@ -326,7 +340,7 @@ func EncodeWithin(r *Run, limit int) ([]byte, error) {
 	short.Targets = slices.Clone(r.Targets)
 	for i := range short.Targets {
 		t := &short.Targets[i]
-		t.Error, t.Note, t.Parameters = clipTo(t.Error, 120), clipTo(t.Note, 120), nil
+		t.Error, t.Note, t.Parameters = ClipTo(t.Error, 120), ClipTo(t.Note, 120), nil
 	}
 	b, err = Encode(&short)
 	if err != nil {
@@ -336,16 +350,6 @@ func EncodeWithin(r *Run, limit int) ([]byte, error) {
 		return nil, fmt.Errorf("encode run %s: %d targets take %d bytes, over the %d-byte message limit; plan fewer products or regions per account", r.ID, len(r.Targets), len(b), limit)
 	}
 	return b, nil
-}
-
-func clipTo(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "..."
 }
 
 // Decode parses and validates a message body.

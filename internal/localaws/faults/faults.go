@@ -210,27 +210,24 @@ func (f *Faults) assumeRoleDenied(rule *ruleState, r *wire.Request) error {
 // associationInvisibleFor of the matching rules. It has the signature of
 // catalog.Options.AssociationDelay.
 func (f *Faults) AssociationDelay(account, region string) time.Duration {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var d time.Duration
-	for _, rule := range f.rules {
-		if rule.AssociationInvisibleFor > 0 && (rule.Account == "" || rule.Account == account) && (rule.Region == "" || rule.Region == region) {
-			d = max(d, rule.AssociationInvisibleFor)
-		}
-	}
-	return d
+	return f.longest(account, region, func(r Rule) time.Duration { return r.AssociationInvisibleFor })
 }
 
 // ShareDelay returns how long after joining the organization its portfolio
 // shares stay invisible to account in region: the longest shareInvisibleFor
 // of the matching rules. It has the signature of catalog.Options.ShareDelay.
 func (f *Faults) ShareDelay(account, region string) time.Duration {
+	return f.longest(account, region, func(r Rule) time.Duration { return r.ShareInvisibleFor })
+}
+
+// longest is the largest delay of the rules that match account and region.
+func (f *Faults) longest(account, region string, delay func(Rule) time.Duration) time.Duration {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var d time.Duration
 	for _, rule := range f.rules {
-		if rule.ShareInvisibleFor > 0 && (rule.Account == "" || rule.Account == account) && (rule.Region == "" || rule.Region == region) {
-			d = max(d, rule.ShareInvisibleFor)
+		if (rule.Account == "" || rule.Account == account) && (rule.Region == "" || rule.Region == region) {
+			d = max(d, delay(rule.Rule))
 		}
 	}
 	return d
