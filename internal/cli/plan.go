@@ -243,16 +243,16 @@ func lookUpAccount(ctx context.Context, id string) (plan.Account, error) {
 	if err != nil {
 		return plan.Account{}, err
 	}
-	pa := a.Plan()
+	pa := a
 	pa.Management = pa.ID == mgmt
 	return pa, nil
 }
 
 // planFor answers what the plan gives acct.
 func planFor(pl *plan.Plan, acct plan.Account, f plan.Filter) planAnswer {
-	ans := planAnswer{Plan: planLabel(pl), Account: acct, Targets: []planTarget{}}
+	ans := planAnswer{Plan: pl.Label(), Account: acct, Targets: []planTarget{}}
 	ans.Selected, ans.Reason = pl.Selects(acct)
-	targets, excl, err := pl.Targets(acct, f)
+	targets, excl, err := pl.Placements(acct, f)
 	if err != nil {
 		// The filter and the ID were checked already; keep the answer whole anyway.
 		ans.Excluded = append(ans.Excluded, planExclusion{Reason: err.Error()})
@@ -280,19 +280,9 @@ func planFor(pl *plan.Plan, acct plan.Account, f plan.Filter) planAnswer {
 	return ans
 }
 
-func planLabel(pl *plan.Plan) string {
-	if len(pl.Hash) >= 12 {
-		return pl.Source + " (sha256 " + pl.Hash[:12] + ")"
-	}
-	return pl.Source
-}
-
 func writePlan(w io.Writer, ans planAnswer) error {
 	a := ans.Account
-	label := a.ID
-	if a.Name != "" {
-		label = a.Name + " (" + a.ID + ")"
-	}
+	label := a.Label()
 	fmt.Fprintf(w, "Account %s", label)
 	if a.OU.ID != "" {
 		fmt.Fprintf(w, " in %s", ouLabel(a.OU))

@@ -13,8 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
-
-	"github.com/landfall/landfall/internal/runstate"
+	"github.com/landfall/landfall/internal/plan"
 )
 
 // API is the part of Organizations the directory calls. *organizations.Client satisfies it.
@@ -43,26 +42,26 @@ type Directory struct {
 }
 
 // Account returns the account with its OU chain, parent first.
-func (d *Directory) Account(ctx context.Context, id string) (runstate.Account, error) {
+func (d *Directory) Account(ctx context.Context, id string) (plan.Account, error) {
 	acct, _, err := d.account(ctx, id)
 	return acct, err
 }
 
 // account returns the account and its Organizations status (ACTIVE,
 // SUSPENDED, PENDING_CLOSURE).
-func (d *Directory) account(ctx context.Context, id string) (runstate.Account, string, error) {
+func (d *Directory) account(ctx context.Context, id string) (plan.Account, string, error) {
 	out, err := d.API.DescribeAccount(ctx, &organizations.DescribeAccountInput{AccountId: aws.String(id)})
 	if err != nil {
 		var nf *orgtypes.AccountNotFoundException
 		if errors.As(err, &nf) {
-			return runstate.Account{}, "", fmt.Errorf("describe account %s: %w", id, ErrNotFound)
+			return plan.Account{}, "", fmt.Errorf("describe account %s: %w", id, ErrNotFound)
 		}
-		return runstate.Account{}, "", fmt.Errorf("describe account %s: %w", id, err)
+		return plan.Account{}, "", fmt.Errorf("describe account %s: %w", id, err)
 	}
-	acct := runstate.Account{ID: id, Name: aws.ToString(out.Account.Name), Email: aws.ToString(out.Account.Email)}
+	acct := plan.Account{ID: id, Name: aws.ToString(out.Account.Name), Email: aws.ToString(out.Account.Email)}
 	chain, root, err := d.chain(ctx, id)
 	if err != nil {
-		return runstate.Account{}, "", err
+		return plan.Account{}, "", err
 	}
 	if len(chain) > 0 {
 		acct.OU = chain[0]
@@ -75,12 +74,12 @@ func (d *Directory) account(ctx context.Context, id string) (runstate.Account, s
 
 // rootOU is the root as the OU of an account directly under it: the plan's
 // templates and selectors see an OU for every account.
-func rootOU(id string) runstate.OU { return runstate.OU{ID: id, Name: "Root"} }
+func rootOU(id string) plan.OU { return plan.OU{ID: id, Name: "Root"} }
 
 // chain walks from a child (account or OU) up to the root, returning the
 // OUs on the way (parent first) and the root's ID.
-func (d *Directory) chain(ctx context.Context, child string) ([]runstate.OU, string, error) {
-	var out []runstate.OU
+func (d *Directory) chain(ctx context.Context, child string) ([]plan.OU, string, error) {
+	var out []plan.OU
 	for cur := child; ; {
 		parent, err := d.parent(ctx, cur)
 		if err != nil {
@@ -93,7 +92,7 @@ func (d *Directory) chain(ctx context.Context, child string) ([]runstate.OU, str
 		if err != nil {
 			return nil, "", err
 		}
-		out = append(out, runstate.OU{ID: parent, Name: name})
+		out = append(out, plan.OU{ID: parent, Name: name})
 		cur = parent
 		if len(out) > 10 { // Organizations allows five levels; anything deeper is a loop
 			return nil, "", fmt.Errorf("list parents of %s: OU chain deeper than Organizations allows", child)
@@ -164,14 +163,14 @@ func (d *Directory) ouName(ctx context.Context, id string) (string, error) {
 // parent walked to find it (parent first), so no further look-ups are needed.
 type Member struct {
 	ID, Name, Email, Status string
-	Chain                   []runstate.OU
+	Chain                   []plan.OU
 	// Parent is the OU or root the account is directly under.
 	Parent string
 }
 
 // Account returns the member as a run's account.
-func (m Member) Account() runstate.Account {
-	a := runstate.Account{ID: m.ID, Name: m.Name, Email: m.Email, Ancestors: m.Chain}
+func (m Member) Account() plan.Account {
+	a := plan.Account{ID: m.ID, Name: m.Name, Email: m.Email, Ancestors: m.Chain}
 	switch {
 	case len(m.Chain) > 0:
 		a.OU = m.Chain[0]
@@ -213,7 +212,7 @@ func (d *Directory) Root(ctx context.Context) (string, error) {
 // Members lists the accounts directly under parent (an OU or the root) and,
 // with recursive, under every OU below it, paging through Organizations.
 func (d *Directory) Members(ctx context.Context, parent string, recursive bool) ([]Member, error) {
-	var chain []runstate.OU
+	var chain []plan.OU
 	if strings.HasPrefix(parent, "ou-") {
 		up, _, err := d.chain(ctx, parent)
 		if err != nil {
@@ -223,12 +222,12 @@ func (d *Directory) Members(ctx context.Context, parent string, recursive bool) 
 		if err != nil {
 			return nil, err
 		}
-		chain = append([]runstate.OU{{ID: parent, Name: name}}, up...)
+		chain = append([]plan.OU{{ID: parent, Name: name}}, up...)
 	}
 	return d.members(ctx, parent, chain, recursive, 0)
 }
 
-func (d *Directory) members(ctx context.Context, parent string, chain []runstate.OU, recursive bool, depth int) ([]Member, error) {
+func (d *Directory) members(ctx context.Context, parent string, chain []plan.OU, recursive bool, depth int) ([]Member, error) {
 	if depth > 10 {
 		return nil, fmt.Errorf("list OUs under %s: deeper than Organizations allows", parent)
 	}
@@ -268,7 +267,7 @@ func (d *Directory) members(ctx context.Context, parent string, chain []runstate
 			}
 			d.parents[id] = parent
 			d.mu.Unlock()
-			sub := append([]runstate.OU{{ID: id, Name: name}}, chain...)
+			sub := append([]plan.OU{{ID: id, Name: name}}, chain...)
 			ms, err := d.members(ctx, id, sub, true, depth+1)
 			if err != nil {
 				return nil, err

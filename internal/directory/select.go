@@ -5,9 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/landfall/landfall/internal/plan"
 	"golang.org/x/sync/errgroup"
-
-	"github.com/landfall/landfall/internal/runstate"
 )
 
 // Selection names accounts: by ID, by OU (optionally with every OU below),
@@ -36,8 +35,8 @@ const lookupConcurrency = 8
 // Select resolves a selection to accounts, each once, in a stable order
 // (payload order for IDs, Organizations' order for OUs), with what was left
 // out and why. Only failures of Organizations itself are errors.
-func (d *Directory) Select(ctx context.Context, sel Selection) ([]runstate.Account, []Excluded, error) {
-	var accts []runstate.Account
+func (d *Directory) Select(ctx context.Context, sel Selection) ([]plan.Account, []Excluded, error) {
+	var accts []plan.Account
 	var excl []Excluded
 	switch {
 	case len(sel.Accounts) > 0:
@@ -105,8 +104,8 @@ func (d *Directory) Select(ctx context.Context, sel Selection) ([]runstate.Accou
 }
 
 // lookup describes named accounts concurrently, keeping their order.
-func (d *Directory) lookup(ctx context.Context, ids []string) ([]runstate.Account, []Excluded, error) {
-	accts := make([]runstate.Account, len(ids))
+func (d *Directory) lookup(ctx context.Context, ids []string) ([]plan.Account, []Excluded, error) {
+	accts := make([]plan.Account, len(ids))
 	statuses := make([]string, len(ids))
 	missing := make([]bool, len(ids))
 	g, gctx := errgroup.WithContext(ctx)
@@ -125,7 +124,7 @@ func (d *Directory) lookup(ctx context.Context, ids []string) ([]runstate.Accoun
 	if err := g.Wait(); err != nil {
 		return nil, nil, err
 	}
-	var out []runstate.Account
+	var out []plan.Account
 	var excl []Excluded
 	seen := map[string]bool{}
 	for i, id := range ids {

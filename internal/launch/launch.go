@@ -25,8 +25,8 @@ import (
 
 // Directory looks accounts up in Organizations.
 type Directory interface {
-	Account(ctx context.Context, id string) (runstate.Account, error)
-	Select(ctx context.Context, sel directory.Selection) ([]runstate.Account, []directory.Excluded, error)
+	Account(ctx context.Context, id string) (plan.Account, error)
+	Select(ctx context.Context, sel directory.Selection) ([]plan.Account, []directory.Excluded, error)
 }
 
 // Queue sends a run to the worker.
@@ -173,8 +173,8 @@ func (h *Handler) handleAccountEvent(ctx context.Context, ev *lifecycle.AccountE
 	case errors.Is(err, directory.ErrNotFound):
 		// Control Tower says the account exists; act on what the event says.
 		log.WarnContext(ctx, "account not found in Organizations; using the event's details", "error", err)
-		acct = runstate.Account{ID: ev.AccountID, Name: ev.AccountName, OU: runstate.OU{ID: ev.OUID, Name: ev.OUName}}
-		acct.Ancestors = []runstate.OU{acct.OU}
+		acct = plan.Account{ID: ev.AccountID, Name: ev.AccountName, OU: plan.OU{ID: ev.OUID, Name: ev.OUName}}
+		acct.Ancestors = []plan.OU{acct.OU}
 	case err != nil:
 		return nil, fmt.Errorf("look up account %s: %w", ev.AccountID, err)
 	}
@@ -207,7 +207,7 @@ func (h *Handler) handleAccountEvent(ctx context.Context, ev *lifecycle.AccountE
 
 // newRun builds a run for acct from the plan. It returns nil when the plan
 // excludes the account altogether.
-func (h *Handler) newRun(acct runstate.Account, trigger runstate.Trigger, idPrefix string, f plan.Filter, onlyMissing bool) (*runstate.Run, []Exclusion) {
+func (h *Handler) newRun(acct plan.Account, trigger runstate.Trigger, idPrefix string, f plan.Filter, onlyMissing bool) (*runstate.Run, []Exclusion) {
 	run := &runstate.Run{
 		Schema:      runstate.SchemaVersion,
 		ID:          runID(idPrefix, acct.ID),
@@ -217,7 +217,7 @@ func (h *Handler) newRun(acct runstate.Account, trigger runstate.Trigger, idPref
 		OnlyMissing: onlyMissing,
 		StartedAt:   h.now().UTC(),
 	}
-	targets, excluded, err := h.Plan.Targets(acct.Plan(), f)
+	targets, excluded, err := h.Plan.Placements(acct, f)
 	var out []Exclusion
 	if err != nil {
 		out = append(out, Exclusion{Account: acct.ID, Reason: err.Error()})

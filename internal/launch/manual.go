@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambdacontext"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/landfall/landfall/internal/directory"
@@ -156,10 +155,10 @@ func queuedIDs(q []QueuedRun) string {
 
 // accounts resolves the payload's selection to accounts, each once, with
 // the ones left out and why.
-func (h *Handler) accounts(ctx context.Context, req *manual.Request) ([]runstate.Account, *Response, error) {
+func (h *Handler) accounts(ctx context.Context, req *manual.Request) ([]plan.Account, *Response, error) {
 	mgmt := h.ManagementAccount
 	if mgmt == "" {
-		mgmt = ManagementAccountFromContext(ctx)
+		mgmt = directory.ManagementAccountFromContext(ctx)
 	}
 	accts, excl, err := h.Directory.Select(ctx, directory.Selection{
 		Accounts: req.Accounts, OUs: req.OUs, Recursive: req.Recursive, All: req.All,
@@ -198,18 +197,4 @@ func (h *Handler) dryRun(ctx context.Context, runs []*runstate.Run) error {
 		})
 	}
 	return g.Wait()
-}
-
-// ManagementAccountFromContext returns the account the function runs in (the
-// management account) from the invoked function's ARN, or "".
-func ManagementAccountFromContext(ctx context.Context) string {
-	lc, ok := lambdacontext.FromContext(ctx)
-	if !ok {
-		return ""
-	}
-	parts := strings.Split(lc.InvokedFunctionArn, ":")
-	if len(parts) > 4 {
-		return parts[4]
-	}
-	return ""
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/runstate"
 )
 
@@ -18,7 +19,7 @@ func TestRunIDIsAlwaysValid(t *testing.T) {
 		"ct-" + strings.Repeat("x", 200),
 	} {
 		id := runID(prefix, "222222222222")
-		r := runstate.Run{Schema: runstate.SchemaVersion, ID: id, Account: runstate.Account{ID: "222222222222"}, StartedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+		r := runstate.Run{Schema: runstate.SchemaVersion, ID: id, Account: plan.Account{ID: "222222222222"}, StartedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
 			Targets: []runstate.Target{{Region: "us-east-1", Product: "p", Status: runstate.Pending}}}
 		if err := r.Validate(); err != nil || !strings.HasSuffix(id, "-222222222222") {
 			t.Errorf("runID(%q) = %q: %v", prefix, id, err)

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
+	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/runstate"
 )
 
@@ -25,7 +26,7 @@ var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 func sampleRun(name string) *runstate.Run {
 	return &runstate.Run{
 		Schema: runstate.SchemaVersion, ID: "ct-999cccaa-222222222222", Trigger: runstate.TriggerCreate, EventID: "999cccaa",
-		Account:   runstate.Account{ID: "222222222222", Name: name, OU: runstate.OU{ID: "ou-ab12-l3zc8b3h", Name: "Custom"}},
+		Account:   plan.Account{ID: "222222222222", Name: name, OU: plan.OU{ID: "ou-ab12-l3zc8b3h", Name: "Custom"}},
 		StartedAt: t0,
 		Targets: []runstate.Target{
 			{Region: "us-east-1", Product: "baseline-vpc", Status: runstate.Succeeded, Version: "v2.0", ProvisionedProductID: "pp-1", RecordID: "rec-1"},

@@ -13,10 +13,10 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
-func BenchmarkTargets(b *testing.B) {
+func BenchmarkPlacements(b *testing.B) {
 	pl := mustExample(b)
 	for b.Loop() {
-		if _, _, err := pl.Targets(paymentsProd, Filter{}); err != nil {
+		if _, _, err := pl.Placements(paymentsProd, Filter{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -24,7 +24,7 @@ func BenchmarkTargets(b *testing.B) {
 
 func BenchmarkRender(b *testing.B) {
 	pl := mustExample(b)
-	targets, _, err := pl.Targets(paymentsProd, Filter{})
+	targets, _, err := pl.Placements(paymentsProd, Filter{})
 	if err != nil {
 		b.Fatal(err)
 	}

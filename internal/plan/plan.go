@@ -201,3 +201,17 @@ func Load(path string) (*Plan, error) {
 	}
 	return Parse(data, path)
 }
+
+// Label names the plan in reports and notifications: its source and the
+// first 12 hex digits of its hash, so two reports can be told apart by the
+// plan they used.
+func (pl *Plan) Label() string {
+	h := pl.Hash
+	if h == "" {
+		return pl.Source
+	}
+	if len(h) > 12 {
+		h = h[:12]
+	}
+	return pl.Source + " (sha256 " + h + ")"
+}

@@ -118,7 +118,7 @@ func TestExampleRendersForDefaultWorld(t *testing.T) {
 	}
 	provisioned := map[string]bool{}
 	for _, a := range defaultWorld {
-		targets, _, err := pl.Targets(a, Filter{})
+		targets, _, err := pl.Placements(a, Filter{})
 		if err != nil {
 			t.Fatalf("targets for %s: %v", a.ID, err)
 		}
@@ -150,7 +150,7 @@ func TestExampleRendersForDefaultWorld(t *testing.T) {
 	for _, a := range defaultWorld {
 		for _, p := range pl.Products {
 			for _, r := range p.Regions {
-				if _, _, err := pl.Render(Target{Region: r, Product: p}, a); err != nil {
+				if _, _, err := pl.Render(Placement{Region: r, Product: p}, a); err != nil {
 					t.Errorf("render %s/%s for %s: %v", r, p.Key, a.ID, err)
 				}
 			}

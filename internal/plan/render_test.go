@@ -17,7 +17,7 @@ func TestRenderExample(t *testing.T) {
 	for _, a := range defaultWorld {
 		_, why := pl.Selects(a)
 		fmt.Fprintf(&b, "== %s\n%s\n", a.ID, why)
-		targets, exclusions, err := pl.Targets(a, Filter{})
+		targets, exclusions, err := pl.Placements(a, Filter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,7 +69,7 @@ products:
 func TestRender(t *testing.T) {
 	pl := mustParse(t, renderPlan)
 	p, _ := pl.Product("a")
-	target := Target{Region: "us-west-2", Product: p, Portfolio: "port-uw2baseline0"}
+	target := Placement{Region: "us-west-2", Product: p, Portfolio: "port-uw2baseline0"}
 	a := Account{ID: "666666666666", Name: "Payments Prod", OU: ouProd, Ancestors: []OU{ouProd, ouWorkloads}}
 	params, tags, err := pl.Render(target, a)
 	if err != nil {
@@ -106,18 +106,18 @@ func TestRenderErrors(t *testing.T) {
 	shallow := Account{ID: "222222222222", Name: "O'Brien", OU: ouCustom, Ancestors: []OU{ouCustom}}
 	tests := []struct {
 		name   string
-		target Target
+		target Placement
 		a      Account
 		want   []string
 	}{
-		{"template fails for this account", Target{Region: "us-east-1", Product: p}, shallow, []string{
+		{"template fails for this account", Placement{Region: "us-east-1", Product: p}, shallow, []string{
 			"render a for account 222222222222 in us-east-1:",
 			"products[0].parameters.Odd: <index .Account.Ancestors 3>: error calling index:",
 			`tags.nick: renders "O'Brien": tag values may only contain`,
 		}},
-		{"product from another plan", Target{Region: "us-east-1", Product: op}, lifeCycle1, []string{"its product is not part of plan test.yaml"}},
-		{"no product", Target{Region: "us-east-1"}, lifeCycle1, []string{"its product is not part of plan"}},
-		{"region not planned", Target{Region: "us-west-1", Product: p}, paymentsProd, []string{"render a in us-west-1: the plan does not provision it there (regions: us-east-1, us-west-2)"}},
+		{"product from another plan", Placement{Region: "us-east-1", Product: op}, lifeCycle1, []string{"its product is not part of plan test.yaml"}},
+		{"no product", Placement{Region: "us-east-1"}, lifeCycle1, []string{"its product is not part of plan"}},
+		{"region not planned", Placement{Region: "us-west-1", Product: p}, paymentsProd, []string{"render a in us-west-1: the plan does not provision it there (regions: us-east-1, us-west-2)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,7 +137,7 @@ func TestRenderErrors(t *testing.T) {
 // A plan is shared by concurrent account runs in one Lambda; run with -race.
 func TestRenderConcurrent(t *testing.T) {
 	pl := mustExample(t)
-	targets, _, err := pl.Targets(paymentsProd, Filter{})
+	targets, _, err := pl.Placements(paymentsProd, Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestRenderConcurrent(t *testing.T) {
 			if _, _, err := pl.Render(tg, paymentsProd); err != nil {
 				t.Error(err)
 			}
-			if _, _, err := pl.Targets(devSandbox, Filter{Regions: []string{tg.Region}}); err != nil {
+			if _, _, err := pl.Placements(devSandbox, Filter{Regions: []string{tg.Region}}); err != nil {
 				t.Error(err)
 			}
 		})

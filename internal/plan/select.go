@@ -12,26 +12,38 @@ import (
 // Account is what the plan needs to know about an account to select it and
 // render its templates. Callers fill it from Organizations (or the lifecycle
 // event plus Organizations for the ancestry).
+//
+// It is also the account a run is for, and travels in run messages: the JSON
+// names are part of the work-queue format.
 type Account struct {
-	ID    string
-	Name  string
-	Email string
+	ID    string `json:"id"`
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
 	// OU is the account's parent: an OU, or the root for accounts directly
 	// under it.
-	OU OU
+	OU OU `json:"ou"`
 	// Ancestors are the OUs above the account, parent OU first, up to but
 	// excluding the root.
-	Ancestors []OU
+	Ancestors []OU `json:"ancestors,omitempty"`
 	// Management is true for the organization's management account, which the
 	// plan only provisions when includeManagementAccount is set. Callers take
-	// it from DescribeOrganization's master account ID.
-	Management bool
+	// it from DescribeOrganization's master account ID. It never travels in a
+	// message: whoever acts on an account decides it again.
+	Management bool `json:"-"`
+}
+
+// Label returns "Name (ID)", or the ID alone when the name is unknown.
+func (a Account) Label() string {
+	if a.Name == "" {
+		return a.ID
+	}
+	return a.Name + " (" + a.ID + ")"
 }
 
 // OU is an organizational unit (or the root) by ID and name.
 type OU struct {
-	ID   string
-	Name string
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
 }
 
 // Selector picks accounts. An account matches when it is in one of OUs, or is
@@ -161,8 +173,9 @@ func (pl *Plan) Selects(a Account) (bool, string) {
 	return selects(a, pl.Include, pl.Exclude, "")
 }
 
-// Target is one product in one region of one account.
-type Target struct {
+// Placement is one product the plan places in one region of one account:
+// what a run target (package runstate) is made from.
+type Placement struct {
 	Region                 string
 	Product                *Product
 	Portfolio              string
@@ -170,7 +183,7 @@ type Target struct {
 }
 
 // Key identifies the target within an account run: "us-east-1/baseline-vpc".
-func (t Target) Key() string {
+func (t Placement) Key() string {
 	return t.Region + "/" + t.Product.Key
 }
 
@@ -265,13 +278,13 @@ func (pl *Plan) CheckFilter(f Filter) error {
 	return nil
 }
 
-// Targets returns the (region, product) targets the plan gives account a, in
+// Placements returns the (region, product) placements the plan gives account a, in
 // plan product order then plan region order, and what was left out and why.
 // A product whose dependency is excluded for the account (by selectors) is
 // excluded too, since it would wait forever; a dependency left out only by
 // the filter is assumed to be in place already. The error is a *FilterError
 // when f names products or regions the plan does not have.
-func (pl *Plan) Targets(a Account, f Filter) ([]Target, []Exclusion, error) {
+func (pl *Plan) Placements(a Account, f Filter) ([]Placement, []Exclusion, error) {
 	if err := pl.CheckFilter(f); err != nil {
 		return nil, nil, err
 	}
@@ -306,7 +319,7 @@ func (pl *Plan) Targets(a Account, f Filter) ([]Target, []Exclusion, error) {
 		return reason
 	}
 
-	var targets []Target
+	var targets []Placement
 	var exclusions []Exclusion
 	for _, p := range pl.Products {
 		if reason := excluded(p); reason != "" {
@@ -318,7 +331,7 @@ func (pl *Plan) Targets(a Account, f Filter) ([]Target, []Exclusion, error) {
 				exclusions = append(exclusions, Exclusion{Product: p.Key, Region: r, Reason: why, ByFilter: true})
 				continue
 			}
-			targets = append(targets, Target{
+			targets = append(targets, Placement{
 				Region:                 r,
 				Product:                p,
 				Portfolio:              p.Portfolios[r],

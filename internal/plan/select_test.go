@@ -110,7 +110,7 @@ func TestInOU(t *testing.T) {
 }
 
 // targetKeys renders targets and exclusions compactly for comparison.
-func targetKeys(targets []Target, exclusions []Exclusion) (string, string) {
+func targetKeys(targets []Placement, exclusions []Exclusion) (string, string) {
 	var ts, es []string
 	for _, t := range targets {
 		ts = append(ts, t.Key())
@@ -155,20 +155,20 @@ func TestTargetsProductSelectors(t *testing.T) {
 				"/prod-only: account 777777777777 (dev-sandbox) is not matched by products[2].include (ous Prod)"},
 	}
 	for _, tt := range tests {
-		targets, exclusions, err := pl.Targets(tt.a, Filter{})
+		targets, exclusions, err := pl.Placements(tt.a, Filter{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ts, es := targetKeys(targets, exclusions)
 		if ts != tt.targets || es != tt.exclusions {
-			t.Errorf("Targets(%s):\n targets %q\n want    %q\n exclusions %q\n want       %q", tt.a.Name, ts, tt.targets, es, tt.exclusions)
+			t.Errorf("Placements(%s):\n targets %q\n want    %q\n exclusions %q\n want       %q", tt.a.Name, ts, tt.targets, es, tt.exclusions)
 		}
 	}
 }
 
 func TestTargetsFields(t *testing.T) {
 	pl := mustExample(t)
-	targets, exclusions, err := pl.Targets(devSandbox, Filter{})
+	targets, exclusions, err := pl.Placements(devSandbox, Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,16 +177,16 @@ func TestTargetsFields(t *testing.T) {
 	}
 	got := targets[2]
 	vpc, _ := pl.Product("baseline-vpc")
-	want := Target{Region: "us-west-1", Product: vpc, Portfolio: "port-uw1baseline0", ProvisionedProductName: "landfall-baseline-vpc"}
+	want := Placement{Region: "us-west-1", Product: vpc, Portfolio: "port-uw1baseline0", ProvisionedProductName: "landfall-baseline-vpc"}
 	if got != want {
 		t.Errorf("targets[2] = %+v, want %+v", got, want)
 	}
 
-	targets, exclusions, err = pl.Targets(audit, Filter{})
+	targets, exclusions, err = pl.Placements(audit, Filter{})
 	if err != nil || len(targets) != 0 || len(exclusions) != 1 || exclusions[0].Product != "" || exclusions[0].ByFilter {
 		t.Errorf("excluded account: %v %+v %v", targets, exclusions, err)
 	}
-	if _, _, err := pl.Targets(Account{ID: "1234"}, Filter{}); err == nil || !strings.Contains(err.Error(), "not 12 digits") {
+	if _, _, err := pl.Placements(Account{ID: "1234"}, Filter{}); err == nil || !strings.Contains(err.Error(), "not 12 digits") {
 		t.Errorf("bad account ID: %v", err)
 	}
 }
@@ -208,7 +208,7 @@ func TestTargetsFilter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			targets, exclusions, err := pl.Targets(lifeCycle1, tt.f)
+			targets, exclusions, err := pl.Placements(lifeCycle1, tt.f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -235,10 +235,10 @@ func TestTargetsBadFilter(t *testing.T) {
 		Products: []string{"vpc", "baseline-vpc"},
 		Pairs:    []Pair{{"us-east-1", "prod-only"}, {"us-east-1", "nope"}, {"mars-1", "vpc"}},
 	}
-	_, _, err := pl.Targets(lifeCycle1, f)
+	_, _, err := pl.Placements(lifeCycle1, f)
 	var ferr *FilterError
 	if !errors.As(err, &ferr) {
-		t.Fatalf("Targets = %v, want a *FilterError", err)
+		t.Fatalf("Placements = %v, want a *FilterError", err)
 	}
 	want := `invalid filter: 6 problems:
   filter.regions[1]: "eu-west-1" is not one of the plan's regions (us-east-1, us-west-2)
@@ -252,7 +252,7 @@ func TestTargetsBadFilter(t *testing.T) {
 	}
 	// A filter is checked even for an account the plan leaves out, so a typo
 	// never passes silently.
-	if _, _, err := pl.Targets(management, Filter{Products: []string{"x"}}); !errors.As(err, &ferr) {
+	if _, _, err := pl.Placements(management, Filter{Products: []string{"x"}}); !errors.As(err, &ferr) {
 		t.Errorf("management account with bad filter: %v", err)
 	}
 	if err := pl.CheckFilter(Filter{Regions: []string{"us-east-1"}, Pairs: []Pair{{"us-west-2", "prod-only"}}}); err != nil {

@@ -302,7 +302,7 @@ func fieldProblem(idents []string, values map[string]string) string {
 // Render renders a target's parameters and tags for one account. Tags are the
 // plan's tags with the product's tags on top (the product wins on a shared
 // key). Every failing template is reported, each with its plan path.
-func (pl *Plan) Render(t Target, a Account) (params, tags map[string]string, err error) {
+func (pl *Plan) Render(t Placement, a Account) (params, tags map[string]string, err error) {
 	p := t.Product
 	if p == nil || pl.byKey[p.Key] != p {
 		return nil, nil, fmt.Errorf("render target in %s: its product is not part of plan %s", t.Region, pl.Source)

@@ -314,7 +314,7 @@ func (e *Engine) start(ctx context.Context, log *slog.Logger, run *runstate.Run,
 		e.handle(ctx, log, run, t, "choose launch path", err)
 		return
 	}
-	params, tags, err := e.Plan.Render(e.planTarget(p, t), run.Account.Plan())
+	params, tags, err := e.Plan.Render(e.planTarget(p, t), run.Account)
 	if err != nil {
 		e.fail(ctx, log, t, fmt.Sprintf("render parameters: %v", err))
 		return
@@ -422,7 +422,7 @@ func (e *Engine) update(ctx context.Context, log *slog.Logger, run *runstate.Run
 	// Tags are set at launch and not sent again: changing tags on update needs
 	// a RESOURCE_UPDATE constraint the portfolio may not have, and would make
 	// every version update fail.
-	params, _, err := e.Plan.Render(e.planTarget(p, t), run.Account.Plan())
+	params, _, err := e.Plan.Render(e.planTarget(p, t), run.Account)
 	if err != nil {
 		e.fail(ctx, log, t, fmt.Sprintf("render parameters: %v", err))
 		return
@@ -692,8 +692,8 @@ func (e *Engine) launchPath(ctx context.Context, cat Catalog, portfolio string, 
 	return nil, fmt.Errorf("no launch path through portfolio %s (%q) among %s", portfolio, name, strings.Join(names, ", "))
 }
 
-func (e *Engine) planTarget(p *plan.Product, t *runstate.Target) plan.Target {
-	return plan.Target{Region: t.Region, Product: p, Portfolio: p.Portfolios[t.Region], ProvisionedProductName: t.ProvisionedProductName}
+func (e *Engine) planTarget(p *plan.Product, t *runstate.Target) plan.Placement {
+	return plan.Placement{Region: t.Region, Product: p, Portfolio: p.Portfolios[t.Region], ProvisionedProductName: t.ProvisionedProductName}
 }
 
 // chooseArtifact picks the version the plan wants among the artifacts an end

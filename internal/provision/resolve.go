@@ -38,7 +38,7 @@ func (e *Engine) resolveTarget(ctx context.Context, run *runstate.Run, t *runsta
 		return
 	}
 	t.ProvisionedProductName = e.Plan.ProvisionedProductName(p)
-	params, _, err := e.Plan.Render(e.planTarget(p, t), run.Account.Plan())
+	params, _, err := e.Plan.Render(e.planTarget(p, t), run.Account)
 	if err != nil {
 		t.Status, t.Error = runstate.Failed, fmt.Sprintf("would fail: render parameters: %v", err)
 		return

@@ -88,40 +88,6 @@ func (s Status) Satisfies() bool {
 	return s == Succeeded || s == AlreadyProvisioned || s == Outdated
 }
 
-// OU is an organizational unit.
-type OU struct {
-	ID   string `json:"id"`
-	Name string `json:"name,omitempty"`
-}
-
-// Account is the account a run is for, with where it sits in the
-// organization: the plan's selectors and templates need the OU chain.
-type Account struct {
-	ID    string `json:"id"`
-	Name  string `json:"name,omitempty"`
-	Email string `json:"email,omitempty"`
-	OU    OU     `json:"ou"`
-	// Ancestors lists the OUs above the account, parent first, root excluded.
-	Ancestors []OU `json:"ancestors,omitempty"`
-}
-
-// Plan returns the account as the plan package sees it.
-func (a Account) Plan() plan.Account {
-	pa := plan.Account{ID: a.ID, Name: a.Name, Email: a.Email, OU: plan.OU{ID: a.OU.ID, Name: a.OU.Name}}
-	for _, o := range a.Ancestors {
-		pa.Ancestors = append(pa.Ancestors, plan.OU{ID: o.ID, Name: o.Name})
-	}
-	return pa
-}
-
-// Label returns "Name (ID)", or the ID alone when the name is unknown.
-func (a Account) Label() string {
-	if a.Name == "" {
-		return a.ID
-	}
-	return a.Name + " (" + a.ID + ")"
-}
-
 // Target is one (region, product) of a run.
 type Target struct {
 	Region  string `json:"region"`
@@ -199,8 +165,8 @@ type Run struct {
 	ID      string  `json:"id"`
 	Trigger Trigger `json:"trigger"`
 	// EventID is the EventBridge event ID for event-triggered runs.
-	EventID string  `json:"eventId,omitempty"`
-	Account Account `json:"account"`
+	EventID string       `json:"eventId,omitempty"`
+	Account plan.Account `json:"account"`
 	// PlanHash identifies the plan the run was resolved with.
 	PlanHash string `json:"planHash"`
 	// OnlyMissing makes the run leave targets alone unless they are missing or failed.

@@ -5,10 +5,12 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/landfall/landfall/internal/plan"
 )
 
 func valid() *Run {
-	return &Run{Schema: SchemaVersion, ID: "ct-1-222222222222", Trigger: TriggerCreate, Account: Account{ID: "222222222222", Name: "LifeCycle1"},
+	return &Run{Schema: SchemaVersion, ID: "ct-1-222222222222", Trigger: TriggerCreate, Account: plan.Account{ID: "222222222222", Name: "LifeCycle1"},
 		StartedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
 		Targets: []Target{
 			{Region: "us-east-1", Product: "baseline-vpc", Status: Succeeded},

@@ -13,9 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
-	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/servicecatalog"
 	sctypes "github.com/aws/aws-sdk-go-v2/service/servicecatalog/types"
@@ -25,7 +23,6 @@ import (
 	"github.com/landfall/landfall/internal/manual"
 	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/provision"
-	"github.com/landfall/landfall/internal/runstate"
 )
 
 // State is how a target compares with the plan.
@@ -59,7 +56,7 @@ var States = []State{OK, InProgress, Outdated, Unverified, Missing, Failed, Tain
 
 // Directory selects accounts; *directory.Directory implements it.
 type Directory interface {
-	Select(ctx context.Context, sel directory.Selection) ([]runstate.Account, []directory.Excluded, error)
+	Select(ctx context.Context, sel directory.Selection) ([]plan.Account, []directory.Excluded, error)
 }
 
 // Accounts opens a member account as the execution role;
@@ -191,7 +188,7 @@ func (r *Reporter) Run(ctx context.Context, req Request) (*Report, error) {
 	}
 	mgmt := r.ManagementAccount
 	if mgmt == "" {
-		mgmt = functionAccount(ctx)
+		mgmt = directory.ManagementAccountFromContext(ctx)
 	}
 	accts, dirExcl, err := r.Directory.Select(ctx, directory.Selection{
 		Accounts: req.Accounts, OUs: req.OUs, Recursive: req.Recursive, All: req.All,
@@ -200,7 +197,7 @@ func (r *Reporter) Run(ctx context.Context, req Request) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("status: select accounts: %w", err)
 	}
-	rep := &Report{Plan: planLabel(r.Plan), Summary: map[State]int{}, Rows: []Row{}}
+	rep := &Report{Plan: r.Plan.Label(), Summary: map[State]int{}, Rows: []Row{}}
 	for _, e := range dirExcl {
 		rep.Excluded = append(rep.Excluded, Exclusion{Account: e.Account, Reason: e.Reason})
 	}
@@ -254,32 +251,6 @@ func orDefault(n, def int) int {
 	return def
 }
 
-func planLabel(pl *plan.Plan) string {
-	h := pl.Hash
-	if len(h) > 12 {
-		h = h[:12]
-	}
-	if h == "" {
-		return pl.Source
-	}
-	return pl.Source + " (sha256 " + h + ")"
-}
-
-// functionAccount returns the account of the invoked Lambda function, or ""
-// outside Lambda.
-func functionAccount(ctx context.Context) string {
-	lc, ok := lambdacontext.FromContext(ctx)
-	if !ok {
-		return ""
-	}
-	// arn:aws:lambda:<region>:<account>:function:<name>
-	parts := strings.Split(lc.InvokedFunctionArn, ":")
-	if len(parts) > 4 {
-		return parts[4]
-	}
-	return ""
-}
-
 // accountResult is what one account contributes to the report.
 type accountResult struct {
 	rows        []Row
@@ -292,10 +263,10 @@ const sessionLabel = "status"
 
 // account reports on one account: a row per planned target, in plan region
 // order then plan product order.
-func (r *Reporter) account(ctx context.Context, a runstate.Account, management bool, f plan.Filter) accountResult {
-	pa := a.Plan()
+func (r *Reporter) account(ctx context.Context, a plan.Account, management bool, f plan.Filter) accountResult {
+	pa := a
 	pa.Management = management
-	targets, excl, err := r.Plan.Targets(pa, f)
+	targets, excl, err := r.Plan.Placements(pa, f)
 	var res accountResult
 	if err != nil {
 		// The filter was checked up front; this is an account the plan cannot
@@ -313,7 +284,7 @@ func (r *Reporter) account(ctx context.Context, a runstate.Account, management b
 	}
 
 	// Regions in plan order, each with its targets in plan product order.
-	byRegion := map[string][]plan.Target{}
+	byRegion := map[string][]plan.Placement{}
 	var regions []string
 	for _, reg := range r.Plan.Regions {
 		for _, t := range targets {
@@ -326,7 +297,7 @@ func (r *Reporter) account(ctx context.Context, a runstate.Account, management b
 		}
 	}
 	rowsByRegion := make([][]Row, len(regions))
-	newRow := func(t plan.Target) Row {
+	newRow := func(t plan.Placement) Row {
 		return Row{
 			Account: a.ID, AccountName: a.Name, Region: t.Region, Product: t.Product.Key,
 			ProvisionedProductName: t.ProvisionedProductName, WantedVersion: t.Product.Version,
@@ -392,7 +363,7 @@ func concat(parts [][]Row) []Row {
 }
 
 // lookUp fills row with the state of one target.
-func lookUp(ctx context.Context, cat provision.Catalog, t plan.Target, row *Row) {
+func lookUp(ctx context.Context, cat provision.Catalog, t plan.Placement, row *Row) {
 	out, err := cat.DescribeProvisionedProduct(ctx, &servicecatalog.DescribeProvisionedProductInput{Name: aws.String(t.ProvisionedProductName)})
 	if err != nil {
 		switch {
@@ -445,7 +416,7 @@ func lookUp(ctx context.Context, cat provision.Catalog, t plan.Target, row *Row)
 // the product, and names every artifact it can see. Unlike provisioning, a
 // pinned version that is now deprecated is still the wanted one: a product
 // running it is as planned.
-func wantedArtifact(ctx context.Context, cat provision.Catalog, t plan.Target) (*sctypes.ProvisioningArtifact, map[string]string, error) {
+func wantedArtifact(ctx context.Context, cat provision.Catalog, t plan.Placement) (*sctypes.ProvisioningArtifact, map[string]string, error) {
 	p := t.Product
 	in := &servicecatalog.DescribeProductInput{}
 	if p.ProductIsID() {

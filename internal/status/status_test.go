@@ -23,7 +23,6 @@ import (
 	"github.com/landfall/landfall/internal/manual"
 	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/provision"
-	"github.com/landfall/landfall/internal/runstate"
 )
 
 const (
@@ -33,17 +32,17 @@ const (
 )
 
 var (
-	custom   = runstate.OU{ID: "ou-ab12-l3zc8b3h", Name: "Custom"}
-	security = runstate.OU{ID: "ou-ab12-s3cur1ty", Name: "Security"}
+	custom   = plan.OU{ID: "ou-ab12-l3zc8b3h", Name: "Custom"}
+	security = plan.OU{ID: "ou-ab12-s3cur1ty", Name: "Security"}
 )
 
-func account(id, name string, ou runstate.OU) runstate.Account {
-	return runstate.Account{ID: id, Name: name, OU: ou, Ancestors: []runstate.OU{ou}}
+func account(id, name string, ou plan.OU) plan.Account {
+	return plan.Account{ID: id, Name: name, OU: ou, Ancestors: []plan.OU{ou}}
 }
 
 // fakeDirectory answers Select with fixed accounts and records the selection.
 type fakeDirectory struct {
-	accounts []runstate.Account
+	accounts []plan.Account
 	excluded []directory.Excluded
 	err      error
 
@@ -51,14 +50,14 @@ type fakeDirectory struct {
 	got []directory.Selection
 }
 
-func (d *fakeDirectory) Select(_ context.Context, sel directory.Selection) ([]runstate.Account, []directory.Excluded, error) {
+func (d *fakeDirectory) Select(_ context.Context, sel directory.Selection) ([]plan.Account, []directory.Excluded, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.got = append(d.got, sel)
 	if d.err != nil {
 		return nil, nil, d.err
 	}
-	var out []runstate.Account
+	var out []plan.Account
 	for _, a := range d.accounts {
 		if a.ID == sel.ManagementAccount && !sel.IncludeManagement {
 			continue
@@ -350,7 +349,7 @@ func TestStates(t *testing.T) {
 			}
 			r := &Reporter{
 				Plan:      examplePlan(t, tt.planEdit),
-				Directory: &fakeDirectory{accounts: []runstate.Account{account(acct1, "LifeCycle1", custom)}},
+				Directory: &fakeDirectory{accounts: []plan.Account{account(acct1, "LifeCycle1", custom)}},
 				Accounts:  &fakeAccounts{open: map[string]error{acct1: tt.open}, cats: map[string]map[string]*fakeCatalog{acct1: cats}, calls: calls},
 			}
 			rep, err := r.Run(context.Background(), Request{Accounts: []string{acct1}})
@@ -426,7 +425,7 @@ func TestRowsOrderedByAccountRegionProduct(t *testing.T) {
 	calls := &callCounter{}
 	r := &Reporter{
 		Plan: examplePlan(t, nil),
-		Directory: &fakeDirectory{accounts: []runstate.Account{
+		Directory: &fakeDirectory{accounts: []plan.Account{
 			account(acct2, "LifeCycle2", custom), account(acct1, "LifeCycle1", custom),
 		}},
 		Accounts: &fakeAccounts{cats: map[string]map[string]*fakeCatalog{acct1: allRegions(healthy), acct2: allRegions(healthy)}, calls: calls},
@@ -455,8 +454,8 @@ func TestRowsOrderedByAccountRegionProduct(t *testing.T) {
 func TestSelectionAndExclusions(t *testing.T) {
 	calls := &callCounter{}
 	dir := &fakeDirectory{
-		accounts: []runstate.Account{
-			account(mgmt, "Management", runstate.OU{ID: "r-ab12"}),
+		accounts: []plan.Account{
+			account(mgmt, "Management", plan.OU{ID: "r-ab12"}),
 			account(acct1, "LifeCycle1", custom),
 			account("444444444444", "Log Archive", security),
 		},
@@ -507,7 +506,7 @@ func TestSelectionAndExclusions(t *testing.T) {
 
 func TestManagementAccountIncludedByPlan(t *testing.T) {
 	calls := &callCounter{}
-	dir := &fakeDirectory{accounts: []runstate.Account{account(mgmt, "Management", runstate.OU{ID: "r-ab12"})}}
+	dir := &fakeDirectory{accounts: []plan.Account{account(mgmt, "Management", plan.OU{ID: "r-ab12"})}}
 	r := &Reporter{
 		Plan: examplePlan(t, func(s string) string {
 			return strings.Replace(s, "includeManagementAccount: false", "includeManagementAccount: true", 1)
@@ -560,7 +559,7 @@ func TestCanceledContextFailsTheReport(t *testing.T) {
 	cancel()
 	r := &Reporter{
 		Plan:      examplePlan(t, nil),
-		Directory: &fakeDirectory{accounts: []runstate.Account{account(acct1, "LifeCycle1", custom)}},
+		Directory: &fakeDirectory{accounts: []plan.Account{account(acct1, "LifeCycle1", custom)}},
 		Accounts:  &fakeAccounts{cats: map[string]map[string]*fakeCatalog{acct1: allRegions(healthy)}, calls: &callCounter{}},
 	}
 	if _, err := r.Run(ctx, Request{All: true}); !errors.Is(err, context.Canceled) {
@@ -570,7 +569,7 @@ func TestCanceledContextFailsTheReport(t *testing.T) {
 
 func TestOneUnreachableAccountAmongMany(t *testing.T) {
 	calls := &callCounter{}
-	var accts []runstate.Account
+	var accts []plan.Account
 	cats := map[string]map[string]*fakeCatalog{}
 	open := map[string]error{}
 	for i := range 40 {

@@ -77,7 +77,7 @@ func message(t *testing.T, r *runstate.Run) events.SQSEvent {
 
 func pendingRun() *runstate.Run {
 	return &runstate.Run{Schema: runstate.SchemaVersion, ID: "ct-1-222222222222", Trigger: runstate.TriggerCreate,
-		Account: runstate.Account{ID: "222222222222", Name: "LifeCycle1"}, StartedAt: t0,
+		Account: plan.Account{ID: "222222222222", Name: "LifeCycle1"}, StartedAt: t0,
 		Targets: []runstate.Target{{Region: "us-east-1", Product: "baseline-vpc", Status: runstate.Pending}}}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/runstate"
 )
 
@@ -31,7 +32,7 @@ func (f *fakeSQS) SendMessage(_ context.Context, in *sqs.SendMessageInput, _ ...
 func TestSendCapsDelayAndRoundTrips(t *testing.T) {
 	f := &fakeSQS{}
 	q := &Queue{URL: "https://sqs.us-east-1.amazonaws.com/111111111111/landfall-work", SQS: f}
-	run := &runstate.Run{Schema: runstate.SchemaVersion, ID: "r1", Account: runstate.Account{ID: "222222222222"}, StartedAt: time.Unix(0, 1),
+	run := &runstate.Run{Schema: runstate.SchemaVersion, ID: "r1", Account: plan.Account{ID: "222222222222"}, StartedAt: time.Unix(0, 1),
 		Targets: []runstate.Target{{Region: "us-east-1", Product: "p", Status: runstate.Pending}}}
 	if err := q.Send(context.Background(), run, time.Hour); err != nil {
 		t.Fatal(err)
