@@ -22,7 +22,6 @@ import (
 	"github.com/landfall/landfall/internal/localrun"
 	"github.com/landfall/landfall/internal/provision"
 	"github.com/landfall/landfall/internal/status"
-	"github.com/landfall/landfall/internal/worker"
 )
 
 // deployLaunch registers the deployment's launch function (with a status
@@ -33,7 +32,7 @@ func deployLaunch(t *testing.T) *localrun.Env {
 	env.Launch.Status = &status.Reporter{
 		Plan:              env.Plan,
 		Directory:         &directory.Directory{API: organizations.NewFromConfig(env.AWS)},
-		Accounts:          worker.AssumedAccounts{Sessions: &provision.Sessions{Base: env.AWS, RoleName: env.Plan.ExecutionRoleName, Now: env.Clock.Now}},
+		Accounts:          status.Opened{Opener: &provision.Sessions{Base: env.AWS, RoleName: env.Plan.ExecutionRoleName, Now: env.Clock.Now}},
 		ManagementAccount: "111111111111",
 	}
 	env.Cloud.RegisterFunction("landfall-launch", lambda.NewHandler(env.Launch.Handle))

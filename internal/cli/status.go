@@ -19,7 +19,6 @@ import (
 	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/provision"
 	"github.com/landfall/landfall/internal/status"
-	"github.com/landfall/landfall/internal/worker"
 )
 
 const statusExamples = `  landfall status                                             # every account of the organization
@@ -109,7 +108,7 @@ func runStatus(ctx context.Context, args []string, s Streams) error {
 	r := &status.Reporter{
 		Plan:               pl,
 		Directory:          &directory.Directory{API: orgs},
-		Accounts:           worker.AssumedAccounts{Sessions: &provision.Sessions{Base: cfg, RoleName: roleName}},
+		Accounts:           status.Opened{Opener: &provision.Sessions{Base: cfg, RoleName: roleName}},
 		RoleName:           roleName,
 		ManagementAccount:  mgmt,
 		AccountConcurrency: *concurrency,

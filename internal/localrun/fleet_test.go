@@ -21,7 +21,6 @@ import (
 	"github.com/landfall/landfall/internal/localaws/org"
 	"github.com/landfall/landfall/internal/provision"
 	"github.com/landfall/landfall/internal/status"
-	"github.com/landfall/landfall/internal/worker"
 )
 
 // The fleet: an OU tree under the root, three levels deep below Fleet, with
@@ -371,7 +370,7 @@ func newReporter(env *Env) *status.Reporter {
 	return &status.Reporter{
 		Plan:              env.Plan,
 		Directory:         &directory.Directory{API: organizations.NewFromConfig(env.AWS)},
-		Accounts:          worker.AssumedAccounts{Sessions: &provision.Sessions{Base: env.AWS, RoleName: env.Plan.ExecutionRoleName, Now: env.Clock.Now}},
+		Accounts:          status.Opened{Opener: &provision.Sessions{Base: env.AWS, RoleName: env.Plan.ExecutionRoleName, Now: env.Clock.Now}},
 		ManagementAccount: mgmt,
 	}
 }

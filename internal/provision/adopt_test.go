@@ -2,7 +2,6 @@ package provision
 
 import (
 	"context"
-	"log/slog"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -28,7 +27,6 @@ func (b busyCatalog) DescribeProvisionedProduct(context.Context, *servicecatalog
 
 func TestAdoptIfBusy(t *testing.T) {
 	e := &Engine{}
-	log := slog.New(slog.DiscardHandler)
 	busy := &smithy.GenericAPIError{Code: "InvalidParametersException", Message: "Provisioned product pp-1 is UNDER_CHANGE"}
 	tests := []struct {
 		name   string
@@ -42,7 +40,8 @@ func TestAdoptIfBusy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		target := &runstate.Target{Status: runstate.Pending, ProvisionedProductName: "landfall-x"}
-		got := e.adoptIfBusy(context.Background(), log, target, busyCatalog{status: tt.status}, tt.err)
+		s := e.step(&runstate.Run{}, target, "", busyCatalog{status: tt.status}, nil)
+		got := s.adoptIfBusy(context.Background(), tt.err)
 		if got != tt.adopt || (tt.adopt && (target.Status != runstate.InProgress || target.RecordID != "rec-other")) {
 			t.Errorf("%s: adopted %v, target %+v", tt.name, got, target)
 		}

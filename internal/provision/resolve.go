@@ -38,14 +38,14 @@ func (e *Engine) resolveTarget(ctx context.Context, run *runstate.Run, t *runsta
 		return
 	}
 	t.ProvisionedProductName = e.Plan.ProvisionedProductName(p)
-	params, _, err := e.Plan.Render(e.planTarget(p, t), run.Account)
+	params, _, err := e.Plan.Render(placement(p, t), run.Account)
 	if err != nil {
 		t.Status, t.Error = runstate.Failed, fmt.Sprintf("would fail: render parameters: %v", err)
 		return
 	}
 	t.Parameters = params
 
-	prod, err := cat.DescribeProduct(ctx, describeProductInput(p))
+	prod, err := cat.DescribeProduct(ctx, DescribeProductInput(p))
 	if err != nil {
 		switch classify(err) {
 		case classNotFound:
@@ -67,7 +67,7 @@ func (e *Engine) resolveTarget(ctx context.Context, run *runstate.Run, t *runsta
 		t.Status, t.Error = runstate.Failed, "cannot resolve: "+message(err)
 		return
 	}
-	art, err := e.wanted(p, t.Region, d, prod.ProvisioningArtifacts)
+	art, err := Wanted(p, t.Region, d, prod.ProvisioningArtifacts)
 	if err != nil {
 		t.Status, t.Error = runstate.Failed, "would fail: "+err.Error()
 		return
@@ -80,24 +80,33 @@ func (e *Engine) resolveTarget(ctx context.Context, run *runstate.Run, t *runsta
 	}
 	t.ProvisionedProductID = aws.ToString(d.Id)
 	current := artifactName(prod.ProvisioningArtifacts, aws.ToString(d.ProvisioningArtifactId))
-	switch decide(run, e.policy(p), d, t.ArtifactID) {
-	case actAlready:
-		t.Note = "already provisioned on " + t.Version + "; would do nothing"
-	case actLeave:
-		t.Note = fmt.Sprintf("exists on %s; would leave it (plan wants %s)", current, t.Version)
-	case actUpdate:
-		t.Note = fmt.Sprintf("would update from %s to %s", current, t.Version)
-	case actRepair:
-		t.Note = fmt.Sprintf("exists in %s after a failed update; would repair it by updating to %s", d.Status, t.Version)
-	case actReplace:
-		t.Note = fmt.Sprintf("exists in %s and never provisioned; would terminate it and provision %s again under the same name", d.Status, t.Version)
-	case actReport:
-		t.Note = fmt.Sprintf("exists in %s; would report it (an operator re-run repairs it)", d.Status)
-	case actAdopt:
-		t.Note = fmt.Sprintf("exists in %s; would follow the change in progress", d.Status)
-	case actWait:
-		t.Note = fmt.Sprintf("exists in %s; would wait for it", d.Status)
-	default:
-		t.Status, t.Error = runstate.Failed, fmt.Sprintf("would fail: provisioned product is in unexpected status %q", d.Status)
+	if note, ok := dryRunNote(decide(run, e.policy(p), d, t.ArtifactID), d, current, t.Version); ok {
+		t.Note = note
+		return
 	}
+	t.Status, t.Error = runstate.Failed, fmt.Sprintf("would fail: provisioned product is in unexpected status %q", d.Status)
+}
+
+// dryRunNote says what a run would do with existing product d, on version
+// current, when the plan wants version want; false for an action it cannot take.
+func dryRunNote(act action, d *sctypes.ProvisionedProductDetail, current, want string) (string, bool) {
+	switch act {
+	case actAlready:
+		return "already provisioned on " + want + "; would do nothing", true
+	case actLeave:
+		return fmt.Sprintf("exists on %s; would leave it (plan wants %s)", current, want), true
+	case actUpdate:
+		return fmt.Sprintf("would update from %s to %s", current, want), true
+	case actRepair:
+		return fmt.Sprintf("exists in %s after a failed update; would repair it by updating to %s", d.Status, want), true
+	case actReplace:
+		return fmt.Sprintf("exists in %s and never provisioned; would terminate it and provision %s again under the same name", d.Status, want), true
+	case actReport:
+		return fmt.Sprintf("exists in %s; would report it (an operator re-run repairs it)", d.Status), true
+	case actAdopt:
+		return fmt.Sprintf("exists in %s; would follow the change in progress", d.Status), true
+	case actWait:
+		return fmt.Sprintf("exists in %s; would wait for it", d.Status), true
+	}
+	return "", false
 }

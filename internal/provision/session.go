@@ -11,11 +11,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/servicecatalog"
-	sctypes "github.com/aws/aws-sdk-go-v2/service/servicecatalog/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
-	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/region"
 	"github.com/landfall/landfall/internal/runstate"
 )
@@ -110,6 +108,18 @@ func (s *Sessions) Check(ctx context.Context, cfg aws.Config, account string) er
 	return nil
 }
 
+// Open assumes the execution role in account and returns the role's ARN and
+// per-region Service Catalog clients sharing its credentials. It fails when
+// the role cannot be assumed, so nothing is attempted in an account Landfall
+// cannot act in. Runs, dry runs and fleet status all open accounts here.
+func (s *Sessions) Open(ctx context.Context, account, sessionName string) (roleARN string, cats Catalogs, err error) {
+	cfg := s.Config(account, sessionName)
+	if err := s.Check(ctx, cfg, account); err != nil {
+		return "", nil, err
+	}
+	return s.RoleARN(account), NewCatalogs(cfg), nil
+}
+
 // NewCatalogs returns per-region Service Catalog clients built from cfg.
 func NewCatalogs(cfg aws.Config, optFns ...func(*servicecatalog.Options)) Catalogs {
 	var mu sync.Mutex
@@ -148,28 +158,28 @@ func Unreachable(err error) bool {
 // Message returns an AWS error's code and message without SDK wrapping.
 func Message(err error) string { return message(err) }
 
+// Opener opens a member account as the execution role; *Sessions implements it.
+type Opener interface {
+	Open(ctx context.Context, account, sessionName string) (roleARN string, cats Catalogs, err error)
+}
+
+var _ Opener = (*Sessions)(nil)
+
 // DryRunner resolves runs as the execution role, read-only.
 type DryRunner struct {
 	Engine   *Engine
-	Sessions *Sessions
+	Accounts Opener
 }
 
 // DryRun resolves every target of run (see Engine.Resolve).
 func (d DryRunner) DryRun(ctx context.Context, run *runstate.Run) error {
-	cfg := d.Sessions.Config(run.Account.ID, SessionName(run.ID))
-	if err := d.Sessions.Check(ctx, cfg, run.Account.ID); err != nil {
+	_, cats, err := d.Accounts.Open(ctx, run.Account.ID, SessionName(run.ID))
+	if err != nil {
 		return err
 	}
-	d.Engine.Resolve(ctx, run, NewCatalogs(cfg))
+	d.Engine.Resolve(ctx, run, cats)
 	return nil
 }
 
 // NotFound reports whether err is Service Catalog's ResourceNotFoundException.
 func NotFound(err error) bool { return classify(err) == classNotFound }
-
-// ChooseArtifact picks the version the plan wants among artifacts (see the
-// engine's rules: latest is the newest non-deprecated; a pinned deprecated
-// version is an error).
-func ChooseArtifact(p *plan.Product, region string, arts []sctypes.ProvisioningArtifact) (*sctypes.ProvisioningArtifact, error) {
-	return chooseArtifact(p, region, arts)
-}

@@ -19,7 +19,7 @@ func art(id, name string, created int, g sctypes.ProvisioningArtifactGuidance) s
 		CreatedTime: aws.Time(time.Date(2025, 1, created, 0, 0, 0, 0, time.UTC))}
 }
 
-func TestChooseArtifact(t *testing.T) {
+func TestWanted(t *testing.T) {
 	arts := []sctypes.ProvisioningArtifact{
 		art("pa-10", "v1.0", 1, sctypes.ProvisioningArtifactGuidanceDeprecated),
 		art("pa-20", "v2.0", 3, sctypes.ProvisioningArtifactGuidanceDefault),
@@ -38,7 +38,7 @@ func TestChooseArtifact(t *testing.T) {
 	}
 	for _, tt := range tests {
 		p := &plan.Product{Key: "baseline-vpc", Product: "baseline-vpc", Version: tt.version}
-		got, err := chooseArtifact(p, "us-west-1", arts)
+		got, err := Wanted(p, "us-west-1", nil, arts)
 		if tt.wantErr != "" {
 			if err == nil || err.Error() != tt.wantErr {
 				t.Errorf("%q: error = %v, want %q", tt.version, err, tt.wantErr)
@@ -49,7 +49,7 @@ func TestChooseArtifact(t *testing.T) {
 			t.Errorf("%q: got %v, %v; want %s", tt.version, got, err, tt.wantID)
 		}
 	}
-	_, err := chooseArtifact(&plan.Product{Product: "x", Version: "latest"}, "us-east-1", arts[:1])
+	_, err := Wanted(&plan.Product{Product: "x", Version: "latest"}, "us-east-1", nil, arts[:1])
 	if err == nil || !strings.Contains(err.Error(), "no active, non-deprecated version") {
 		t.Errorf("all deprecated: %v", err)
 	}

@@ -59,10 +59,32 @@ type Directory interface {
 	Select(ctx context.Context, sel directory.Selection) ([]plan.Account, []directory.Excluded, error)
 }
 
-// Accounts opens a member account as the execution role;
-// worker.AssumedAccounts implements it.
+// Catalog is what status reads of Service Catalog, in one member account and
+// region: it only ever describes.
+type Catalog interface {
+	DescribeProvisionedProduct(context.Context, *servicecatalog.DescribeProvisionedProductInput, ...func(*servicecatalog.Options)) (*servicecatalog.DescribeProvisionedProductOutput, error)
+	DescribeProduct(context.Context, *servicecatalog.DescribeProductInput, ...func(*servicecatalog.Options)) (*servicecatalog.DescribeProductOutput, error)
+}
+
+// Accounts opens a member account as the execution role and returns its
+// Service Catalog per region; Opened adapts the sessions runs use.
 type Accounts interface {
-	Open(ctx context.Context, account, sessionName string) (roleARN string, cats provision.Catalogs, err error)
+	Open(ctx context.Context, account, sessionName string) (func(region string) Catalog, error)
+}
+
+// Opened implements Accounts with the opener runs and dry runs use
+// (*provision.Sessions), so status assumes roles exactly as they do.
+type Opened struct {
+	Opener provision.Opener
+}
+
+// Open implements Accounts.
+func (o Opened) Open(ctx context.Context, account, sessionName string) (func(region string) Catalog, error) {
+	_, cats, err := o.Opener.Open(ctx, account, sessionName)
+	if err != nil {
+		return nil, err
+	}
+	return func(region string) Catalog { return cats(region) }, nil
 }
 
 // Default fan-out bounds. Their product bounds the Service Catalog calls in
@@ -304,7 +326,7 @@ func (r *Reporter) account(ctx context.Context, a plan.Account, management bool,
 		}
 	}
 
-	_, cats, err := r.Accounts.Open(ctx, a.ID, provision.SessionName(sessionLabel))
+	cats, err := r.Accounts.Open(ctx, a.ID, provision.SessionName(sessionLabel))
 	if err != nil {
 		res.unreachable = true
 		role := r.RoleName
@@ -363,7 +385,7 @@ func concat(parts [][]Row) []Row {
 }
 
 // lookUp fills row with the state of one target.
-func lookUp(ctx context.Context, cat provision.Catalog, t plan.Placement, row *Row) {
+func lookUp(ctx context.Context, cat Catalog, t plan.Placement, row *Row) {
 	out, err := cat.DescribeProvisionedProduct(ctx, &servicecatalog.DescribeProvisionedProductInput{Name: aws.String(t.ProvisionedProductName)})
 	if err != nil {
 		switch {
@@ -384,7 +406,7 @@ func lookUp(ctx context.Context, cat provision.Catalog, t plan.Placement, row *R
 	current := aws.ToString(d.ProvisioningArtifactId)
 	row.Version = current
 
-	wanted, names, werr := wantedArtifact(ctx, cat, t)
+	wanted, names, werr := wantedArtifact(ctx, cat, t, d)
 	if n := names[current]; n != "" {
 		row.Version = n
 	}
@@ -413,18 +435,13 @@ func lookUp(ctx context.Context, cat provision.Catalog, t plan.Placement, row *R
 }
 
 // wantedArtifact resolves the plan's version of t as the member account sees
-// the product, and names every artifact it can see. Unlike provisioning, a
-// pinned version that is now deprecated is still the wanted one: a product
-// running it is as planned.
-func wantedArtifact(ctx context.Context, cat provision.Catalog, t plan.Placement) (*sctypes.ProvisioningArtifact, map[string]string, error) {
+// the product, by the rule runs use (provision.Wanted), and names every
+// artifact it can see. A pinned version that is now deprecated is still the
+// wanted one: a product running it is as planned, and one running another
+// version is outdated, though a run could not move it there.
+func wantedArtifact(ctx context.Context, cat Catalog, t plan.Placement, current *sctypes.ProvisionedProductDetail) (*sctypes.ProvisioningArtifact, map[string]string, error) {
 	p := t.Product
-	in := &servicecatalog.DescribeProductInput{}
-	if p.ProductIsID() {
-		in.Id = aws.String(p.Product)
-	} else {
-		in.Name = aws.String(p.Product)
-	}
-	out, err := cat.DescribeProduct(ctx, in)
+	out, err := cat.DescribeProduct(ctx, provision.DescribeProductInput(p))
 	if err != nil {
 		return nil, nil, fmt.Errorf("describe product %s: %s", p.Product, provision.Message(err))
 	}
@@ -432,17 +449,19 @@ func wantedArtifact(ctx context.Context, cat provision.Catalog, t plan.Placement
 	for _, a := range out.ProvisioningArtifacts {
 		names[aws.ToString(a.Id)] = aws.ToString(a.Name)
 	}
-	if p.VersionKind() == plan.VersionLatest {
-		art, err := provision.ChooseArtifact(p, t.Region, out.ProvisioningArtifacts)
-		return art, names, err
+	art, err := provision.Wanted(p, t.Region, current, out.ProvisioningArtifacts)
+	var verr *provision.VersionError
+	switch {
+	case errors.As(err, &verr) && verr.Problem == provision.VersionDeprecated:
+		return art, names, nil
+	case errors.As(err, &verr) && verr.Problem == provision.VersionMissing:
+		return nil, names, fmt.Errorf("version %s of %s is not visible to the account in %s", p.Version, p.Product, t.Region)
 	}
-	for i, a := range out.ProvisioningArtifacts {
-		if aws.ToString(a.Id) == p.Version || aws.ToString(a.Name) == p.Version {
-			return &out.ProvisioningArtifacts[i], names, nil
-		}
-	}
-	return nil, names, fmt.Errorf("version %s of %s is not visible to the account in %s", p.Version, p.Product, t.Region)
+	return art, names, err
 }
 
 // ensure the ports are implemented by what app wires in.
-var _ Directory = (*directory.Directory)(nil)
+var (
+	_ Directory = (*directory.Directory)(nil)
+	_ Accounts  = Opened{}
+)

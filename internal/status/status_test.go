@@ -22,7 +22,6 @@ import (
 	"github.com/landfall/landfall/internal/directory"
 	"github.com/landfall/landfall/internal/manual"
 	"github.com/landfall/landfall/internal/plan"
-	"github.com/landfall/landfall/internal/provision"
 )
 
 const (
@@ -74,11 +73,9 @@ type product struct {
 	message  string
 }
 
-// fakeCatalog is one account's Service Catalog in one region. Only the read
-// calls status makes are implemented: any other call panics on the nil
-// embedded interface, which proves the report changes nothing.
+// fakeCatalog is one account's Service Catalog in one region. Status's
+// Catalog has only read calls, which proves the report changes nothing.
 type fakeCatalog struct {
-	provision.Catalog
 	region      string
 	products    map[string]product // by provisioned product name
 	describeErr error              // DescribeProvisionedProduct fails with it
@@ -165,15 +162,15 @@ type fakeAccounts struct {
 	calls *callCounter
 }
 
-func (f *fakeAccounts) Open(_ context.Context, account, sessionName string) (string, provision.Catalogs, error) {
+func (f *fakeAccounts) Open(_ context.Context, account, sessionName string) (func(string) Catalog, error) {
 	f.calls.add("Open/" + account)
 	if sessionName != "landfall-status" {
-		return "", nil, fmt.Errorf("session name %q, want landfall-status", sessionName)
+		return nil, fmt.Errorf("session name %q, want landfall-status", sessionName)
 	}
 	if err := f.open[account]; err != nil {
-		return "", nil, err
+		return nil, err
 	}
-	return "arn:aws:iam::" + account + ":role/AWSControlTowerExecution", func(region string) provision.Catalog {
+	return func(region string) Catalog {
 		c, ok := f.cats[account][region]
 		if !ok {
 			c = &fakeCatalog{region: region}

@@ -18,7 +18,8 @@ import (
 	"github.com/landfall/landfall/internal/workqueue"
 )
 
-// Accounts opens a member account as the execution role.
+// Accounts opens a member account as the execution role;
+// *provision.Sessions implements it.
 type Accounts interface {
 	// Open assumes the execution role in account and returns its ARN and
 	// per-region Service Catalog clients. It fails if the role cannot be assumed.
@@ -242,16 +243,4 @@ func (h *Handler) finish(ctx context.Context, log *slog.Logger, run *runstate.Ru
 	return nil
 }
 
-// AssumedAccounts implements Accounts with provision.Sessions.
-type AssumedAccounts struct {
-	Sessions *provision.Sessions
-}
-
-// Open implements Accounts.
-func (a AssumedAccounts) Open(ctx context.Context, account, sessionName string) (string, provision.Catalogs, error) {
-	cfg := a.Sessions.Config(account, sessionName)
-	if err := a.Sessions.Check(ctx, cfg, account); err != nil {
-		return "", nil, err
-	}
-	return a.Sessions.RoleARN(account), provision.NewCatalogs(cfg), nil
-}
+var _ Accounts = (*provision.Sessions)(nil)

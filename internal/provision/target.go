@@ -1,0 +1,199 @@
+package provision
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/servicecatalog"
+	sctypes "github.com/aws/aws-sdk-go-v2/service/servicecatalog/types"
+
+	"github.com/landfall/landfall/internal/plan"
+	"github.com/landfall/landfall/internal/runstate"
+)
+
+// targetStep is one step of one target: everything the per-target state
+// machine reads, so that its transitions take only what varies between them.
+// It lives for one Advance pass.
+type targetStep struct {
+	e       *Engine
+	run     *runstate.Run
+	t       *runstate.Target
+	p       *plan.Product // set by start once the plan's product is known
+	cat     Catalog       // the member account's Service Catalog in t.Region
+	roleARN string        // the assumed execution role, associated with portfolios
+	gates   *gates
+	log     *slog.Logger
+}
+
+func (e *Engine) step(run *runstate.Run, t *runstate.Target, roleARN string, cat Catalog, g *gates) *targetStep {
+	log := e.logger().With("account", run.Account.ID, "region", t.Region, "product", t.Product, "run", run.ID)
+	return &targetStep{e: e, run: run, t: t, cat: cat, roleARN: roleARN, gates: g, log: log}
+}
+
+// advance does one step of the target: poll what runs, start what is pending.
+func (s *targetStep) advance(ctx context.Context) {
+	switch s.t.Status {
+	case runstate.InProgress:
+		s.poll(ctx)
+	case runstate.Pending:
+		s.start(ctx)
+	}
+}
+
+// start takes a pending target from nothing to a running record (or to a
+// final status when nothing needs doing or it cannot be done).
+func (s *targetStep) start(ctx context.Context) {
+	if !s.planned(ctx) {
+		return
+	}
+	existing, ok := s.lookUpExisting(ctx)
+	if !ok {
+		return
+	}
+	prod, ok := s.findProduct(ctx, existing != nil)
+	if !ok {
+		return
+	}
+	art, err := Wanted(s.p, s.t.Region, existing, prod.ProvisioningArtifacts)
+	if err != nil {
+		s.fail(ctx, err.Error())
+		return
+	}
+	s.t.ProductID = aws.ToString(prod.ProductViewSummary.ProductId)
+	s.t.ArtifactID = aws.ToString(art.Id)
+	s.t.Version = aws.ToString(art.Name)
+	if existing != nil {
+		s.existing(ctx, prod, existing)
+		return
+	}
+	s.launch(ctx, prod)
+}
+
+// planned finds the target's product and portfolio in the plan.
+func (s *targetStep) planned(ctx context.Context) bool {
+	p, ok := s.e.Plan.Product(s.t.Product)
+	if !ok {
+		s.fail(ctx, fmt.Sprintf("product %q is no longer in the plan (plan changed since the run started)", s.t.Product))
+		return false
+	}
+	if p.Portfolios[s.t.Region] == "" {
+		s.fail(ctx, fmt.Sprintf("the plan names no portfolio for %s in %s", s.t.Product, s.t.Region))
+		return false
+	}
+	s.p = p
+	s.t.ProvisionedProductName = s.e.Plan.ProvisionedProductName(p)
+	return true
+}
+
+// lookUpExisting looks for the product Landfall would create first: on
+// re-runs and UpdateManagedAccount events it usually exists, the share was
+// accepted and the role associated long ago, and nothing else needs calling.
+// It reports false when the target cannot go on this step.
+func (s *targetStep) lookUpExisting(ctx context.Context) (*sctypes.ProvisionedProductDetail, bool) {
+	out, err := s.cat.DescribeProvisionedProduct(ctx, &servicecatalog.DescribeProvisionedProductInput{Name: aws.String(s.t.ProvisionedProductName)})
+	switch {
+	case err == nil:
+		return out.ProvisionedProductDetail, true
+	case classify(err) == classNotFound:
+		return nil, true
+	}
+	s.handle(ctx, "look up provisioned product "+s.t.ProvisionedProductName, err)
+	return nil, false
+}
+
+// findProduct describes the plan's product as the account sees it. A product
+// that exists is usually visible already; otherwise the portfolio is opened
+// (once per run) and the product waited for, bounded.
+func (s *targetStep) findProduct(ctx context.Context, exists bool) (*servicecatalog.DescribeProductOutput, bool) {
+	if exists {
+		prod, err := s.cat.DescribeProduct(ctx, DescribeProductInput(s.p))
+		switch {
+		case err == nil:
+			return prod, true
+		case classify(err) != classNotFound:
+			// Throttling or a fault: retry later, without write calls.
+			s.handle(ctx, fmt.Sprintf("find product %s", s.p.Product), err)
+			return nil, false
+		}
+	}
+	portfolio := s.p.Portfolios[s.t.Region]
+	key := gateKey(s.t.Region, portfolio, s.roleARN)
+	if err := s.gates.open(ctx, key, func(ctx context.Context) error { return s.openPortfolio(ctx, portfolio) }); err != nil {
+		s.handle(ctx, fmt.Sprintf("associate role with portfolio %s", portfolio), err)
+		return nil, false
+	}
+	prod, err := s.describeProduct(ctx)
+	if err != nil {
+		if classify(err) == classNotFound {
+			// The share or association may have gone since this run
+			// opened the portfolio: open it again on the next step.
+			s.gates.forget(key)
+		}
+		s.handle(ctx, fmt.Sprintf("find product %s in portfolio %s", s.p.Product, portfolio), err)
+		return nil, false
+	}
+	return prod, true
+}
+
+// launch provisions the product under the name Landfall gives it.
+func (s *targetStep) launch(ctx context.Context, prod *servicecatalog.DescribeProductOutput) {
+	t := s.t
+	path, err := s.launchPath(ctx, prod.LaunchPaths)
+	if err != nil {
+		s.handle(ctx, "choose launch path", err)
+		return
+	}
+	params, tags, err := s.e.Plan.Render(placement(s.p, t), s.run.Account)
+	if err != nil {
+		s.fail(ctx, fmt.Sprintf("render parameters: %v", err))
+		return
+	}
+	out, err := s.cat.ProvisionProduct(ctx, &servicecatalog.ProvisionProductInput{
+		ProductId:              aws.String(t.ProductID),
+		ProvisioningArtifactId: aws.String(t.ArtifactID),
+		PathId:                 path,
+		ProvisionedProductName: aws.String(t.ProvisionedProductName),
+		// After a replacement the token must differ from the failed launch's,
+		// or Service Catalog would answer with that launch's FAILED record.
+		ProvisionToken:         aws.String(Token("p", s.run.ID, t.Region, t.Product, t.ArtifactID+t.Replaces)),
+		ProvisioningParameters: provisioningParameters(params),
+		Tags:                   scTags(tags),
+	})
+	if err != nil {
+		if alreadyExists(err) {
+			// Another run (a duplicate event) created it between our look-up and
+			// our call: adopt what it started instead of failing or duplicating.
+			s.adopt(ctx, prod)
+			return
+		}
+		s.handle(ctx, "provision "+t.ProvisionedProductName, err)
+		return
+	}
+	rd := out.RecordDetail
+	if rd == nil || aws.ToString(rd.RecordId) == "" {
+		// Without a record there is nothing to follow; the next step finds the
+		// product by name and adopts its record.
+		t.Note = "retrying: ProvisionProduct returned no record"
+		s.log.WarnContext(ctx, "ProvisionProduct returned no record")
+		return
+	}
+	t.Status = runstate.InProgress
+	t.RecordID = aws.ToString(rd.RecordId)
+	t.ProvisionedProductID = aws.ToString(rd.ProvisionedProductId)
+	t.Note, t.WaitingSince = "", time.Time{}
+	s.log.InfoContext(ctx, "provisioning started", "version", t.Version, "record", t.RecordID)
+}
+
+// adopt looks the provisioned product up again after a name clash and takes
+// over whatever state it is in.
+func (s *targetStep) adopt(ctx context.Context, prod *servicecatalog.DescribeProductOutput) {
+	existing, err := s.cat.DescribeProvisionedProduct(ctx, &servicecatalog.DescribeProvisionedProductInput{Name: aws.String(s.t.ProvisionedProductName)})
+	if err != nil {
+		s.handle(ctx, "look up provisioned product "+s.t.ProvisionedProductName+" after a name clash", err)
+		return
+	}
+	s.existing(ctx, prod, existing.ProvisionedProductDetail)
+}
