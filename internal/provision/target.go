@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -184,6 +185,10 @@ func (s *targetStep) launch(ctx context.Context, prod *servicecatalog.DescribePr
 	t.RecordID = aws.ToString(rd.RecordId)
 	t.ProvisionedProductID = aws.ToString(rd.ProvisionedProductId)
 	t.Note, t.WaitingSince = "", time.Time{}
+	if t.Replaces != "" {
+		// The summary must say the product was replaced, not merely provisioned.
+		t.Note = "replaces " + strings.TrimPrefix(t.Replaces, "/") + ", which never provisioned and was terminated"
+	}
 	s.log.InfoContext(ctx, "provisioning started", "version", t.Version, "record", t.RecordID)
 }
 
