@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/landfall/landfall/internal/localaws/catalog"
 	"github.com/landfall/landfall/internal/localaws/faults"
