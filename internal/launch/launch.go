@@ -189,7 +189,7 @@ func (h *Handler) handleAccountEvent(ctx context.Context, ev *lifecycle.AccountE
 	run, excl := h.newRun(acct, trigger, "ct-"+ev.EventID, plan.Filter{}, false)
 	resp.Excluded = append(resp.Excluded, excl...)
 	run.EventID = ev.EventID
-	if run == nil || len(run.Targets) == 0 {
+	if len(run.Targets) == 0 {
 		log.InfoContext(ctx, "the plan gives this account nothing", "excluded", len(excl))
 		resp.Outcome = OutcomeNothingToDo
 		resp.Message = fmt.Sprintf("the plan gives account %s no targets", acct.Label())
@@ -205,8 +205,8 @@ func (h *Handler) handleAccountEvent(ctx context.Context, ev *lifecycle.AccountE
 	return resp, nil
 }
 
-// newRun builds a run for acct from the plan. It returns nil when the plan
-// excludes the account altogether.
+// newRun builds a run for acct from the plan. The run has no targets when the
+// plan (or the filter) leaves the account nothing; the exclusions say why.
 func (h *Handler) newRun(acct plan.Account, trigger runstate.Trigger, idPrefix string, f plan.Filter, onlyMissing bool) (*runstate.Run, []Exclusion) {
 	run := &runstate.Run{
 		Schema:      runstate.SchemaVersion,
