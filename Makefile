@@ -22,7 +22,7 @@ $(addprefix build-,$(FUNCTIONS)): build-%:
 
 ## demo: a new account gets its products, on the local AWS emulator, with the embedded plan and world
 demo:
-	$(GO) run ./cmd/landfall local --event internal/lifecycle/testdata/events/create-managed-account-succeeded.json
+	$(GO) run ./cmd/landfall local --event internal/lifecycle/samples/create-managed-account-succeeded.json
 
 ## test: formatting, vet, every Go test with the race detector, and cdk synth rejecting an invalid plan
 test: fmt-check vet test-go synth-check

@@ -5,6 +5,8 @@
 //
 // It does not import the CDK: the app passes a lookup function, which keeps
 // these tests fast and lets the reusable construct share the limits below.
+// The settings the functions read too (concurrency, log level) take their
+// defaults, limits and checks from internal/config.
 package config
 
 import (
@@ -17,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 
+	fnconfig "github.com/landfall/landfall/internal/config"
 	"github.com/landfall/landfall/internal/region"
 )
 
@@ -44,32 +47,26 @@ const (
 	DefaultPlanFile         = "internal/plan/example.yaml"
 	DefaultLaunchCodeDir    = "build/launch"
 	DefaultWorkerCodeDir    = "build/worker"
-	DefaultLogLevel         = "info"
 	DefaultLogRetentionDays = 90
-	// DefaultWorkerConcurrency keeps Service Catalog and STS calls from all
-	// account runs together well under their (unpublished) rate limits.
-	DefaultWorkerConcurrency = 5
-	// DefaultTargetConcurrency is how many region x product targets one
-	// account run works on at a time.
-	DefaultTargetConcurrency = 8
 )
 
-// Limits of the numeric settings.
+// The functions' own settings take their defaults and limits from
+// internal/config, the package the functions read them with, so that the
+// stack and the functions cannot disagree. They are named here as well for
+// apps that embed the construct: they cannot import an internal package.
 const (
-	// MinWorkerConcurrency is Lambda's floor for an SQS event source's
-	// maximum concurrency.
-	MinWorkerConcurrency = 2
-	// MaxWorkerConcurrency is Lambda's ceiling for an SQS event source's
-	// maximum concurrency.
-	MaxWorkerConcurrency = 1000
-	MinTargetConcurrency = 1
-	// MaxTargetConcurrency bounds the calls one worker invocation makes at
-	// once; beyond it throttling, not speed, is what grows.
-	MaxTargetConcurrency = 64
-	// MaxEmails bounds each email list: every address is a subscription that
-	// someone has to confirm.
-	MaxEmails = 20
+	DefaultLogLevel          = fnconfig.DefaultLogLevel
+	DefaultWorkerConcurrency = fnconfig.DefaultWorkerConcurrency
+	DefaultTargetConcurrency = fnconfig.DefaultTargetConcurrency
+	MinWorkerConcurrency     = fnconfig.MinWorkerConcurrency
+	MaxWorkerConcurrency     = fnconfig.MaxWorkerConcurrency
+	MinTargetConcurrency     = fnconfig.MinTargetConcurrency
+	MaxTargetConcurrency     = fnconfig.MaxTargetConcurrency
 )
+
+// MaxEmails bounds each email list: every address is a subscription that
+// someone has to confirm.
+const MaxEmails = 20
 
 // Config is the validated deployment configuration.
 type Config struct {
@@ -124,7 +121,6 @@ var (
 	// roleNamePattern is IAM's role name syntax.
 	roleNamePattern  = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
 	stackNamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,127}$`)
-	logLevels        = []string{"debug", "info", "warn", "error"}
 )
 
 // Load reads every setting from the context, falls back to the CDK CLI's
@@ -212,21 +208,13 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// CheckWorkerConcurrency reports whether n is a valid SQS event source maximum concurrency.
-func CheckWorkerConcurrency(n int) error {
-	if n < MinWorkerConcurrency || n > MaxWorkerConcurrency {
-		return fmt.Errorf("%d is out of range: Lambda accepts %d to %d (default %d)", n, MinWorkerConcurrency, MaxWorkerConcurrency, DefaultWorkerConcurrency)
-	}
-	return nil
-}
+// CheckWorkerConcurrency reports whether n is a valid SQS event source
+// maximum concurrency: the functions' own check (internal/config).
+func CheckWorkerConcurrency(n int) error { return fnconfig.CheckWorkerConcurrency(n) }
 
-// CheckTargetConcurrency reports whether n is a valid per-run target concurrency.
-func CheckTargetConcurrency(n int) error {
-	if n < MinTargetConcurrency || n > MaxTargetConcurrency {
-		return fmt.Errorf("%d is out of range: use %d to %d (default %d)", n, MinTargetConcurrency, MaxTargetConcurrency, DefaultTargetConcurrency)
-	}
-	return nil
-}
+// CheckTargetConcurrency reports whether n is a valid per-run target
+// concurrency: the functions' own check (internal/config).
+func CheckTargetConcurrency(n int) error { return fnconfig.CheckTargetConcurrency(n) }
 
 // CheckLogRetentionDays reports whether days is a retention CloudWatch Logs accepts.
 func CheckLogRetentionDays(days int) error {
@@ -236,13 +224,9 @@ func CheckLogRetentionDays(days int) error {
 	return nil
 }
 
-// CheckLogLevel reports whether level is one the functions understand.
-func CheckLogLevel(level string) error {
-	if !slices.Contains(logLevels, level) {
-		return fmt.Errorf("%q is not a log level: use one of %s", level, strings.Join(logLevels, ", "))
-	}
-	return nil
-}
+// CheckLogLevel reports whether level is one the functions understand: the
+// functions' own check (internal/config).
+func CheckLogLevel(level string) error { return fnconfig.CheckLogLevel(level) }
 
 // CheckEmails reports every address that SNS would not accept as an email
 // endpoint, and duplicates (which SNS would merge silently).

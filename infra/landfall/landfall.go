@@ -33,6 +33,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/landfall/landfall/infra/config"
+	fnconfig "github.com/landfall/landfall/internal/config"
+	"github.com/landfall/landfall/internal/lifecycle"
 )
 
 // Fixed operating parameters. They follow from how the functions work, not
@@ -72,15 +74,16 @@ const (
 	OldestMessageAlarmSeconds = 3600
 )
 
-// Function environment variable names, read by the functions' config.
+// Function environment variable names: those the functions' config
+// (internal/config) reads, named here for apps that embed the construct.
 const (
-	EnvPlanFile          = "LANDFALL_PLAN_FILE"
-	EnvQueueURL          = "LANDFALL_QUEUE_URL"
-	EnvTopicARN          = "LANDFALL_TOPIC_ARN"
-	EnvExecutionRoleName = "LANDFALL_EXECUTION_ROLE_NAME"
-	EnvLogLevel          = "LANDFALL_LOG_LEVEL"
-	EnvWorkerConcurrency = "LANDFALL_WORKER_CONCURRENCY"
-	EnvTargetConcurrency = "LANDFALL_TARGET_CONCURRENCY"
+	EnvPlanFile          = fnconfig.EnvPlanFile
+	EnvQueueURL          = fnconfig.EnvQueueURL
+	EnvTopicARN          = fnconfig.EnvTopicARN
+	EnvExecutionRoleName = fnconfig.EnvExecutionRoleName
+	EnvLogLevel          = fnconfig.EnvLogLevel
+	EnvWorkerConcurrency = fnconfig.EnvWorkerConcurrency
+	EnvTargetConcurrency = fnconfig.EnvTargetConcurrency
 )
 
 // Props configures a Landfall construct. Zero values take the defaults of
@@ -144,16 +147,16 @@ type Construct struct {
 // withDefaults returns props with zero values replaced by defaults.
 func (p Props) withDefaults() Props {
 	if p.WorkerConcurrency == 0 {
-		p.WorkerConcurrency = config.DefaultWorkerConcurrency
+		p.WorkerConcurrency = fnconfig.DefaultWorkerConcurrency
 	}
 	if p.TargetConcurrency == 0 {
-		p.TargetConcurrency = config.DefaultTargetConcurrency
+		p.TargetConcurrency = fnconfig.DefaultTargetConcurrency
 	}
 	if p.LogRetentionDays == 0 {
 		p.LogRetentionDays = config.DefaultLogRetentionDays
 	}
 	if p.LogLevel == "" {
-		p.LogLevel = config.DefaultLogLevel
+		p.LogLevel = fnconfig.DefaultLogLevel
 	}
 	return p
 }
@@ -189,12 +192,12 @@ func (p Props) Validate() error {
 	}
 	add("LaunchCodeDir", checkCodeDir(p.LaunchCodeDir))
 	add("WorkerCodeDir", checkCodeDir(p.WorkerCodeDir))
-	add("WorkerConcurrency", config.CheckWorkerConcurrency(p.WorkerConcurrency))
-	add("TargetConcurrency", config.CheckTargetConcurrency(p.TargetConcurrency))
+	add("WorkerConcurrency", fnconfig.CheckWorkerConcurrency(p.WorkerConcurrency))
+	add("TargetConcurrency", fnconfig.CheckTargetConcurrency(p.TargetConcurrency))
 	if _, ok := retention[p.LogRetentionDays]; !ok {
 		add("LogRetentionDays", config.CheckLogRetentionDays(p.LogRetentionDays))
 	}
-	add("LogLevel", config.CheckLogLevel(p.LogLevel))
+	add("LogLevel", fnconfig.CheckLogLevel(p.LogLevel))
 	add("NotificationEmails", config.CheckEmails(p.NotificationEmails))
 	add("AlarmEmails", config.CheckEmails(p.AlarmEmails))
 	return errors.Join(errs...)
@@ -311,14 +314,15 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 }
 
 // LifecyclePattern is the rule's event pattern: Control Tower's account
-// events. FAILED events are matched too, so the launch function can report
+// events, in the terms the launch function's decoder (internal/lifecycle)
+// uses. FAILED events are matched too, so the launch function can report
 // them; it filters on state itself.
 func LifecyclePattern() *awsevents.EventPattern {
 	return &awsevents.EventPattern{
-		Source:     jsii.Strings("aws.controltower"),
-		DetailType: jsii.Strings("AWS Service Event via CloudTrail"),
+		Source:     jsii.Strings(lifecycle.Source),
+		DetailType: jsii.Strings(lifecycle.DetailType),
 		Detail: &map[string]any{
-			"eventName": []string{"CreateManagedAccount", "UpdateManagedAccount"},
+			"eventName": lifecycle.AccountEventNames(),
 		},
 	}
 }

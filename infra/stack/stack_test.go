@@ -16,6 +16,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/landfall/landfall/infra/eventpattern"
+	"github.com/landfall/landfall/internal/lifecycle/samples"
 	"github.com/landfall/landfall/internal/plan"
 )
 
@@ -102,11 +103,7 @@ func TestEventPatternMatchesSamples(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			event, err := os.ReadFile(filepath.Join("testdata", "events", tt.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := pattern.Match(event)
+			got, err := pattern.Match(samples.Event(tt.file))
 			if err != nil {
 				t.Fatalf("Match: %v", err)
 			}

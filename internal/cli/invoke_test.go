@@ -70,7 +70,7 @@ func TestInvoke(t *testing.T) {
 			wantOutcome: launch.OutcomeStatus, invokes: 1,
 		},
 		{
-			name: "replayed Control Tower event", args: []string{"--function", "landfall-launch", filepath.Join("testdata", "create-managed-account-succeeded.json")},
+			name: "replayed Control Tower event", args: []string{"--function", "landfall-launch", sampleFile(t, sampleEvent)},
 			wantOutcome: launch.OutcomeQueued, invokes: 1, sends: 1,
 		},
 		{

@@ -19,7 +19,7 @@ import (
 	"github.com/landfall/landfall/internal/plan"
 )
 
-const localExamples = `  landfall local --event internal/lifecycle/testdata/events/create-managed-account-succeeded.json
+const localExamples = `  landfall local --event internal/lifecycle/samples/create-managed-account-succeeded.json
   landfall local --event create.json --event create.json --json     # the same event twice
   landfall local --event payload.json --plan my-plan.yaml --world my-world.yaml
   landfall local serve --addr 127.0.0.1:4566                        # then AWS_ENDPOINT_URL=http://127.0.0.1:4566`
@@ -122,7 +122,7 @@ func runServe(ctx context.Context, args []string, s Streams) error {
 		`  landfall local serve --speed 60
   export AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
   aws sts get-caller-identity
-  landfall invoke internal/lifecycle/testdata/events/create-managed-account-succeeded.json   # finds landfall-launch in the Landfall stack`, s)
+  landfall invoke internal/lifecycle/samples/create-managed-account-succeeded.json   # finds landfall-launch in the Landfall stack`, s)
 	addr := fs.String("addr", "127.0.0.1:4566", "address to listen on (loopback by default: the emulator has no authentication)")
 	worldFile := fs.String("world", "", "world file (default: the embedded default world)")
 	planFile := fs.String("plan", "", "plan the served Landfall functions run with (default: the embedded example plan)")

@@ -8,9 +8,23 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/landfall/landfall/internal/lifecycle/samples"
 )
 
-const sampleEvent = "../lifecycle/testdata/events/create-managed-account-succeeded.json"
+// sampleEvent is the Control Tower sample most tests deliver.
+const sampleEvent = "create-managed-account-succeeded.json"
+
+// sampleFile writes the named sample event to a file of the same name, for
+// commands that read their payload from a file, and returns its path.
+func sampleFile(t *testing.T, name string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, samples.Event(name), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
 
 func invokeCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -29,7 +43,7 @@ func writeTemp(t *testing.T, name, content string) string {
 }
 
 func TestLocalHumanStory(t *testing.T) {
-	code, out, errOut := invokeCLI(t, "local", "--event", sampleEvent)
+	code, out, errOut := invokeCLI(t, "local", "--event", sampleFile(t, sampleEvent))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -46,7 +60,8 @@ func TestLocalHumanStory(t *testing.T) {
 }
 
 func TestLocalJSON(t *testing.T) {
-	code, out, errOut := invokeCLI(t, "local", "--json", "--event", sampleEvent, "--event", sampleEvent)
+	event := sampleFile(t, sampleEvent)
+	code, out, errOut := invokeCLI(t, "local", "--json", "--event", event, "--event", event)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -82,6 +97,7 @@ func TestLocalErrors(t *testing.T) {
 	badWorld := writeTemp(t, "world.yaml", "organization: {managementAccount: \"12\"}\n")
 	notJSON := writeTemp(t, "event.json", "{nope")
 	typo := writeTemp(t, "typo.json", `{"acounts": ["222222222222"]}`)
+	event := sampleFile(t, sampleEvent)
 	tests := []struct {
 		name string
 		args []string
@@ -91,8 +107,8 @@ func TestLocalErrors(t *testing.T) {
 		{"no event", []string{"local"}, 2, "no --event given"},
 		{"missing file", []string{"local", "--event", "/nonexistent.json"}, 1, "read event"},
 		{"not JSON", []string{"local", "--event", notJSON}, 1, "not valid JSON"},
-		{"bad plan", []string{"local", "--event", sampleEvent, "--plan", badPlan}, 1, `"us-west-9" is not a region`},
-		{"bad world", []string{"local", "--event", sampleEvent, "--world", badWorld}, 1, "organization.managementAccount"},
+		{"bad plan", []string{"local", "--event", event, "--plan", badPlan}, 1, `"us-west-9" is not a region`},
+		{"bad world", []string{"local", "--event", event, "--world", badWorld}, 1, "organization.managementAccount"},
 		{"rejected payload", []string{"local", "--event", typo}, 1, "rejected 1 of 1 payloads"},
 		{"unknown flag", []string{"local", "--nope"}, 2, "flag provided but not defined"},
 		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},

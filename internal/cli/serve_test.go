@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -14,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/landfall/landfall/internal/lifecycle/samples"
 )
 
 // lockedBuffer is a strings.Builder safe for the server goroutine and the test.
@@ -66,10 +67,7 @@ func TestServeIsALiveDeployment(t *testing.T) {
 		BaseEndpoint: aws.String(addr),
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
 	})
-	event, err := os.ReadFile(sampleEvent)
-	if err != nil {
-		t.Fatal(err)
-	}
+	event := samples.Event(sampleEvent)
 	res, err := client.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(LaunchFunctionName), Payload: event})
 	if err != nil {
 		t.Fatal(err)

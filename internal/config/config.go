@@ -3,16 +3,19 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// Environment variable names. The CDK construct sets them; the README lists them.
+// Environment variable names. The CDK construct (infra/landfall) sets them
+// from these constants; the README lists them.
 const (
 	EnvPlanFile          = "LANDFALL_PLAN_FILE"
 	EnvQueueURL          = "LANDFALL_QUEUE_URL"
@@ -22,6 +25,64 @@ const (
 	EnvTargetConcurrency = "LANDFALL_TARGET_CONCURRENCY"
 	EnvLogLevel          = "LANDFALL_LOG_LEVEL"
 )
+
+// Defaults for the settings the environment leaves out. The CDK app uses the
+// same ones for the settings cdk.json leaves out.
+const (
+	// DefaultWorkerConcurrency keeps Service Catalog and STS calls from all
+	// account runs together well under their (unpublished) rate limits.
+	DefaultWorkerConcurrency = 5
+	// DefaultTargetConcurrency is how many region x product targets one
+	// account run works on at a time.
+	DefaultTargetConcurrency = 8
+	// DefaultLogLevel is the minimum level logged.
+	DefaultLogLevel = "info"
+)
+
+// Limits of the numeric settings. Load and the CDK app's validation both
+// check them with CheckWorkerConcurrency and CheckTargetConcurrency, so a
+// value the stack accepts is one the functions accept, and the other way round.
+const (
+	// MinWorkerConcurrency is Lambda's floor for an SQS event source's
+	// maximum concurrency.
+	MinWorkerConcurrency = 2
+	// MaxWorkerConcurrency is Lambda's ceiling for an SQS event source's
+	// maximum concurrency.
+	MaxWorkerConcurrency = 1000
+	MinTargetConcurrency = 1
+	// MaxTargetConcurrency bounds the calls one worker invocation makes at
+	// once; beyond it throttling, not speed, is what grows.
+	MaxTargetConcurrency = 64
+)
+
+// CheckWorkerConcurrency reports whether n is a valid SQS event source maximum concurrency.
+func CheckWorkerConcurrency(n int) error {
+	if n < MinWorkerConcurrency || n > MaxWorkerConcurrency {
+		return fmt.Errorf("%d is out of range: Lambda accepts %d to %d (default %d)", n, MinWorkerConcurrency, MaxWorkerConcurrency, DefaultWorkerConcurrency)
+	}
+	return nil
+}
+
+// CheckTargetConcurrency reports whether n is a valid per-run target concurrency.
+func CheckTargetConcurrency(n int) error {
+	if n < MinTargetConcurrency || n > MaxTargetConcurrency {
+		return fmt.Errorf("%d is out of range: use %d to %d (default %d)", n, MinTargetConcurrency, MaxTargetConcurrency, DefaultTargetConcurrency)
+	}
+	return nil
+}
+
+// logLevels are the log level names the CDK app may set.
+var logLevels = []string{"debug", "info", "warn", "error"}
+
+// CheckLogLevel reports whether level is debug, info, warn or error: the CDK app's
+// check. Load accepts the names slog.Level reads, which include these (and
+// spellings such as "DEBUG" or "info+2" for environments set by hand).
+func CheckLogLevel(level string) error {
+	if !slices.Contains(logLevels, level) {
+		return fmt.Errorf("%q is not a log level: use one of %s", level, strings.Join(logLevels, ", "))
+	}
+	return nil
+}
 
 // Config is the functions' configuration.
 type Config struct {
@@ -54,9 +115,8 @@ func Load(getenv func(string) string) (Config, error) {
 		QueueURL:          strings.TrimSpace(getenv(EnvQueueURL)),
 		TopicARN:          strings.TrimSpace(getenv(EnvTopicARN)),
 		ExecutionRoleName: strings.TrimSpace(getenv(EnvExecutionRoleName)),
-		WorkerConcurrency: 5,
-		TargetConcurrency: 8,
-		LogLevel:          slog.LevelInfo,
+		WorkerConcurrency: DefaultWorkerConcurrency,
+		TargetConcurrency: DefaultTargetConcurrency,
 	}
 	var errs []error
 	if c.PlanFile == "" {
@@ -71,12 +131,10 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.ExecutionRoleName != "" && !roleNamePattern.MatchString(c.ExecutionRoleName) {
 		errs = append(errs, fmt.Errorf("%s: %q is not an IAM role name (1-64 of letters, digits and +=,.@_-)", EnvExecutionRoleName, c.ExecutionRoleName))
 	}
-	errs = intVar(getenv, EnvWorkerConcurrency, 1, 1000, &c.WorkerConcurrency, errs)
-	errs = intVar(getenv, EnvTargetConcurrency, 1, 64, &c.TargetConcurrency, errs)
-	if v := strings.TrimSpace(getenv(EnvLogLevel)); v != "" {
-		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %q is not a log level (debug, info, warn, error)", EnvLogLevel, v))
-		}
+	errs = intVar(getenv, EnvWorkerConcurrency, MinWorkerConcurrency, MaxWorkerConcurrency, CheckWorkerConcurrency, &c.WorkerConcurrency, errs)
+	errs = intVar(getenv, EnvTargetConcurrency, MinTargetConcurrency, MaxTargetConcurrency, CheckTargetConcurrency, &c.TargetConcurrency, errs)
+	if v := cmp.Or(strings.TrimSpace(getenv(EnvLogLevel)), DefaultLogLevel); c.LogLevel.UnmarshalText([]byte(v)) != nil {
+		errs = append(errs, fmt.Errorf("%s: %q is not a log level (%s)", EnvLogLevel, v, strings.Join(logLevels, ", ")))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, fmt.Errorf("invalid configuration:\n%w", err)
@@ -84,13 +142,15 @@ func Load(getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
-func intVar(getenv func(string) string, name string, lo, hi int, dst *int, errs []error) []error {
+// intVar reads a whole-number setting into dst when it is set; check decides
+// whether the number is allowed, lo and hi are check's limits, for the message.
+func intVar(getenv func(string) string, name string, lo, hi int, check func(int) error, dst *int, errs []error) []error {
 	v := strings.TrimSpace(getenv(name))
 	if v == "" {
 		return errs
 	}
 	n, err := strconv.Atoi(v)
-	if err != nil || n < lo || n > hi {
+	if err != nil || check(n) != nil {
 		return append(errs, fmt.Errorf("%s: %q must be a whole number from %d to %d", name, v, lo, hi))
 	}
 	*dst = n

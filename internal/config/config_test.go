@@ -2,6 +2,7 @@ package config
 
 import (
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -58,12 +59,81 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		`LANDFALL_QUEUE_URL: "landfall-work" is not an SQS queue URL`,
 		`LANDFALL_TOPIC_ARN: "landfall-notifications" is not an SNS topic ARN`,
 		`LANDFALL_EXECUTION_ROLE_NAME: "bad role name" is not an IAM role name`,
-		`LANDFALL_WORKER_CONCURRENCY: "0" must be a whole number from 1 to 1000`,
+		`LANDFALL_WORKER_CONCURRENCY: "0" must be a whole number from 2 to 1000`,
 		`LANDFALL_TARGET_CONCURRENCY: "many" must be a whole number from 1 to 64`,
 		`LANDFALL_LOG_LEVEL: "loud" is not a log level`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+// TestLoadRefusesWorkerConcurrencyOne: Lambda's SQS event source takes a
+// maximum concurrency of 2 or more, so the stack can never deploy 1; the
+// functions refuse it too rather than plan backfills for a concurrency that
+// cannot exist.
+func TestLoadRefusesWorkerConcurrencyOne(t *testing.T) {
+	m := valid()
+	m[EnvWorkerConcurrency] = "1"
+	_, err := Load(env(m))
+	want := `LANDFALL_WORKER_CONCURRENCY: "1" must be a whole number from 2 to 1000`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Load(%s=1) = %v, want an error containing %q", EnvWorkerConcurrency, err, want)
+	}
+}
+
+// TestLoadAgreesWithTheChecks feeds Load the limits and one past each: Load
+// must accept exactly what CheckWorkerConcurrency and CheckTargetConcurrency
+// (the CDK app's validation) accept.
+func TestLoadAgreesWithTheChecks(t *testing.T) {
+	settings := []struct {
+		name   string
+		lo, hi int
+		check  func(int) error
+		got    func(Config) int
+	}{
+		{EnvWorkerConcurrency, MinWorkerConcurrency, MaxWorkerConcurrency, CheckWorkerConcurrency, func(c Config) int { return c.WorkerConcurrency }},
+		{EnvTargetConcurrency, MinTargetConcurrency, MaxTargetConcurrency, CheckTargetConcurrency, func(c Config) int { return c.TargetConcurrency }},
+	}
+	for _, s := range settings {
+		for _, n := range []int{s.lo - 1, s.lo, s.hi, s.hi + 1} {
+			m := valid()
+			m[s.name] = strconv.Itoa(n)
+			c, err := Load(env(m))
+			if wantOK := s.check(n) == nil; (err == nil) != wantOK {
+				t.Errorf("%s=%d: Load error %v, but the check says ok=%v", s.name, n, err, wantOK)
+			} else if err == nil && s.got(c) != n {
+				t.Errorf("%s=%d: loaded %d", s.name, n, s.got(c))
+			}
+		}
+	}
+}
+
+func TestDefaultsPassTheChecks(t *testing.T) {
+	if err := CheckWorkerConcurrency(DefaultWorkerConcurrency); err != nil {
+		t.Error(err)
+	}
+	if err := CheckTargetConcurrency(DefaultTargetConcurrency); err != nil {
+		t.Error(err)
+	}
+	if err := CheckLogLevel(DefaultLogLevel); err != nil {
+		t.Error(err)
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(DefaultLogLevel)); err != nil || level != slog.LevelInfo {
+		t.Errorf("DefaultLogLevel %q = %v, %v: want info", DefaultLogLevel, level, err)
+	}
+}
+
+// TestLoadTakesEveryLogLevelTheStackSets: the CDK app accepts logLevels only,
+// and the functions must read each of them.
+func TestLoadTakesEveryLogLevelTheStackSets(t *testing.T) {
+	for _, name := range logLevels {
+		m := valid()
+		m[EnvLogLevel] = name
+		if _, err := Load(env(m)); err != nil {
+			t.Errorf("%s=%s: %v", EnvLogLevel, name, err)
 		}
 	}
 }

@@ -3,23 +3,18 @@ package launch
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
+	"github.com/landfall/landfall/internal/lifecycle/samples"
 	"github.com/landfall/landfall/internal/runstate"
 )
 
 func readEvent(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return samples.Event(name)
 }
 
 // TestUnusableEventsAreReportedAndAcknowledged hands Handle raw bytes the way

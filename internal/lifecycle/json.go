@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"time"
+
+	"github.com/landfall/landfall/internal/fielderror"
 )
 
 // The detail of an event is read through maps of raw values rather than
@@ -18,7 +20,7 @@ func object(raw json.RawMessage, path string) (map[string]json.RawMessage, error
 	}
 	var m map[string]json.RawMessage
 	if raw = bytes.TrimSpace(raw); raw[0] != '{' || json.Unmarshal(raw, &m) != nil {
-		return nil, &FieldError{Field: path, Problem: "must be a JSON object, got " + jsonKind(raw)}
+		return nil, &FieldError{Field: path, Problem: "must be a JSON object, got " + string(fielderror.KindOf(raw))}
 	}
 	return m, nil
 }
@@ -40,7 +42,7 @@ func stringField(m map[string]json.RawMessage, key, path string) (string, error)
 	}
 	var s string
 	if raw = bytes.TrimSpace(raw); len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
-		return "", &FieldError{Field: path + "." + key, Problem: "must be a JSON string, got " + jsonKind(raw)}
+		return "", &FieldError{Field: path + "." + key, Problem: "must be a JSON string, got " + string(fielderror.KindOf(raw))}
 	}
 	return s, nil
 }
@@ -65,42 +67,4 @@ func timestampField(m map[string]json.RawMessage, key, path string) (time.Time, 
 // isNull reports whether raw is the JSON literal null.
 func isNull(raw json.RawMessage) bool {
 	return string(bytes.TrimSpace(raw)) == "null"
-}
-
-// jsonKind names the kind of a JSON value for error messages.
-func jsonKind(raw []byte) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "nothing"
-	}
-	switch raw[0] {
-	case '{':
-		return "object"
-	case '[':
-		return "array"
-	case '"':
-		return "string"
-	case 't', 'f':
-		return "boolean"
-	case 'n':
-		return "null"
-	default:
-		return "number"
-	}
-}
-
-// goKind names, in JSON terms, the Go kind encoding/json expected.
-func goKind(kind string) string {
-	switch kind {
-	case "string":
-		return "string"
-	case "struct", "map":
-		return "object"
-	case "slice", "array":
-		return "array"
-	case "bool":
-		return "boolean"
-	default:
-		return "value"
-	}
 }

@@ -43,6 +43,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/landfall/landfall/internal/fielderror"
 )
 
 // Source and DetailType are the EventBridge envelope values of every Control
@@ -57,6 +59,12 @@ const (
 	CreateManagedAccount = "CreateManagedAccount"
 	UpdateManagedAccount = "UpdateManagedAccount"
 )
+
+// AccountEventNames returns the names of the events Decode turns into an
+// [AccountEvent]: what an EventBridge rule must select for Landfall.
+func AccountEventNames() []string {
+	return []string{CreateManagedAccount, UpdateManagedAccount}
+}
 
 // State is the outcome Control Tower reports for an account operation.
 type State string
@@ -160,7 +168,7 @@ func Decode(raw []byte) (Event, error) {
 			return nil, notJSON(raw)
 		}
 		return nil, &FieldError{
-			Problem: "must be a JSON object, got " + jsonKind(trimmed),
+			Problem: "must be a JSON object, got " + string(fielderror.KindOf(trimmed)),
 			Fix:     "send the EventBridge event as a JSON object",
 		}
 	}
@@ -190,7 +198,7 @@ func envelopeError(raw []byte, err error) error {
 		return notJSON(raw)
 	}
 	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
-		want := goKind(te.Type.Kind().String())
+		want := fielderror.ExpectedKind(te.Type.Kind())
 		fix := "EventBridge envelopes carry strings here"
 		if want == "array" {
 			fix = "EventBridge envelopes carry a list of ARN strings here"

@@ -7,11 +7,14 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/landfall/landfall/internal/lifecycle/samples"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden from the decoded events")
@@ -23,20 +26,13 @@ type golden struct {
 }
 
 func TestDecodeGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/events/*.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := samples.Names()
 	if len(files) < 8 {
-		t.Fatalf("found %d fixtures in testdata/events, want at least 8", len(files))
+		t.Fatalf("found %d fixtures in the samples package, want at least 8", len(files))
 	}
-	for _, file := range files {
-		name := filepath.Base(file)
+	for _, name := range files {
 		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
-			raw, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
+			raw := samples.Event(name)
 			ev, err := Decode(raw)
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
@@ -473,16 +469,8 @@ func TestIsEventBridgeEnvelope(t *testing.T) {
 }
 
 func FuzzDecode(f *testing.F) {
-	files, err := filepath.Glob("testdata/events/*.json")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, file := range files {
-		raw, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(raw)
+	for _, name := range samples.Names() {
+		f.Add(samples.Event(name))
 	}
 	f.Add([]byte(`{"source":"aws.controltower","detail-type":"AWS Service Event via CloudTrail","detail":{"eventName":"UpdateManagedAccount","serviceEventDetails":{"updateManagedAccountStatus":{"state":"FAILED","account":null}}}}`))
 	f.Add([]byte(`{"source":"aws.controltower","detail-type":"AWS Service Event via CloudTrail","detail":[]}`))
@@ -509,10 +497,7 @@ func FuzzDecode(f *testing.F) {
 }
 
 func BenchmarkDecode(b *testing.B) {
-	raw, err := os.ReadFile("testdata/events/create-managed-account-succeeded.json")
-	if err != nil {
-		b.Fatal(err)
-	}
+	raw := samples.Event("create-managed-account-succeeded.json")
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Decode(raw); err != nil {
@@ -523,11 +508,7 @@ func BenchmarkDecode(b *testing.B) {
 
 func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("testdata", "events", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return raw
+	return samples.Event(name)
 }
 
 // mutate returns the fixture after edit has changed its generic JSON form.
@@ -570,4 +551,39 @@ func del(m map[string]any, path string) {
 		m = next
 	}
 	delete(m, keys[len(keys)-1])
+}
+
+// TestAccountEventNamesAreWhatDecodeActsOn: the EventBridge rule selects
+// AccountEventNames, so a sample decodes to an AccountEvent exactly when its
+// eventName is one of them.
+func TestAccountEventNamesAreWhatDecodeActsOn(t *testing.T) {
+	seen := map[string]bool{}
+	for _, name := range samples.Names() {
+		raw := samples.Event(name)
+		var env struct {
+			Detail struct {
+				EventName string `json:"eventName"`
+			} `json:"detail"`
+		}
+		if err := json.Unmarshal(raw, &env); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		ev, err := Decode(raw)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		_, isAccount := ev.(*AccountEvent)
+		listed := slices.Contains(AccountEventNames(), env.Detail.EventName)
+		if isAccount != listed {
+			t.Errorf("%s: eventName %q decodes to %T, but AccountEventNames lists it: %v", name, env.Detail.EventName, ev, listed)
+		}
+		if isAccount {
+			seen[env.Detail.EventName] = true
+		}
+	}
+	for _, n := range AccountEventNames() {
+		if !seen[n] {
+			t.Errorf("no sample event is a %s", n)
+		}
+	}
 }

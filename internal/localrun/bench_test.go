@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/landfall/landfall/internal/lifecycle/samples"
 	"github.com/landfall/landfall/internal/localaws"
 	"github.com/landfall/landfall/internal/plan"
 )
@@ -12,10 +13,7 @@ import (
 // step, the summary) on the emulator: 2 products in 3 regions. It bounds the
 // per-account cost of the pipeline's own code plus the SDK round trips.
 func BenchmarkAccountRun(b *testing.B) {
-	ev, err := readEvent("create-managed-account-succeeded.json")
-	if err != nil {
-		b.Fatal(err)
-	}
+	ev := samples.Event("create-managed-account-succeeded.json")
 	pl, err := plan.ExamplePlan()
 	if err != nil {
 		b.Fatal(err)

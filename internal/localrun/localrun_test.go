@@ -5,14 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/landfall/landfall/internal/lifecycle/samples"
 	"github.com/landfall/landfall/internal/localaws"
 	"github.com/landfall/landfall/internal/localaws/catalog"
 	"github.com/landfall/landfall/internal/localaws/faults"
@@ -27,18 +26,10 @@ const (
 
 var planRegions = []string{"us-east-1", "us-west-2", "us-west-1"}
 
+// event returns one of the embedded sample events.
 func event(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := readEvent(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// readEvent reads a sample event from the lifecycle package's fixtures.
-func readEvent(name string) ([]byte, error) {
-	return os.ReadFile(filepath.Join("..", "lifecycle", "testdata", "events", name))
+	return samples.Event(name)
 }
 
 // eventFor rewrites a sample lifecycle event for another account.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/landfall/landfall/internal/fielderror"
 )
 
 // The payload is read member by member rather than with json.Unmarshal into
@@ -340,24 +342,11 @@ func simpleKey(key string) bool {
 	return true
 }
 
-// kindOf names the kind of a JSON value in the operator's terms.
+// kindOf names the kind of a JSON value in the operator's terms, in which an
+// array is a list (the help texts' word).
 func kindOf(raw []byte) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "nothing"
+	if k := fielderror.KindOf(raw); k != fielderror.KindArray {
+		return string(k)
 	}
-	switch raw[0] {
-	case '{':
-		return "object"
-	case '[':
-		return "list"
-	case '"':
-		return "string"
-	case 't', 'f':
-		return "boolean"
-	case 'n':
-		return "null"
-	default:
-		return "number"
-	}
+	return "list"
 }

@@ -1,0 +1,47 @@
+package samples
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestEveryEventIsAnEventBridgeEnvelope(t *testing.T) {
+	names := Names()
+	if len(names) < 8 {
+		t.Fatalf("Names() = %v: want at least 8 events", names)
+	}
+	for _, name := range names {
+		var env struct {
+			Source     string          `json:"source"`
+			DetailType string          `json:"detail-type"`
+			Detail     json.RawMessage `json:"detail"`
+		}
+		if err := json.Unmarshal(Event(name), &env); err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if env.Source != "aws.controltower" || env.DetailType == "" || len(env.Detail) == 0 {
+			t.Errorf("%s: source %q, detail-type %q: not a Control Tower event", name, env.Source, env.DetailType)
+		}
+	}
+}
+
+func TestEventReturnsACopy(t *testing.T) {
+	const name = "create-managed-account-succeeded.json"
+	a := Event(name)
+	a[0] = 'x'
+	if b := Event(name); b[0] == 'x' {
+		t.Error("Event returned shared bytes: a caller's edit changed the next caller's event")
+	}
+}
+
+func TestEventPanicsOnUnknownName(t *testing.T) {
+	defer func() {
+		msg, _ := recover().(string)
+		if !strings.Contains(msg, `no sample event "nope.json"`) || !strings.Contains(msg, "create-managed-account-succeeded.json") {
+			t.Errorf("panic = %q: want the unknown name and the names there are", msg)
+		}
+	}()
+	Event("nope.json")
+}
