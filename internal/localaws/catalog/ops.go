@@ -1,10 +1,7 @@
 package catalog
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"strconv"
 
 	"github.com/landfall/landfall/internal/localaws/wire"
 )
@@ -27,27 +24,20 @@ func invalidParams(format string, args ...any) *wire.Error {
 	return wire.Errorf(codeInvalidParams, format, args...)
 }
 
-// handle adapts a typed operation to wire.Operation: it decodes the JSON body
-// into In and runs fn under the catalog's lock, so every call sees and leaves
-// a consistent catalog.
-func handle[In any](c *Catalog, fn func(*wire.Request, *In) (any, error)) wire.Operation {
-	return func(r *wire.Request) (any, error) {
-		var in In
-		if len(bytes.TrimSpace(r.Body)) > 0 {
-			if err := json.Unmarshal(r.Body, &in); err != nil {
-				return nil, wire.Errorf("SerializationException", "cannot decode the %s request: %v", r.Operation, err)
-			}
-		}
+// handle registers a catalog operation in the one wire.Op shape, run under
+// the catalog's lock so every call sees and leaves a consistent catalog.
+func handle[In, Out any](c *Catalog, fn func(*wire.Request, *In) (Out, error)) wire.Operation {
+	return wire.Op(func(r *wire.Request, in *In) (Out, error) {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		c.now = r.Now
-		return fn(r, &in)
-	}
+		return fn(r, in)
+	})
 }
 
 // page returns one page of items. Page tokens are the decimal offset of the
-// next item: opaque to clients, stable for a catalog that does not change
-// between calls.
+// next item (wire.OffsetTokens): opaque to clients, stable for a catalog
+// that does not change between calls.
 func page[T any](items []T, in pagedInput, maxSize int) ([]T, *string, error) {
 	size := int(in.PageSize)
 	switch {
@@ -56,20 +46,12 @@ func page[T any](items []T, in pagedInput, maxSize int) ([]T, *string, error) {
 	case size == 0:
 		size = maxSize
 	}
-	start := 0
-	if in.PageToken != nil && *in.PageToken != "" {
-		n, err := strconv.Atoi(*in.PageToken)
-		if err != nil || n < 0 || n > len(items) {
-			return nil, nil, invalidParams("The page token %q is not valid; pass the NextPageToken of the previous page", *in.PageToken)
-		}
-		start = n
+	token := deref(in.PageToken)
+	pg, next, ok := wire.Page(items, token, size, wire.OffsetTokens[T]{})
+	if !ok {
+		return nil, nil, invalidParams("The page token %q is not valid; pass the NextPageToken of the previous page", token)
 	}
-	end := min(start+size, len(items))
-	var next *string
-	if end < len(items) {
-		next = str(strconv.Itoa(end))
-	}
-	return items[start:end], next, nil
+	return pg, str(next), nil
 }
 
 // exactlyOne checks that exactly one of an ID and a name identifies a

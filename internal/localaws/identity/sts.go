@@ -48,8 +48,8 @@ func (*Service) XMLNamespace() string { return Namespace }
 // Operations implements wire.Service.
 func (s *Service) Operations() map[string]wire.Operation {
 	return map[string]wire.Operation{
-		"AssumeRole":        s.assumeRole,
-		"GetCallerIdentity": s.getCallerIdentity,
+		"AssumeRole":        wire.Op(s.assumeRole),
+		"GetCallerIdentity": wire.Op(s.getCallerIdentity),
 	}
 }
 
@@ -69,7 +69,7 @@ type callerIdentityResult struct {
 	Arn     string `xml:"Arn"`
 }
 
-func (s *Service) getCallerIdentity(r *wire.Request) (any, error) {
+func (s *Service) getCallerIdentity(r *wire.Request, _ *struct{}) (any, error) {
 	return callerIdentityResult{UserID: r.Caller.UserID, Account: r.Caller.Account, Arn: r.Caller.ARN}, nil
 }
 
@@ -90,9 +90,17 @@ type assumeRoleResult struct {
 	AssumedRoleUser assumedRoleUserXML `xml:"AssumedRoleUser"`
 }
 
-func (s *Service) assumeRole(r *wire.Request) (any, error) {
-	roleARN := r.Form.Get("RoleArn")
-	sessionName := r.Form.Get("RoleSessionName")
+// assumeRoleInput is AssumeRole's input. DurationSeconds stays a string:
+// a value that is not a number has its own error.
+type assumeRoleInput struct {
+	RoleARN         string `query:"RoleArn"`
+	RoleSessionName string
+	DurationSeconds string
+}
+
+func (s *Service) assumeRole(r *wire.Request, in *assumeRoleInput) (any, error) {
+	roleARN := in.RoleARN
+	sessionName := in.RoleSessionName
 	if roleARN == "" {
 		return nil, &wire.Error{Code: "MissingParameter", Message: "The request must contain the parameter RoleArn."}
 	}
@@ -116,7 +124,7 @@ func (s *Service) assumeRole(r *wire.Request) (any, error) {
 	account, role := m[1], m[2]
 
 	duration := defaultSessionDuration
-	if v := r.Form.Get("DurationSeconds"); v != "" {
+	if v := in.DurationSeconds; v != "" {
 		n, err := strconv.Atoi(v)
 		switch {
 		case err != nil:

@@ -27,10 +27,16 @@ type getFunctionResult struct {
 	Configuration functionConfiguration
 }
 
+// getFunctionInput is GetFunction's input.
+type getFunctionInput struct {
+	FunctionName string `rest:"label"`
+	Qualifier    string `rest:"query"`
+}
+
 // getFunction implements GetFunction: enough for a CLI to check that a
 // function exists and see what it is.
-func (f *Functions) getFunction(req *wire.Request) (any, error) {
-	fn, _, werr := f.resolve(req, "GetFunction")
+func (f *Functions) getFunction(req *wire.Request, in *getFunctionInput) (any, error) {
+	fn, _, werr := f.resolve(req, in.FunctionName, in.Qualifier, "GetFunction")
 	if werr != nil {
 		return nil, werr
 	}

@@ -81,14 +81,14 @@ func parseRef(s string) (ref, *wire.Error) {
 }
 
 // resolve finds the function a request names, on behalf of its caller, for
-// action (InvokeFunction, GetFunction). It returns the function and the
-// qualifier the request named, if any.
-func (f *Functions) resolve(req *wire.Request, action string) (*function, string, *wire.Error) {
-	r, werr := parseRef(req.PathParams["FunctionName"])
+// action (InvokeFunction, GetFunction), from the FunctionName path label and
+// Qualifier query parameter. It returns the function and the qualifier the
+// request named, if any.
+func (f *Functions) resolve(req *wire.Request, name, q, action string) (*function, string, *wire.Error) {
+	r, werr := parseRef(name)
 	if werr != nil {
 		return nil, "", werr
 	}
-	q := req.Query.Get("Qualifier")
 	if q != "" && !qualifierPattern.MatchString(q) {
 		return nil, "", validation(q, "qualifier", `Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)`)
 	}
@@ -119,13 +119,23 @@ func (f *Functions) resolve(req *wire.Request, action string) (*function, string
 	return fn, q, nil
 }
 
+// invokeInput is Invoke's input, bound as the Lambda model binds it.
+type invokeInput struct {
+	FunctionName   string `rest:"label"`
+	Qualifier      string `rest:"query"`
+	InvocationType string `rest:"header=X-Amz-Invocation-Type"`
+	LogType        string `rest:"header=X-Amz-Log-Type"`
+	ClientContext  string `rest:"header=X-Amz-Client-Context"`
+	Payload        []byte `rest:"payload"`
+}
+
 // invoke implements Invoke.
-func (f *Functions) invoke(req *wire.Request) (any, error) {
-	fn, qualifier, werr := f.resolve(req, "InvokeFunction")
+func (f *Functions) invoke(req *wire.Request, in *invokeInput) (any, error) {
+	fn, qualifier, werr := f.resolve(req, in.FunctionName, in.Qualifier, "InvokeFunction")
 	if werr != nil {
 		return nil, werr
 	}
-	typ := InvocationType(req.Header.Get("X-Amz-Invocation-Type"))
+	typ := InvocationType(in.InvocationType)
 	switch typ {
 	case "":
 		typ = RequestResponse
@@ -133,28 +143,28 @@ func (f *Functions) invoke(req *wire.Request) (any, error) {
 	default:
 		return nil, validation(string(typ), "invocationType", "Member must satisfy enum value set: [Event, RequestResponse, DryRun]")
 	}
-	logType := req.Header.Get("X-Amz-Log-Type")
+	logType := in.LogType
 	if logType != "" && logType != "None" && logType != "Tail" {
 		return nil, validation(logType, "logType", "Member must satisfy enum value set: [Tail, None]")
 	}
-	cc, werr := clientContext(req.Header.Get("X-Amz-Client-Context"))
+	cc, werr := clientContext(in.ClientContext)
 	if werr != nil {
 		return nil, werr
 	}
 	switch {
-	case typ == Event && len(req.Body) > MaxAsyncPayload:
+	case typ == Event && len(in.Payload) > MaxAsyncPayload:
 		return nil, tooLarge(MaxAsyncPayload, "InvokeFunction (InvocationType Event)")
-	case len(req.Body) > MaxSyncPayload:
+	case len(in.Payload) > MaxSyncPayload:
 		return nil, tooLarge(MaxSyncPayload, "InvokeFunction")
 	}
-	payload := bytes.TrimSpace(req.Body)
+	payload := bytes.TrimSpace(in.Payload)
 	if len(payload) == 0 {
 		// Lambda hands a handler invoked without a payload an empty object.
 		payload = []byte("{}")
 	} else if err := checkJSON(payload); err != nil {
 		return nil, invalidContent("Could not parse request body into json: Could not parse payload into json: %v: the payload must be a JSON document", err)
 	} else {
-		payload = bytes.Clone(req.Body)
+		payload = bytes.Clone(in.Payload)
 	}
 
 	if typ == DryRun {

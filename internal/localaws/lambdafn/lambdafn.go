@@ -314,8 +314,8 @@ func (*Functions) XMLNamespace() string { return "" }
 // Operations implements wire.Service.
 func (f *Functions) Operations() map[string]wire.Operation {
 	return map[string]wire.Operation{
-		"Invoke":      f.invoke,
-		"GetFunction": f.getFunction,
+		"Invoke":      wire.Op(f.invoke),
+		"GetFunction": wire.Op(f.getFunction),
 	}
 }
 

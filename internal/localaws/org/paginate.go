@@ -1,10 +1,7 @@
 package org
 
 import (
-	"encoding/base64"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/landfall/landfall/internal/localaws/wire"
 )
@@ -24,8 +21,8 @@ func invalidInput(reason, format string, args ...any) *wire.Error {
 
 // page returns the page of items that token and maxResults select, and the
 // token of the next page (nil on the last page). Tokens are opaque to
-// clients; they carry the operation and the parent they were issued for so a
-// token cannot be replayed against another listing.
+// clients; they carry the operation and the parent they were issued for
+// (wire.ScopedTokens) so a token cannot be replayed against another listing.
 func page[T any](items []T, scope, token string, maxResults *int32) ([]T, *string, error) {
 	size := maxPageSize
 	if maxResults != nil {
@@ -38,21 +35,12 @@ func page[T any](items []T, scope, token string, maxResults *int32) ([]T, *strin
 			size = int(n)
 		}
 	}
-	offset := 0
-	if token != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(token)
-		s, n, ok := strings.Cut(string(raw), "|")
-		off, convErr := strconv.Atoi(n)
-		if err != nil || !ok || s != scope || convErr != nil || off < 0 || off > len(items) {
-			return nil, nil, invalidInput("INVALID_NEXT_TOKEN", "The specified NextToken is invalid; pass the NextToken of the previous response of the same call unchanged.")
-		}
-		offset = off
+	pg, next, ok := wire.Page(items, token, size, wire.ScopedTokens[T]{Scope: scope})
+	if !ok {
+		return nil, nil, invalidInput("INVALID_NEXT_TOKEN", "The specified NextToken is invalid; pass the NextToken of the previous response of the same call unchanged.")
 	}
-	end := min(offset+size, len(items))
-	var next *string
-	if end < len(items) {
-		t := base64.RawURLEncoding.EncodeToString([]byte(scope + "|" + strconv.Itoa(end)))
-		next = &t
+	if next == "" {
+		return pg, nil, nil
 	}
-	return items[offset:end], next, nil
+	return pg, &next, nil
 }

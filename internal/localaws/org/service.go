@@ -34,15 +34,15 @@ func (*Service) XMLNamespace() string { return "" }
 // Operations implements wire.Service.
 func (s *Service) Operations() map[string]wire.Operation {
 	return map[string]wire.Operation{
-		"DescribeOrganization":             s.describeOrganization,
-		"DescribeAccount":                  s.managementOnly(s.describeAccount),
-		"ListAccounts":                     s.managementOnly(s.listAccounts),
-		"ListAccountsForParent":            s.managementOnly(s.listAccountsForParent),
-		"ListParents":                      s.managementOnly(s.listParents),
-		"ListChildren":                     s.managementOnly(s.listChildren),
-		"ListRoots":                        s.managementOnly(s.listRoots),
-		"DescribeOrganizationalUnit":       s.managementOnly(s.describeOrganizationalUnit),
-		"ListOrganizationalUnitsForParent": s.managementOnly(s.listOrganizationalUnitsForParent),
+		"DescribeOrganization":             wire.Op(s.describeOrganization),
+		"DescribeAccount":                  s.managementOnly(wire.Op(s.describeAccount)),
+		"ListAccounts":                     s.managementOnly(wire.Op(s.listAccounts)),
+		"ListAccountsForParent":            s.managementOnly(wire.Op(s.listAccountsForParent)),
+		"ListParents":                      s.managementOnly(wire.Op(s.listParents)),
+		"ListChildren":                     s.managementOnly(wire.Op(s.listChildren)),
+		"ListRoots":                        s.managementOnly(wire.Op(s.listRoots)),
+		"DescribeOrganizationalUnit":       s.managementOnly(wire.Op(s.describeOrganizationalUnit)),
+		"ListOrganizationalUnitsForParent": s.managementOnly(wire.Op(s.listOrganizationalUnitsForParent)),
 	}
 }
 
@@ -142,7 +142,31 @@ type listInput struct {
 	NextToken  string
 }
 
-func (s *Service) describeOrganization(r *wire.Request) (any, error) {
+type describeAccountInput struct {
+	AccountID string `json:"AccountId"`
+}
+
+type parentListInput struct {
+	ParentID string `json:"ParentId"`
+	listInput
+}
+
+type listParentsInput struct {
+	ChildID string `json:"ChildId"`
+	listInput
+}
+
+type listChildrenInput struct {
+	ParentID  string `json:"ParentId"`
+	ChildType string
+	listInput
+}
+
+type describeOUInput struct {
+	OrganizationalUnitID string `json:"OrganizationalUnitId"`
+}
+
+func (s *Service) describeOrganization(r *wire.Request, _ *struct{}) (any, error) {
 	if err := s.inOrg(r); err != nil {
 		return nil, err
 	}
@@ -170,13 +194,7 @@ func (s *Service) ou(u OU) ouJSON {
 	return ouJSON{Arn: s.org.ARN(u.ID), ID: u.ID, Name: u.Name, Path: s.org.Path(u.ID)}
 }
 
-func (s *Service) describeAccount(r *wire.Request) (any, error) {
-	var in struct {
-		AccountID string `json:"AccountId"`
-	}
-	if err := r.DecodeJSON(&in); err != nil {
-		return nil, err
-	}
+func (s *Service) describeAccount(r *wire.Request, in *describeAccountInput) (any, error) {
 	if err := requireID("AccountId", in.AccountID, accountIDPattern); err != nil {
 		return nil, err
 	}
@@ -187,11 +205,7 @@ func (s *Service) describeAccount(r *wire.Request) (any, error) {
 	return map[string]any{"Account": s.account(a)}, nil
 }
 
-func (s *Service) listAccounts(r *wire.Request) (any, error) {
-	var in listInput
-	if err := r.DecodeJSON(&in); err != nil {
-		return nil, err
-	}
+func (s *Service) listAccounts(r *wire.Request, in *listInput) (any, error) {
 	all := s.org.Accounts()
 	items, next, err := page(all, "ListAccounts", in.NextToken, in.MaxResults)
 	if err != nil {
@@ -227,14 +241,7 @@ func (s *Service) checkParent(id string) error {
 	return nil
 }
 
-func (s *Service) listAccountsForParent(r *wire.Request) (any, error) {
-	var in struct {
-		ParentID string `json:"ParentId"`
-		listInput
-	}
-	if err := r.DecodeJSON(&in); err != nil {
-		return nil, err
-	}
+func (s *Service) listAccountsForParent(r *wire.Request, in *parentListInput) (any, error) {
 	if err := s.checkParent(in.ParentID); err != nil {
 		return nil, err
 	}
@@ -258,14 +265,7 @@ func (s *Service) parentType(id string) string {
 	return "ORGANIZATIONAL_UNIT"
 }
 
-func (s *Service) listParents(r *wire.Request) (any, error) {
-	var in struct {
-		ChildID string `json:"ChildId"`
-		listInput
-	}
-	if err := r.DecodeJSON(&in); err != nil {
-		return nil, err
-	}
+func (s *Service) listParents(r *wire.Request, in *listParentsInput) (any, error) {
 	if err := requireID("ChildId", in.ChildID, childIDPattern); err != nil {
 		return nil, err
 	}
@@ -283,15 +283,7 @@ func (s *Service) listParents(r *wire.Request) (any, error) {
 	}{items, next}, nil
 }
 
-func (s *Service) listChildren(r *wire.Request) (any, error) {
-	var in struct {
-		ParentID  string `json:"ParentId"`
-		ChildType string
-		listInput
-	}
-	if err := r.DecodeJSON(&in); err != nil {
-		return nil, err
-	}
+func (s *Service) listChildren(r *wire.Request, in *listChildrenInput) (any, error) {
 	if err := s.checkParent(in.ParentID); err != nil {
 		return nil, err
 	}
@@ -320,11 +312,7 @@ func (s *Service) listChildren(r *wire.Request) (any, error) {
 	}{items, next}, nil
 }
 
-func (s *Service) listRoots(r *wire.Request) (any, error) {
-	var in listInput
-	if err := r.DecodeJSON(&in); err != nil {
-		return nil, err
-	}
+func (s *Service) listRoots(r *wire.Request, in *listInput) (any, error) {
 	root := rootJSON{Arn: s.org.ARN(s.org.Root()), ID: s.org.Root(), Name: "Root", PolicyTypes: []policyTypeJSON{}}
 	items, next, err := page([]rootJSON{root}, "ListRoots", in.NextToken, in.MaxResults)
 	if err != nil {
@@ -336,13 +324,7 @@ func (s *Service) listRoots(r *wire.Request) (any, error) {
 	}{items, next}, nil
 }
 
-func (s *Service) describeOrganizationalUnit(r *wire.Request) (any, error) {
-	var in struct {
-		OrganizationalUnitID string `json:"OrganizationalUnitId"`
-	}
-	if err := r.DecodeJSON(&in); err != nil {
-		return nil, err
-	}
+func (s *Service) describeOrganizationalUnit(r *wire.Request, in *describeOUInput) (any, error) {
 	if err := requireID("OrganizationalUnitId", in.OrganizationalUnitID, ouIDPattern); err != nil {
 		return nil, err
 	}
@@ -353,14 +335,7 @@ func (s *Service) describeOrganizationalUnit(r *wire.Request) (any, error) {
 	return map[string]any{"OrganizationalUnit": s.ou(u)}, nil
 }
 
-func (s *Service) listOrganizationalUnitsForParent(r *wire.Request) (any, error) {
-	var in struct {
-		ParentID string `json:"ParentId"`
-		listInput
-	}
-	if err := r.DecodeJSON(&in); err != nil {
-		return nil, err
-	}
+func (s *Service) listOrganizationalUnitsForParent(r *wire.Request, in *parentListInput) (any, error) {
 	if err := s.checkParent(in.ParentID); err != nil {
 		return nil, err
 	}

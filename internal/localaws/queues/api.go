@@ -1,8 +1,6 @@
 package queues
 
 import (
-	"encoding/base64"
-	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -22,15 +20,6 @@ func (s *Queues) begin(req *wire.Request) func() {
 	s.mu.Lock()
 	s.observe(req.Now)
 	return s.mu.Unlock
-}
-
-// decode decodes a JSON request body; an empty body is an empty object.
-func decode(req *wire.Request, v any) *wire.Error {
-	var e *wire.Error
-	if err := req.DecodeJSON(v); err != nil && !errors.As(err, &e) {
-		e = &wire.Error{Code: "SerializationException", Message: err.Error()}
-	}
-	return e
 }
 
 // resolve finds the queue a QueueUrl names, for the caller. The host is not
@@ -75,15 +64,13 @@ func checkNewQueueName(name string) *wire.Error {
 	return nil
 }
 
-func (s *Queues) createQueue(req *wire.Request) (any, *wire.Error) {
-	var in struct {
-		QueueName  string
-		Attributes map[string]string
-		Tags       map[string]string `json:"tags"`
-	}
-	if err := decode(req, &in); err != nil {
-		return nil, err
-	}
+type createQueueInput struct {
+	QueueName  string
+	Attributes map[string]string
+	Tags       map[string]string `json:"tags"`
+}
+
+func (s *Queues) createQueue(req *wire.Request, in *createQueueInput) (any, error) {
 	if err := checkNewQueueName(in.QueueName); err != nil {
 		return nil, err
 	}
@@ -117,14 +104,12 @@ func (s *Queues) createQueue(req *wire.Request) (any, *wire.Error) {
 	return queueURLResult{QueueURL: q.url}, nil
 }
 
-func (s *Queues) getQueueURL(req *wire.Request) (any, *wire.Error) {
-	var in struct {
-		QueueName              string
-		QueueOwnerAWSAccountID string `json:"QueueOwnerAWSAccountId"`
-	}
-	if err := decode(req, &in); err != nil {
-		return nil, err
-	}
+type getQueueURLInput struct {
+	QueueName              string
+	QueueOwnerAWSAccountID string `json:"QueueOwnerAWSAccountId"`
+}
+
+func (s *Queues) getQueueURL(req *wire.Request, in *getQueueURLInput) (any, error) {
 	if in.QueueName == "" {
 		return nil, missingParameter("QueueName")
 	}
@@ -143,9 +128,9 @@ func (s *Queues) getQueueURL(req *wire.Request) (any, *wire.Error) {
 	return queueURLResult{QueueURL: q.url}, nil
 }
 
-// listPage pages through sorted URLs. Tokens name the last URL returned so
-// a deletion between calls does not skip a queue. Without maxResults SQS
-// returns up to 1000 queues and no token.
+// listPage pages through sorted URLs. Tokens name the last URL returned
+// (wire.KeyTokens) so a deletion between calls does not skip a queue.
+// Without maxResults SQS returns up to 1000 queues and no token.
 func listPage(urls []string, maxResults *int, token string) (page []string, next string, _ *wire.Error) {
 	limit := 1000
 	if maxResults != nil {
@@ -154,32 +139,23 @@ func listPage(urls []string, maxResults *int, token string) (page []string, next
 		}
 		limit = *maxResults
 	}
-	start := 0
-	if token != "" {
-		last, err := base64.RawURLEncoding.DecodeString(token)
-		i := slices.Index(urls, string(last))
-		if err != nil || i < 0 {
-			return nil, "", invalidParameterValue("Invalid NextToken value %q: pass the token of a previous call.", token)
-		}
-		start = i + 1
+	page, next, ok := wire.Page(urls, token, limit, wire.StringKeys())
+	if !ok {
+		return nil, "", invalidParameterValue("Invalid NextToken value %q: pass the token of a previous call.", token)
 	}
-	end := min(start+limit, len(urls))
-	page = urls[start:end]
-	if maxResults != nil && end < len(urls) {
-		next = base64.RawURLEncoding.EncodeToString([]byte(urls[end-1]))
+	if maxResults == nil {
+		next = ""
 	}
 	return page, next, nil
 }
 
-func (s *Queues) listQueues(req *wire.Request) (any, *wire.Error) {
-	var in struct {
-		QueueNamePrefix string
-		MaxResults      *int
-		NextToken       string
-	}
-	if err := decode(req, &in); err != nil {
-		return nil, err
-	}
+type listQueuesInput struct {
+	QueueNamePrefix string
+	MaxResults      *int
+	NextToken       string
+}
+
+func (s *Queues) listQueues(req *wire.Request, in *listQueuesInput) (any, error) {
 	defer s.begin(req)()
 	var urls []string
 	for _, q := range s.queues {
@@ -198,15 +174,13 @@ func (s *Queues) listQueues(req *wire.Request) (any, *wire.Error) {
 	}{page, next}, nil
 }
 
-func (s *Queues) listDeadLetterSourceQueues(req *wire.Request) (any, *wire.Error) {
-	var in struct {
-		QueueURL   string `json:"QueueUrl"`
-		MaxResults *int
-		NextToken  string
-	}
-	if err := decode(req, &in); err != nil {
-		return nil, err
-	}
+type listDeadLetterSourceQueuesInput struct {
+	QueueURL   string `json:"QueueUrl"`
+	MaxResults *int
+	NextToken  string
+}
+
+func (s *Queues) listDeadLetterSourceQueues(req *wire.Request, in *listDeadLetterSourceQueuesInput) (any, error) {
 	defer s.begin(req)()
 	dlq, err := s.resolve(req, in.QueueURL)
 	if err != nil {
@@ -229,14 +203,12 @@ func (s *Queues) listDeadLetterSourceQueues(req *wire.Request) (any, *wire.Error
 	}{page, next}, nil
 }
 
-func (s *Queues) getQueueAttributes(req *wire.Request) (any, *wire.Error) {
-	var in struct {
-		QueueURL       string `json:"QueueUrl"`
-		AttributeNames []string
-	}
-	if err := decode(req, &in); err != nil {
-		return nil, err
-	}
+type getQueueAttributesInput struct {
+	QueueURL       string `json:"QueueUrl"`
+	AttributeNames []string
+}
+
+func (s *Queues) getQueueAttributes(req *wire.Request, in *getQueueAttributesInput) (any, error) {
 	defer s.begin(req)()
 	q, err := s.resolve(req, in.QueueURL)
 	if err != nil {
@@ -251,14 +223,12 @@ func (s *Queues) getQueueAttributes(req *wire.Request) (any, *wire.Error) {
 	}{attrs}, nil
 }
 
-func (s *Queues) setQueueAttributes(req *wire.Request) (any, *wire.Error) {
-	var in struct {
-		QueueURL   string `json:"QueueUrl"`
-		Attributes map[string]string
-	}
-	if err := decode(req, &in); err != nil {
-		return nil, err
-	}
+type setQueueAttributesInput struct {
+	QueueURL   string `json:"QueueUrl"`
+	Attributes map[string]string
+}
+
+func (s *Queues) setQueueAttributes(req *wire.Request, in *setQueueAttributesInput) (any, error) {
 	if in.Attributes == nil {
 		return nil, missingParameter("Attributes")
 	}
@@ -275,13 +245,11 @@ func (s *Queues) setQueueAttributes(req *wire.Request) (any, *wire.Error) {
 	return struct{}{}, nil
 }
 
-func (s *Queues) deleteQueue(req *wire.Request) (any, *wire.Error) {
-	var in struct {
-		QueueURL string `json:"QueueUrl"`
-	}
-	if err := decode(req, &in); err != nil {
-		return nil, err
-	}
+type deleteQueueInput struct {
+	QueueURL string `json:"QueueUrl"`
+}
+
+func (s *Queues) deleteQueue(req *wire.Request, in *deleteQueueInput) (any, error) {
 	defer s.begin(req)()
 	q, err := s.resolve(req, in.QueueURL)
 	if err != nil {
@@ -292,13 +260,11 @@ func (s *Queues) deleteQueue(req *wire.Request) (any, *wire.Error) {
 	return struct{}{}, nil
 }
 
-func (s *Queues) purgeQueue(req *wire.Request) (any, *wire.Error) {
-	var in struct {
-		QueueURL string `json:"QueueUrl"`
-	}
-	if err := decode(req, &in); err != nil {
-		return nil, err
-	}
+type purgeQueueInput struct {
+	QueueURL string `json:"QueueUrl"`
+}
+
+func (s *Queues) purgeQueue(req *wire.Request, in *purgeQueueInput) (any, error) {
 	defer s.begin(req)()
 	q, err := s.resolve(req, in.QueueURL)
 	if err != nil {

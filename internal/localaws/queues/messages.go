@@ -117,14 +117,12 @@ func (m *message) sendResult(id string) sendResult {
 	return sendResult{ID: id, MessageID: m.id, MD5OfMessageBody: m.md5Body, MD5OfMessageAttributes: m.md5Attrs, MD5OfMessageSystemAttributes: m.md5SysAttrs}
 }
 
-func (s *Queues) sendMessage(req *wire.Request) (any, *wire.Error) {
-	var in struct {
-		QueueURL string `json:"QueueUrl"`
-		sendEntry
-	}
-	if err := decode(req, &in); err != nil {
-		return nil, err
-	}
+type sendMessageInput struct {
+	QueueURL string `json:"QueueUrl"`
+	sendEntry
+}
+
+func (s *Queues) sendMessage(req *wire.Request, in *sendMessageInput) (any, error) {
 	defer s.begin(req)()
 	q, err := s.resolve(req, in.QueueURL)
 	if err != nil {
@@ -138,14 +136,12 @@ func (s *Queues) sendMessage(req *wire.Request) (any, *wire.Error) {
 	return m.sendResult(""), nil
 }
 
-func (s *Queues) sendMessageBatch(req *wire.Request) (any, *wire.Error) {
-	var in struct {
-		QueueURL string `json:"QueueUrl"`
-		Entries  []sendEntry
-	}
-	if err := decode(req, &in); err != nil {
-		return nil, err
-	}
+type sendMessageBatchInput struct {
+	QueueURL string `json:"QueueUrl"`
+	Entries  []sendEntry
+}
+
+func (s *Queues) sendMessageBatch(req *wire.Request, in *sendMessageBatchInput) (any, error) {
 	ids := make([]string, len(in.Entries))
 	total := 0
 	for i, e := range in.Entries {
@@ -218,19 +214,17 @@ type receivedWire struct {
 	MessageAttributes      map[string]attributeValue `json:",omitempty"`
 }
 
-func (s *Queues) receiveMessage(req *wire.Request) (any, *wire.Error) {
-	var in struct {
-		QueueURL                    string `json:"QueueUrl"`
-		AttributeNames              []string
-		MessageSystemAttributeNames []string
-		MessageAttributeNames       []string
-		MaxNumberOfMessages         *int
-		VisibilityTimeout           *int
-		WaitTimeSeconds             *int
-	}
-	if err := decode(req, &in); err != nil {
-		return nil, err
-	}
+type receiveMessageInput struct {
+	QueueURL                    string `json:"QueueUrl"`
+	AttributeNames              []string
+	MessageSystemAttributeNames []string
+	MessageAttributeNames       []string
+	MaxNumberOfMessages         *int
+	VisibilityTimeout           *int
+	WaitTimeSeconds             *int
+}
+
+func (s *Queues) receiveMessage(req *wire.Request, in *receiveMessageInput) (any, error) {
 	limit := 1
 	if in.MaxNumberOfMessages != nil {
 		limit = *in.MaxNumberOfMessages
@@ -313,14 +307,12 @@ func toWire(a Attribute) attributeValue {
 	return w
 }
 
-func (s *Queues) deleteMessage(req *wire.Request) (any, *wire.Error) {
-	var in struct {
-		QueueURL      string `json:"QueueUrl"`
-		ReceiptHandle string
-	}
-	if err := decode(req, &in); err != nil {
-		return nil, err
-	}
+type deleteMessageInput struct {
+	QueueURL      string `json:"QueueUrl"`
+	ReceiptHandle string
+}
+
+func (s *Queues) deleteMessage(req *wire.Request, in *deleteMessageInput) (any, error) {
 	if in.ReceiptHandle == "" {
 		return nil, missingParameter("ReceiptHandle")
 	}
@@ -352,14 +344,7 @@ type idResult struct {
 
 // handleBatch runs fn on every entry of a DeleteMessageBatch or
 // ChangeMessageVisibilityBatch request.
-func (s *Queues) handleBatch(req *wire.Request, fn func(*queue, handleEntry) *wire.Error) (any, *wire.Error) {
-	var in struct {
-		QueueURL string `json:"QueueUrl"`
-		Entries  []handleEntry
-	}
-	if err := decode(req, &in); err != nil {
-		return nil, err
-	}
+func (s *Queues) handleBatch(req *wire.Request, in *handleBatchInput, fn func(*queue, handleEntry) *wire.Error) (any, error) {
 	ids := make([]string, len(in.Entries))
 	for i, e := range in.Entries {
 		ids[i] = e.ID
@@ -383,8 +368,14 @@ func (s *Queues) handleBatch(req *wire.Request, fn func(*queue, handleEntry) *wi
 	return res, nil
 }
 
-func (s *Queues) deleteMessageBatch(req *wire.Request) (any, *wire.Error) {
-	return s.handleBatch(req, func(q *queue, e handleEntry) *wire.Error {
+// handleBatchInput is the input of the batch operations on receipt handles.
+type handleBatchInput struct {
+	QueueURL string `json:"QueueUrl"`
+	Entries  []handleEntry
+}
+
+func (s *Queues) deleteMessageBatch(req *wire.Request, in *handleBatchInput) (any, error) {
+	return s.handleBatch(req, in, func(q *queue, e handleEntry) *wire.Error {
 		if e.ReceiptHandle == "" {
 			return missingParameter("ReceiptHandle")
 		}
@@ -395,14 +386,12 @@ func (s *Queues) deleteMessageBatch(req *wire.Request) (any, *wire.Error) {
 	})
 }
 
-func (s *Queues) changeMessageVisibility(req *wire.Request) (any, *wire.Error) {
-	var in struct {
-		QueueURL string `json:"QueueUrl"`
-		handleEntry
-	}
-	if err := decode(req, &in); err != nil {
-		return nil, err
-	}
+type changeMessageVisibilityInput struct {
+	QueueURL string `json:"QueueUrl"`
+	handleEntry
+}
+
+func (s *Queues) changeMessageVisibility(req *wire.Request, in *changeMessageVisibilityInput) (any, error) {
 	defer s.begin(req)()
 	q, err := s.resolve(req, in.QueueURL)
 	if err != nil {
@@ -414,8 +403,8 @@ func (s *Queues) changeMessageVisibility(req *wire.Request) (any, *wire.Error) {
 	return struct{}{}, nil
 }
 
-func (s *Queues) changeMessageVisibilityBatch(req *wire.Request) (any, *wire.Error) {
-	return s.handleBatch(req, func(q *queue, e handleEntry) *wire.Error {
+func (s *Queues) changeMessageVisibilityBatch(req *wire.Request, in *handleBatchInput) (any, error) {
+	return s.handleBatch(req, in, func(q *queue, e handleEntry) *wire.Error {
 		return q.changeVisibility(e, req.Now)
 	})
 }

@@ -111,35 +111,23 @@ func (*Queues) XMLNamespace() string { return "" }
 
 // Operations implements wire.Service.
 func (s *Queues) Operations() map[string]wire.Operation {
-	ops := map[string]func(*wire.Request) (any, *wire.Error){
-		"CreateQueue":                  s.createQueue,
-		"GetQueueUrl":                  s.getQueueURL,
-		"ListQueues":                   s.listQueues,
-		"GetQueueAttributes":           s.getQueueAttributes,
-		"SetQueueAttributes":           s.setQueueAttributes,
-		"DeleteQueue":                  s.deleteQueue,
-		"PurgeQueue":                   s.purgeQueue,
-		"ListDeadLetterSourceQueues":   s.listDeadLetterSourceQueues,
-		"SendMessage":                  s.sendMessage,
-		"SendMessageBatch":             s.sendMessageBatch,
-		"ReceiveMessage":               s.receiveMessage,
-		"DeleteMessage":                s.deleteMessage,
-		"DeleteMessageBatch":           s.deleteMessageBatch,
-		"ChangeMessageVisibility":      s.changeMessageVisibility,
-		"ChangeMessageVisibilityBatch": s.changeMessageVisibilityBatch,
+	return map[string]wire.Operation{
+		"CreateQueue":                  wire.Op(s.createQueue),
+		"GetQueueUrl":                  wire.Op(s.getQueueURL),
+		"ListQueues":                   wire.Op(s.listQueues),
+		"GetQueueAttributes":           wire.Op(s.getQueueAttributes),
+		"SetQueueAttributes":           wire.Op(s.setQueueAttributes),
+		"DeleteQueue":                  wire.Op(s.deleteQueue),
+		"PurgeQueue":                   wire.Op(s.purgeQueue),
+		"ListDeadLetterSourceQueues":   wire.Op(s.listDeadLetterSourceQueues),
+		"SendMessage":                  wire.Op(s.sendMessage),
+		"SendMessageBatch":             wire.Op(s.sendMessageBatch),
+		"ReceiveMessage":               wire.Op(s.receiveMessage),
+		"DeleteMessage":                wire.Op(s.deleteMessage),
+		"DeleteMessageBatch":           wire.Op(s.deleteMessageBatch),
+		"ChangeMessageVisibility":      wire.Op(s.changeMessageVisibility),
+		"ChangeMessageVisibilityBatch": wire.Op(s.changeMessageVisibilityBatch),
 	}
-	out := make(map[string]wire.Operation, len(ops))
-	for name, op := range ops {
-		out[name] = func(req *wire.Request) (any, error) {
-			v, err := op(req)
-			if err != nil {
-				// A nil *wire.Error must not become a non-nil error.
-				return nil, err
-			}
-			return v, nil
-		}
-	}
-	return out
 }
 
 // Stats counts a queue's messages by state.

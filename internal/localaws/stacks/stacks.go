@@ -193,7 +193,7 @@ func (*Stacks) XMLNamespace() string { return Namespace }
 
 // Operations implements wire.Service.
 func (s *Stacks) Operations() map[string]wire.Operation {
-	return map[string]wire.Operation{"DescribeStacks": s.describeStacks}
+	return map[string]wire.Operation{"DescribeStacks": wire.Op(s.describeStacks)}
 }
 
 type outputXML struct {
@@ -215,12 +215,16 @@ type describeStacksResult struct {
 	Stacks []stackXML `xml:"Stacks>member"`
 }
 
-func (s *Stacks) describeStacks(r *wire.Request) (any, error) {
+type describeStacksInput struct {
+	StackName string
+}
+
+func (s *Stacks) describeStacks(r *wire.Request, in *describeStacksInput) (any, error) {
 	sc := scope{r.Caller.Account, r.Region}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var found []*Stack
-	if nameOrID := r.Form.Get("StackName"); nameOrID != "" {
+	if nameOrID := in.StackName; nameOrID != "" {
 		st := s.find(sc, nameOrID)
 		if st == nil {
 			// CloudFormation's exact answer, whether the stack never existed

@@ -1,7 +1,6 @@
 package topics
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -133,8 +132,13 @@ type createTopicResult struct {
 	TopicArn string `xml:"TopicArn"`
 }
 
-func (t *Topics) createTopic(req *wire.Request) (any, error) {
-	name := req.Form.Get("Name")
+// createTopicInput is CreateTopic's input; Attributes stay in the form.
+type createTopicInput struct {
+	Name string
+}
+
+func (t *Topics) createTopic(req *wire.Request, in *createTopicInput) (any, error) {
+	name := in.Name
 	if base, fifo := strings.CutSuffix(name, ".fifo"); fifo && validTopicName(base) {
 		return nil, invalidParameter("Topic Name Reason: %q is a FIFO topic: FIFO topics are not emulated by the local AWS; drop the .fifo suffix", name)
 	}
@@ -170,10 +174,16 @@ func (t *Topics) createTopic(req *wire.Request) (any, error) {
 	return createTopicResult{TopicArn: arn}, nil
 }
 
-func (t *Topics) deleteTopic(req *wire.Request) (any, error) {
+// topicInput is the input of the operations on one topic.
+type topicInput struct {
+	TopicARN  string `query:"TopicArn"`
+	NextToken string
+}
+
+func (t *Topics) deleteTopic(req *wire.Request, in *topicInput) (any, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	_, err := t.lookup(req, "TopicArn", req.Form.Get("TopicArn"), "DeleteTopic")
+	_, err := t.lookup(req, "TopicArn", in.TopicARN, "DeleteTopic")
 	if err != nil {
 		if err.Code == "NotFound" {
 			// SNS documents that deleting a topic that does not exist is not an error.
@@ -181,7 +191,7 @@ func (t *Topics) deleteTopic(req *wire.Request) (any, error) {
 		}
 		return nil, err
 	}
-	delete(t.topics, req.Form.Get("TopicArn"))
+	delete(t.topics, in.TopicARN)
 	return nil, nil
 }
 
@@ -194,7 +204,12 @@ type topicMember struct {
 	TopicArn string `xml:"TopicArn"`
 }
 
-func (t *Topics) listTopics(req *wire.Request) (any, error) {
+// listInput is the input of the List operations.
+type listInput struct {
+	NextToken string
+}
+
+func (t *Topics) listTopics(req *wire.Request, in *listInput) (any, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	all := t.sortedTopics(req.Caller.Account, req.Region)
@@ -202,7 +217,7 @@ func (t *Topics) listTopics(req *wire.Request) (any, error) {
 	for i, tp := range all {
 		arns[i] = tp.arn
 	}
-	page, next, err := paginate(arns, req.Form.Get("NextToken"))
+	page, next, err := paginate(arns, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -214,22 +229,13 @@ func (t *Topics) listTopics(req *wire.Request) (any, error) {
 }
 
 // paginate returns the page of keys (sorted or in a stable order) after the
-// one the token names. Tokens name the last key returned rather than an
-// offset so that a deletion between calls does not skip an entry.
+// one the token names. Tokens name the last key returned (wire.KeyTokens)
+// rather than an offset so that a deletion between calls does not skip an
+// entry.
 func paginate(keys []string, token string) (page []string, next string, _ *wire.Error) {
-	start := 0
-	if token != "" {
-		last, err := base64.RawURLEncoding.DecodeString(token)
-		i := slices.Index(keys, string(last))
-		if err != nil || i < 0 {
-			return nil, "", invalidParameter("NextToken Reason: %q is not a token from a previous call", token)
-		}
-		start = i + 1
-	}
-	end := min(start+pageSize, len(keys))
-	page = keys[start:end]
-	if end < len(keys) {
-		next = base64.RawURLEncoding.EncodeToString([]byte(keys[end-1]))
+	page, next, ok := wire.Page(keys, token, pageSize, wire.StringKeys())
+	if !ok {
+		return nil, "", invalidParameter("NextToken Reason: %q is not a token from a previous call", token)
 	}
 	return page, next, nil
 }
@@ -243,10 +249,10 @@ type attributeEntry struct {
 	Value string `xml:"value"`
 }
 
-func (t *Topics) getTopicAttributes(req *wire.Request) (any, error) {
+func (t *Topics) getTopicAttributes(req *wire.Request, in *topicInput) (any, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	tp, err := t.lookup(req, "TopicArn", req.Form.Get("TopicArn"), "GetTopicAttributes")
+	tp, err := t.lookup(req, "TopicArn", in.TopicARN, "GetTopicAttributes")
 	if err != nil {
 		return nil, err
 	}
@@ -303,18 +309,24 @@ func defaultPolicy(tp *topic) string {
 	return string(b)
 }
 
-func (t *Topics) setTopicAttributes(req *wire.Request) (any, error) {
-	name := req.Form.Get("AttributeName")
+type setTopicAttributesInput struct {
+	TopicARN       string `query:"TopicArn"`
+	AttributeName  string
+	AttributeValue string
+}
+
+func (t *Topics) setTopicAttributes(req *wire.Request, in *setTopicAttributesInput) (any, error) {
+	name := in.AttributeName
 	if name == "" {
 		return nil, invalidParameter("AttributeName Reason: no value for required parameter")
 	}
-	value := req.Form.Get("AttributeValue")
+	value := in.AttributeValue
 	if err := checkTopicAttribute(name, value); err != nil {
 		return nil, err
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	tp, err := t.lookup(req, "TopicArn", req.Form.Get("TopicArn"), "SetTopicAttributes")
+	tp, err := t.lookup(req, "TopicArn", in.TopicARN, "SetTopicAttributes")
 	if err != nil {
 		return nil, err
 	}
@@ -348,9 +360,17 @@ type subscribeResult struct {
 	SubscriptionArn string `xml:"SubscriptionArn"`
 }
 
-func (t *Topics) subscribe(req *wire.Request) (any, error) {
-	protocol := req.Form.Get("Protocol")
-	endpoint := req.Form.Get("Endpoint")
+// subscribeInput is Subscribe's input; Attributes stay in the form.
+type subscribeInput struct {
+	TopicARN              string `query:"TopicArn"`
+	Protocol              string
+	Endpoint              string
+	ReturnSubscriptionARN string `query:"ReturnSubscriptionArn"`
+}
+
+func (t *Topics) subscribe(req *wire.Request, in *subscribeInput) (any, error) {
+	protocol := in.Protocol
+	endpoint := in.Endpoint
 	if err := checkEndpoint(protocol, endpoint); err != nil {
 		return nil, err
 	}
@@ -364,11 +384,11 @@ func (t *Topics) subscribe(req *wire.Request) (any, error) {
 			return nil, invalidParameter("Attributes Reason: %v", err)
 		}
 	}
-	returnARN := req.Form.Get("ReturnSubscriptionArn") == "true"
+	returnARN := in.ReturnSubscriptionARN == "true"
 
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	tp, err := t.lookup(req, "TopicArn", req.Form.Get("TopicArn"), "Subscribe")
+	tp, err := t.lookup(req, "TopicArn", in.TopicARN, "Subscribe")
 	if err != nil {
 		return nil, err
 	}
@@ -432,8 +452,12 @@ func checkEndpoint(protocol, endpoint string) *wire.Error {
 	return nil
 }
 
-func (t *Topics) unsubscribe(req *wire.Request) (any, error) {
-	arn := req.Form.Get("SubscriptionArn")
+type unsubscribeInput struct {
+	SubscriptionARN string `query:"SubscriptionArn"`
+}
+
+func (t *Topics) unsubscribe(req *wire.Request, in *unsubscribeInput) (any, error) {
+	arn := in.SubscriptionARN
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, tp := range t.topics {
@@ -465,10 +489,10 @@ type subscriptionMember struct {
 	TopicArn        string `xml:"TopicArn"`
 }
 
-func (t *Topics) listSubscriptionsByTopic(req *wire.Request) (any, error) {
+func (t *Topics) listSubscriptionsByTopic(req *wire.Request, in *topicInput) (any, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	tp, err := t.lookup(req, "TopicArn", req.Form.Get("TopicArn"), "ListSubscriptionsByTopic")
+	tp, err := t.lookup(req, "TopicArn", in.TopicARN, "ListSubscriptionsByTopic")
 	if err != nil {
 		return nil, err
 	}
@@ -478,7 +502,7 @@ func (t *Topics) listSubscriptionsByTopic(req *wire.Request) (any, error) {
 		arns[i] = s.arn
 		byARN[s.arn] = s
 	}
-	page, next, err := paginate(arns, req.Form.Get("NextToken"))
+	page, next, err := paginate(arns, in.NextToken)
 	if err != nil {
 		return nil, err
 	}

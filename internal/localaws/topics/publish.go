@@ -22,12 +22,21 @@ type publishResult struct {
 	MessageID string `xml:"MessageId"`
 }
 
-func (t *Topics) publish(req *wire.Request) (any, error) {
-	f := req.Form
-	if f.Get("PhoneNumber") != "" {
+// publishInput is Publish's input. The message, subject, structure and
+// attributes stay in the form: whether a parameter was sent at all matters.
+type publishInput struct {
+	PhoneNumber            string
+	TopicARN               string `query:"TopicArn"`
+	TargetARN              string `query:"TargetArn"`
+	MessageGroupID         string `query:"MessageGroupId"`
+	MessageDeduplicationID string `query:"MessageDeduplicationId"`
+}
+
+func (t *Topics) publish(req *wire.Request, in *publishInput) (any, error) {
+	if in.PhoneNumber != "" {
 		return nil, invalidParameter("PhoneNumber Reason: publishing SMS directly is not emulated by the local AWS; publish to a topic")
 	}
-	topicARN, targetARN := f.Get("TopicArn"), f.Get("TargetArn")
+	topicARN, targetARN := in.TopicARN, in.TargetARN
 	param, arn := "TopicArn", topicARN
 	switch {
 	case topicARN != "" && targetARN != "":
@@ -37,10 +46,10 @@ func (t *Topics) publish(req *wire.Request) (any, error) {
 	case targetARN != "":
 		param, arn = "TargetArn", targetARN
 	}
-	if f.Get("MessageGroupId") != "" || f.Get("MessageDeduplicationId") != "" {
+	if in.MessageGroupID != "" || in.MessageDeduplicationID != "" {
 		return nil, invalidParameter("MessageGroupId Reason: MessageGroupId and MessageDeduplicationId are for FIFO topics, which the local AWS does not emulate")
 	}
-	msg, err := checkPublish(f)
+	msg, err := checkPublish(req.Form)
 	if err != nil {
 		return nil, err
 	}

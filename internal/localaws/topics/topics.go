@@ -134,15 +134,15 @@ func (*Topics) XMLNamespace() string { return Namespace }
 // Operations implements wire.Service.
 func (t *Topics) Operations() map[string]wire.Operation {
 	return map[string]wire.Operation{
-		"CreateTopic":              t.createTopic,
-		"DeleteTopic":              t.deleteTopic,
-		"ListTopics":               t.listTopics,
-		"GetTopicAttributes":       t.getTopicAttributes,
-		"SetTopicAttributes":       t.setTopicAttributes,
-		"Subscribe":                t.subscribe,
-		"Unsubscribe":              t.unsubscribe,
-		"ListSubscriptionsByTopic": t.listSubscriptionsByTopic,
-		"Publish":                  t.publish,
+		"CreateTopic":              wire.Op(t.createTopic),
+		"DeleteTopic":              wire.Op(t.deleteTopic),
+		"ListTopics":               wire.Op(t.listTopics),
+		"GetTopicAttributes":       wire.Op(t.getTopicAttributes),
+		"SetTopicAttributes":       wire.Op(t.setTopicAttributes),
+		"Subscribe":                wire.Op(t.subscribe),
+		"Unsubscribe":              wire.Op(t.unsubscribe),
+		"ListSubscriptionsByTopic": wire.Op(t.listSubscriptionsByTopic),
+		"Publish":                  wire.Op(t.publish),
 	}
 }
 

@@ -21,7 +21,7 @@ func (r *Request) DecodeJSON(v any) error {
 		return nil
 	}
 	if err := json.Unmarshal(body, v); err != nil {
-		return &Error{Code: "SerializationException", Message: "cannot decode " + r.Operation + " request: " + err.Error()}
+		return &Error{Code: "SerializationException", Message: "cannot decode the " + r.Operation + " request: " + err.Error()}
 	}
 	return nil
 }

@@ -4,8 +4,10 @@
 // the SDK deserializers expect (awsJson1_0, awsJson1_1, awsQuery/XML and
 // restJson1).
 //
-// Services know nothing about HTTP: they register operations that take a
-// decoded Request and return a value or an *Error.
+// Services know nothing about HTTP: every operation has one shape, Op, a
+// function of the Request and its typed input, decoded here the way the
+// service's protocol carries it, returning a value or an *Error. Listings
+// share one paging core, Page, with each service's own token format.
 package wire
 
 import (
