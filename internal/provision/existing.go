@@ -32,8 +32,7 @@ func (s *targetStep) existing(ctx context.Context, prod *servicecatalog.Describe
 	case actReplace:
 		s.terminate(ctx, d)
 	case actAdopt:
-		t.Status = runstate.InProgress
-		t.RecordID = aws.ToString(d.LastRecordId)
+		s.follow(aws.ToString(d.LastRecordId))
 		t.Note = "adopted a change already in progress (another run or an earlier attempt started it)"
 		s.log.InfoContext(ctx, "adopted in-progress record", "record", t.RecordID)
 	case actWait:
@@ -97,8 +96,7 @@ func (s *targetStep) update(ctx context.Context, prod *servicecatalog.DescribePr
 		t.Note = "retrying: UpdateProvisionedProduct returned no record"
 		return
 	}
-	t.Status = runstate.InProgress
-	t.RecordID = aws.ToString(out.RecordDetail.RecordId)
+	s.follow(aws.ToString(out.RecordDetail.RecordId))
 	t.Note = note
 	s.log.InfoContext(ctx, "update started", "version", t.Version, "record", t.RecordID, "note", note)
 }
@@ -119,7 +117,7 @@ func (s *targetStep) adoptIfBusy(ctx context.Context, err error) bool {
 	if rec == "" {
 		return false
 	}
-	s.t.Status, s.t.RecordID = runstate.InProgress, rec
+	s.follow(rec)
 	s.t.Note = "adopted a change another run started first"
 	s.log.InfoContext(ctx, "adopted a concurrent change", "record", rec)
 	return true
@@ -144,8 +142,7 @@ func (s *targetStep) terminate(ctx context.Context, d *sctypes.ProvisionedProduc
 		t.Note = "retrying: TerminateProvisionedProduct returned no record"
 		return
 	}
-	t.Status = runstate.InProgress
-	t.RecordID = aws.ToString(out.RecordDetail.RecordId)
+	s.follow(aws.ToString(out.RecordDetail.RecordId))
 	t.Note = fmt.Sprintf("replacing: %s never provisioned (%s), so it is terminated and provisioned again", t.ProvisionedProductID, d.Status)
 	s.log.InfoContext(ctx, "terminating a product that never provisioned", "record", t.RecordID)
 }

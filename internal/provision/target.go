@@ -181,10 +181,9 @@ func (s *targetStep) launch(ctx context.Context, prod *servicecatalog.DescribePr
 		s.log.WarnContext(ctx, "ProvisionProduct returned no record")
 		return
 	}
-	t.Status = runstate.InProgress
-	t.RecordID = aws.ToString(rd.RecordId)
+	s.follow(aws.ToString(rd.RecordId))
 	t.ProvisionedProductID = aws.ToString(rd.ProvisionedProductId)
-	t.Note, t.WaitingSince = "", time.Time{}
+	t.Note = ""
 	if t.Replaces != "" {
 		// The summary must say the product was replaced, not merely provisioned.
 		t.Note = "replaces " + strings.TrimPrefix(t.Replaces, "/") + ", which never provisioned and was terminated"
@@ -201,4 +200,11 @@ func (s *targetStep) adopt(ctx context.Context, prod *servicecatalog.DescribePro
 		return
 	}
 	s.existing(ctx, prod, existing.ProvisionedProductDetail)
+}
+
+// follow makes the target follow record: a change now runs. Any earlier
+// wait is over, so a record that is slow to show gets its whole budget.
+func (s *targetStep) follow(record string) {
+	s.t.Status, s.t.RecordID = runstate.InProgress, record
+	s.t.WaitingSince = time.Time{}
 }

@@ -450,6 +450,14 @@ func TestTargetStep(t *testing.T) {
 			noteHas: "adopted a change already in progress",
 		},
 		{
+			name:    "a wait that ends in adopting a record: the record gets the whole wait budget",
+			start:   runstate.Target{Region: ue1, Product: vpc, Status: runstate.Pending, Waits: 3, WaitingSince: t0.Add(-20 * time.Minute)},
+			replies: []reply{ret(existingPP(vpc, "UNDER_CHANGE", "pa-1", "rec-9", "rec-0")), ret(described(vpc))},
+			calls:   []string{dppCall(vpc), productCall(vpc)},
+			want:    v2(runstate.Target{Region: ue1, Product: vpc, Status: runstate.InProgress, RecordID: "rec-9", ProvisionedProductID: "pp-1", Waits: 3}),
+			noteHas: "adopted a change already in progress",
+		},
+		{
 			name:    "UNDER_CHANGE without a record: waiting",
 			replies: []reply{ret(existingPP(vpc, "UNDER_CHANGE", "pa-1", "", "rec-0")), ret(described(vpc))},
 			calls:   []string{dppCall(vpc), productCall(vpc)},
