@@ -15,6 +15,7 @@ var (
 	launchOrganizationsActions = []string{
 		"organizations:DescribeAccount",
 		"organizations:DescribeOrganizationalUnit",
+		"organizations:ListAccounts",
 		"organizations:ListAccountsForParent",
 		"organizations:ListChildren",
 		"organizations:ListParents",
@@ -23,6 +24,13 @@ var (
 	// kmsForSNSAndSQS is what a principal needs to publish to an encrypted
 	// topic or queue (GenerateDataKey) and to read from an encrypted queue
 	// or reuse a cached data key (Decrypt).
+	// workerOrganizationsActions: before assuming any role the worker checks
+	// that the run's account is an active member (internal/membership): a
+	// listing, and a look-up for an account that joined since.
+	workerOrganizationsActions = []string{
+		"organizations:DescribeAccount",
+		"organizations:ListAccounts",
+	}
 	kmsForSNSAndSQS = []string{"kms:Decrypt", "kms:GenerateDataKey"}
 	// keyAdministrationActions keep the key manageable by the account (and
 	// by CloudFormation) without the usual "kms:*": reading, tagging,
@@ -160,12 +168,13 @@ func (c *Construct) grantLaunch(props Props) {
 	r.AddToPrincipalPolicy(c.assumeExecutionRole(props))
 }
 
-// grantWorker gives the worker what it calls. It needs no Organizations
-// access: the launch function puts the account's name and OU path in the run.
-// The SQS event source adds the receive side (receive, delete, change
+// grantWorker gives the worker what it calls. Of Organizations it only reads
+// membership: the launch function puts the account's name and OU path in
+// the run, but a queued run may be stale or injected. The SQS event source adds the receive side (receive, delete, change
 // visibility, attributes, KMS decrypt) when it is attached.
 func (c *Construct) grantWorker(props Props) {
 	r := c.WorkerRole
+	r.AddToPrincipalPolicy(statement("CheckMembership", workerOrganizationsActions, jsii.String("*")))
 	r.AddToPrincipalPolicy(statement("ContinueAccountRuns", []string{"sqs:SendMessage"}, c.WorkQueue.QueueArn()))
 	r.AddToPrincipalPolicy(statement("PublishSummaries", []string{"sns:Publish"}, c.SummaryTopic.TopicArn()))
 	r.AddToPrincipalPolicy(statement("EncryptMessages", kmsForSNSAndSQS, c.Key.KeyArn()))

@@ -29,8 +29,14 @@ func (c *Construct) suppressNagFindings() {
 	assumeResource := "Resource::arn:<AWS::Partition>:iam::*:role/" + c.ExecutionRoleName
 	cdknag.NagSuppressions_AddResourceSuppressions(c.LaunchRole, &[]*cdknag.NagPackSuppression{{
 		Id: jsii.String("AwsSolutions-IAM5"),
-		Reason: jsii.String("Organizations read actions only, each named (no wildcard actions): ListRoots accepts only \"*\"; " +
+		Reason: jsii.String("Organizations read actions only, each named (no wildcard actions): ListRoots and ListAccounts accept only \"*\"; " +
 			"DescribeAccount, DescribeOrganizationalUnit, ListParents, ListChildren and ListAccountsForParent must reach accounts and OUs created after deployment, so their ARNs cannot be listed. " +
+			"Called from the management account, Organizations reads only this organization, so \"*\" reaches nothing outside it."),
+		AppliesTo: &[]interface{}{"Resource::*"},
+	}}, jsii.Bool(true))
+	cdknag.NagSuppressions_AddResourceSuppressions(c.WorkerRole, &[]*cdknag.NagPackSuppression{{
+		Id: jsii.String("AwsSolutions-IAM5"),
+		Reason: jsii.String("Organizations membership reads only: ListAccounts accepts only \"*\", and DescribeAccount must reach accounts created after deployment. " +
 			"Called from the management account, Organizations reads only this organization, so \"*\" reaches nothing outside it."),
 		AppliesTo: &[]interface{}{"Resource::*"},
 	}}, jsii.Bool(true))

@@ -371,7 +371,7 @@ func TestIAMPolicies(t *testing.T) {
 		{"LaunchRole", []any{
 			allow("WriteOwnLogs", logs, s.getAtt(t, "LaunchFunctionLogs", "Arn")),
 			allow("ReadOrganization", []string{
-				"organizations:DescribeAccount", "organizations:DescribeOrganizationalUnit",
+				"organizations:DescribeAccount", "organizations:DescribeOrganizationalUnit", "organizations:ListAccounts",
 				"organizations:ListAccountsForParent", "organizations:ListChildren", "organizations:ListParents", "organizations:ListRoots",
 			}, "*"),
 			allow("QueueAccountRuns", "sqs:SendMessage", workQueue),
@@ -382,6 +382,7 @@ func TestIAMPolicies(t *testing.T) {
 		}},
 		{"WorkerRole", []any{
 			allow("WriteOwnLogs", logs, s.getAtt(t, "WorkerFunctionLogs", "Arn")),
+			allow("CheckMembership", []string{"organizations:DescribeAccount", "organizations:ListAccounts"}, "*"),
 			allow("ContinueAccountRuns", "sqs:SendMessage", workQueue),
 			allow("PublishSummaries", "sns:Publish", topic),
 			allow("EncryptMessages", kms, key),
@@ -632,7 +633,9 @@ func TestCDKNag(t *testing.T) {
 		{"LaunchRole/DefaultPolicy/Resource", "AwsSolutions-IAM5", assume},
 		{"LaunchRole/Resource", "AwsSolutions-IAM5", `["Resource::*"]`},
 		{"LaunchRole/Resource", "AwsSolutions-IAM5", assume},
+		{"WorkerRole/DefaultPolicy/Resource", "AwsSolutions-IAM5", `["Resource::*"]`},
 		{"WorkerRole/DefaultPolicy/Resource", "AwsSolutions-IAM5", assume},
+		{"WorkerRole/Resource", "AwsSolutions-IAM5", `["Resource::*"]`},
 		{"WorkerRole/Resource", "AwsSolutions-IAM5", assume},
 	}
 	sort.Slice(want, func(i, j int) bool { return jsonOf(want[i]) < jsonOf(want[j]) })

@@ -19,6 +19,7 @@ import (
 	"github.com/landfall/landfall/internal/config"
 	"github.com/landfall/landfall/internal/directory"
 	"github.com/landfall/landfall/internal/launch"
+	"github.com/landfall/landfall/internal/membership"
 	"github.com/landfall/landfall/internal/notify"
 	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/provision"
@@ -105,13 +106,21 @@ func sessions(cfg aws.Config, pl *plan.Plan, o Options) *provision.Sessions {
 	return &provision.Sessions{Base: cfg, RoleName: pl.ExecutionRoleName, Now: o.Now}
 }
 
+// members is the one membership check the functions share: built once per
+// function, so its listing of the organization is kept across warm invocations.
+func members(orgs *organizations.Client, pl *plan.Plan, o Options) *membership.Checker {
+	return &membership.Checker{API: orgs, ManagementAccount: o.ManagementAccount, IncludeManagement: pl.IncludeManagementAccount, Now: o.Now}
+}
+
 // Launch builds the launch function's handler.
 func Launch(cfg aws.Config, c config.Config, pl *plan.Plan, o Options) *launch.Handler {
-	dir := &directory.Directory{API: organizations.NewFromConfig(cfg)}
+	orgs := organizations.NewFromConfig(cfg)
+	dir := &directory.Directory{API: orgs}
 	accounts := sessions(cfg, pl, o)
 	return &launch.Handler{
 		Plan:      pl,
 		Directory: dir,
+		Members:   members(orgs, pl, o),
 		Queue:     &workqueue.Queue{URL: c.QueueURL, SQS: sqs.NewFromConfig(cfg)},
 		Notifier:  &notify.Notifier{TopicARN: c.TopicARN, SNS: sns.NewFromConfig(cfg)},
 		DryRunner: provision.DryRunner{Engine: engine(pl, c, o), Accounts: accounts},
@@ -129,6 +138,7 @@ func Worker(cfg aws.Config, c config.Config, pl *plan.Plan, o Options) *worker.H
 	return &worker.Handler{
 		Plan:     pl,
 		Engine:   engine(pl, c, o),
+		Members:  members(organizations.NewFromConfig(cfg), pl, o),
 		Accounts: sessions(cfg, pl, o),
 		Queue:    &workqueue.Queue{URL: c.QueueURL, SQS: sqs.NewFromConfig(cfg)},
 		Notifier: &notify.Notifier{TopicARN: c.TopicARN, SNS: sns.NewFromConfig(cfg)},

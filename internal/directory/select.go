@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/landfall/landfall/internal/membership"
 	"github.com/landfall/landfall/internal/plan"
 	"golang.org/x/sync/errgroup"
 )
@@ -16,8 +17,9 @@ type Selection struct {
 	OUs       []string
 	Recursive bool
 	All       bool
-	// ManagementAccount is left out unless IncludeManagement is set: it is not
-	// a Control Tower managed account.
+	// ManagementAccount is left out unless IncludeManagement (the plan's
+	// includeManagementAccount) is set: it is not a Control Tower managed
+	// account. Accounts selected are marked Management accordingly.
 	ManagementAccount string
 	IncludeManagement bool
 }
@@ -81,26 +83,24 @@ func (d *Directory) Select(ctx context.Context, sel Selection) ([]plan.Account, 
 					continue // under two requested OUs: still one account
 				}
 				seen[m.ID] = true
-				if inactive(m.Status) {
-					excl = append(excl, Excluded{Account: m.ID, Reason: "account status is " + m.Status})
+				if r := membership.Rule(m.ID, m.Status, false, true); r != nil {
+					excl = append(excl, Excluded{Account: m.ID, Reason: r.Reason})
 					continue
 				}
 				accts = append(accts, m.Account())
 			}
 		}
 	}
-	if sel.ManagementAccount != "" && !sel.IncludeManagement {
-		kept := accts[:0]
-		for _, a := range accts {
-			if a.ID == sel.ManagementAccount {
-				excl = append(excl, Excluded{Account: a.ID, Reason: "the management account is left out unless the plan sets includeManagementAccount or the payload sets \"includeManagementAccount\": true"})
-				continue
-			}
-			kept = append(kept, a)
+	kept := accts[:0]
+	for _, a := range accts {
+		a.Management = sel.ManagementAccount != "" && a.ID == sel.ManagementAccount
+		if r := membership.Rule(a.ID, "", a.Management, sel.IncludeManagement); r != nil {
+			excl = append(excl, Excluded{Account: a.ID, Reason: r.Reason})
+			continue
 		}
-		accts = kept
+		kept = append(kept, a)
 	}
-	return accts, excl, nil
+	return kept, excl, nil
 }
 
 // lookup describes named accounts concurrently, keeping their order.
@@ -132,21 +132,15 @@ func (d *Directory) lookup(ctx context.Context, ids []string) ([]plan.Account, [
 		case missing[i]:
 			excl = append(excl, Excluded{Account: id, Reason: "not an account of this organization"})
 		case seen[id]:
-		case inactive(statuses[i]):
+		case membership.Rule(id, statuses[i], false, true) != nil:
 			// Named by ID or found under an OU, a suspended account is left out
-			// alike: its roles cannot be assumed.
+			// alike, by the rule the worker applies too.
 			seen[id] = true
-			excl = append(excl, Excluded{Account: id, Reason: "account status is " + statuses[i]})
+			excl = append(excl, Excluded{Account: id, Reason: membership.Rule(id, statuses[i], false, true).Reason})
 		default:
 			seen[id] = true
 			out = append(out, accts[i])
 		}
 	}
 	return out, excl, nil
-}
-
-// inactive reports whether an Organizations account status rules the account
-// out (SUSPENDED, PENDING_CLOSURE); an unknown (empty) status does not.
-func inactive(status string) bool {
-	return status != "" && status != "ACTIVE"
 }

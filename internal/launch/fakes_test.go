@@ -16,6 +16,7 @@ import (
 
 	"github.com/landfall/landfall/internal/directory"
 	"github.com/landfall/landfall/internal/manual"
+	"github.com/landfall/landfall/internal/membership"
 	"github.com/landfall/landfall/internal/notify"
 	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/runstate"
@@ -137,6 +138,18 @@ func (o *fakeOrg) DescribeAccount(_ context.Context, in *organizations.DescribeA
 		}
 	}
 	return nil, &orgtypes.AccountNotFoundException{Message: aws.String("You specified an account that doesn't exist.")}
+}
+
+func (o *fakeOrg) ListAccounts(_ context.Context, in *organizations.ListAccountsInput, _ ...func(*organizations.Options)) (*organizations.ListAccountsOutput, error) {
+	if err := o.call("ListAccounts"); err != nil {
+		return nil, err
+	}
+	var all []orgtypes.Account
+	for _, a := range o.accounts {
+		all = append(all, orgtypes.Account{Id: aws.String(a.id), Name: aws.String(a.name), Status: orgtypes.AccountStatus(a.status)})
+	}
+	items, next := page(all, in.NextToken)
+	return &organizations.ListAccountsOutput{Accounts: items, NextToken: next}, nil
 }
 
 func (o *fakeOrg) ListParents(_ context.Context, in *organizations.ListParentsInput, _ ...func(*organizations.Options)) (*organizations.ListParentsOutput, error) {
@@ -319,6 +332,7 @@ func newFixture(t *testing.T, org *fakeOrg) *fixture {
 	f.h = &Handler{
 		Plan:              pl,
 		Directory:         &directory.Directory{API: org},
+		Members:           &membership.Checker{API: org, ManagementAccount: mgmt, IncludeManagement: pl.IncludeManagementAccount},
 		Queue:             f.queue,
 		Notifier:          f.notifier,
 		DryRunner:         f.dry,

@@ -18,6 +18,7 @@ import (
 
 	"github.com/landfall/landfall/internal/directory"
 	"github.com/landfall/landfall/internal/lifecycle"
+	"github.com/landfall/landfall/internal/membership"
 	"github.com/landfall/landfall/internal/notify"
 	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/runstate"
@@ -27,6 +28,12 @@ import (
 type Directory interface {
 	Account(ctx context.Context, id string) (plan.Account, error)
 	Select(ctx context.Context, sel directory.Selection) ([]plan.Account, []directory.Excluded, error)
+}
+
+// Members decides whether Landfall may act in an account;
+// *membership.Checker implements it. A *membership.Refusal says it may not.
+type Members interface {
+	Check(ctx context.Context, account string) error
 }
 
 // Queue sends a run to the worker.
@@ -48,6 +55,9 @@ type DryRunner interface {
 type Handler struct {
 	Plan      *plan.Plan
 	Directory Directory
+	// Members admits the account of a lifecycle event before anything is
+	// looked up or queued: events can be replayed or made by hand.
+	Members   Members
 	Queue     Queue
 	Notifier  Notifier
 	DryRunner DryRunner
@@ -72,6 +82,7 @@ const (
 	OutcomeInvalid       = "invalid"
 	OutcomeNothingToDo   = "nothing-to-do"
 	OutcomeStatus        = "status"
+	OutcomeRefused       = "refused"
 )
 
 // Response is what an invocation returns: shown in the Lambda console and by `landfall invoke`.
@@ -125,6 +136,14 @@ func (h *Handler) now() time.Time {
 // help (the queue, Organizations or SNS failed) or, for a manual payload, to
 // show the operator what is wrong with it; an unusable event is reported and
 // acknowledged instead, because retrying it would only fail again.
+//
+// Dispatch: a JSON object is an EventBridge event when it has a "source" or
+// "detail-type" key, or at least two of EventBridge's other envelope keys and
+// no key of a manual payload (lifecycle.IsEventBridgeEnvelope has the rule
+// and why). So an envelope that lost its source or detail-type is reported
+// as an invalid event naming the missing field, never run as a manual
+// payload. Input that is not a JSON object goes to the event decoder too,
+// which reports it; every other object is a manual payload.
 func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (*Response, error) {
 	if lifecycle.IsEventBridgeEnvelope(raw) || !looksLikeObject(raw) {
 		return h.handleEvent(ctx, raw)
@@ -142,7 +161,10 @@ func (h *Handler) handleEvent(ctx context.Context, raw []byte) (*Response, error
 	if err != nil {
 		id := eventID(raw)
 		h.logger().ErrorContext(ctx, "invalid event; reported and acknowledged", "eventId", id, "error", err)
-		if perr := h.Notifier.Publish(ctx, notify.InvalidEvent(id, err, raw)); perr != nil {
+		// The report echoes the event: escape what an SNS message or an
+		// email cannot carry (noncharacters, control characters, bad UTF-8),
+		// or publishing it would fail and Lambda retry an unusable event.
+		if perr := h.Notifier.Publish(ctx, notify.InvalidEvent(id, err, lifecycle.Echo(raw))); perr != nil {
 			return nil, fmt.Errorf("report invalid event %s: %w", id, perr)
 		}
 		return &Response{Outcome: OutcomeInvalid, Error: err.Error()}, nil
@@ -168,14 +190,11 @@ func (h *Handler) handleAccountEvent(ctx context.Context, ev *lifecycle.AccountE
 		}
 		return &Response{Outcome: OutcomeAccountFailed, Message: ev.Message}, nil
 	}
+	if resp, err := h.admit(ctx, ev); resp != nil || err != nil {
+		return resp, err
+	}
 	acct, err := h.Directory.Account(ctx, ev.AccountID)
-	switch {
-	case errors.Is(err, directory.ErrNotFound):
-		// Control Tower says the account exists; act on what the event says.
-		log.WarnContext(ctx, "account not found in Organizations; using the event's details", "error", err)
-		acct = plan.Account{ID: ev.AccountID, Name: ev.AccountName, OU: plan.OU{ID: ev.OUID, Name: ev.OUName}}
-		acct.Ancestors = []plan.OU{acct.OU}
-	case err != nil:
+	if err != nil {
 		return nil, fmt.Errorf("look up account %s: %w", ev.AccountID, err)
 	}
 	if acct.Name == "" {
@@ -205,9 +224,34 @@ func (h *Handler) handleAccountEvent(ctx context.Context, ev *lifecycle.AccountE
 	return resp, nil
 }
 
+// admit refuses an event whose account Landfall must not act in: not in this
+// organization, not ACTIVE, or the management account the plan leaves out.
+// The refusal is reported once and acknowledged; nothing is queued, so no
+// role is ever assumed for it. It returns nil, nil when the account is admitted.
+func (h *Handler) admit(ctx context.Context, ev *lifecycle.AccountEvent) (*Response, error) {
+	err := h.Members.Check(ctx, ev.AccountID)
+	var refused *membership.Refusal
+	switch {
+	case err == nil:
+		return nil, nil
+	case !errors.As(err, &refused):
+		return nil, fmt.Errorf("check account %s: %w", ev.AccountID, err) // Organizations unavailable: retried
+	}
+	h.logger().WarnContext(ctx, "event refused", "eventId", ev.EventID, "eventName", ev.EventName, "account", ev.AccountID, "reason", refused.Reason)
+	ref := notify.AccountRef{ID: ev.AccountID, Name: ev.AccountName, OUID: ev.OUID, OUName: ev.OUName}
+	if err := h.Notifier.Publish(ctx, notify.Refused(ref, ev.EventName+" event "+ev.EventID, refused.Reason)); err != nil {
+		return nil, fmt.Errorf("report refused %s for %s: %w", ev.EventName, ev.AccountID, err)
+	}
+	return &Response{Outcome: OutcomeRefused, Message: refused.Error()}, nil
+}
+
 // newRun builds a run for acct from the plan. The run has no targets when the
 // plan (or the filter) leaves the account nothing; the exclusions say why.
 func (h *Handler) newRun(acct plan.Account, trigger runstate.Trigger, idPrefix string, f plan.Filter, onlyMissing bool) (*runstate.Run, []Exclusion) {
+	if !h.Plan.NeedsEmail() {
+		// Carry only what the run needs: no template reads the root email.
+		acct.Email = ""
+	}
 	run := &runstate.Run{
 		Schema:      runstate.SchemaVersion,
 		ID:          runID(idPrefix, acct.ID),
@@ -262,5 +306,5 @@ func eventID(raw []byte) string {
 		ID string `json:"id"`
 	}
 	_ = json.Unmarshal(raw, &env) // best effort: only to label the report
-	return env.ID
+	return lifecycle.Label(env.ID) // the id of an invalid event may be anything
 }

@@ -3,10 +3,9 @@ package launch
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
-
-	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
 	"github.com/landfall/landfall/internal/lifecycle/samples"
 	"github.com/landfall/landfall/internal/runstate"
@@ -80,16 +79,18 @@ func TestAccountEvents(t *testing.T) {
 			wantOutcome: OutcomeQueued, wantQueued: []string{"222222222222"},
 		},
 		{
-			name: "account Organizations does not know yet: the event's details are used", event: "create-managed-account-succeeded.json",
+			// Acting on an account Organizations does not know would be a guess
+			// with administrator rights: refused, and said once.
+			name: "account Organizations does not know: refused and reported", event: "create-managed-account-succeeded.json",
 			setup: func(f *fixture) {
-				f.org.fail["DescribeAccount"] = &orgtypes.AccountNotFoundException{}
+				f.org.accounts = slices.DeleteFunc(f.org.accounts, func(a fakeAccount) bool { return a.id == "222222222222" })
 			},
-			wantOutcome: OutcomeQueued, wantQueued: []string{"222222222222"},
+			wantOutcome: OutcomeRefused, wantNotes: 1,
 		},
 		{
 			name: "Organizations failing is retried", event: "create-managed-account-succeeded.json",
-			setup:   func(f *fixture) { f.org.fail["DescribeAccount"] = errBoom },
-			wantErr: "look up account 222222222222",
+			setup:   func(f *fixture) { f.org.fail["ListAccounts"] = errBoom },
+			wantErr: "check account 222222222222",
 		},
 		{
 			name: "queue failing is retried", event: "create-managed-account-succeeded.json",

@@ -12,6 +12,7 @@ import (
 
 	"github.com/landfall/landfall/internal/directory"
 	"github.com/landfall/landfall/internal/manual"
+	"github.com/landfall/landfall/internal/membership"
 	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/runstate"
 	"github.com/landfall/landfall/internal/workqueue"
@@ -56,6 +57,10 @@ func (h *Handler) handleManual(ctx context.Context, raw []byte) (*Response, erro
 	}
 	if err := h.Plan.CheckFilter(filter); err != nil {
 		return h.invalid(ctx, err), nil
+	}
+	if req.IncludeManagement && !h.Plan.IncludeManagementAccount {
+		// The plan is the ceiling: a payload narrows it, never widens it.
+		return h.invalid(ctx, errors.New("includeManagementAccount: the plan leaves the management account out, and a payload can only narrow the plan: remove the key, or set includeManagementAccount: true in the plan")), nil
 	}
 	accounts, resp, err := h.accounts(ctx, req)
 	if err != nil {
@@ -158,11 +163,11 @@ func queuedIDs(q []QueuedRun) string {
 func (h *Handler) accounts(ctx context.Context, req *manual.Request) ([]plan.Account, *Response, error) {
 	mgmt := h.ManagementAccount
 	if mgmt == "" {
-		mgmt = directory.ManagementAccountFromContext(ctx)
+		mgmt = membership.ManagementAccountFromContext(ctx)
 	}
 	accts, excl, err := h.Directory.Select(ctx, directory.Selection{
 		Accounts: req.Accounts, OUs: req.OUs, Recursive: req.Recursive, All: req.All,
-		ManagementAccount: mgmt, IncludeManagement: req.IncludeManagement || h.Plan.IncludeManagementAccount,
+		ManagementAccount: mgmt, IncludeManagement: h.Plan.IncludeManagementAccount,
 	})
 	if err != nil {
 		return nil, nil, err

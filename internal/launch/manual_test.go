@@ -29,6 +29,8 @@ func TestBackfillSelections(t *testing.T) {
 		wantTrigger runstate.Trigger
 		// wantExcluded maps account to a part of the reason.
 		wantExcluded map[string]string
+		// wantError is a part of the invalid payload's error.
+		wantError string
 	}{
 		{
 			name:        "OU tree",
@@ -66,14 +68,15 @@ func TestBackfillSelections(t *testing.T) {
 			ctx:         functionIn(mgmt),
 			wantOutcome: OutcomeNothingToDo,
 			wantExcluded: map[string]string{
-				mgmt: `"includeManagementAccount": true`,
+				mgmt: `includeManagementAccount: true in the plan`,
 			},
 		},
 		{
-			name:        "management account included by the payload",
+			// The plan is the ceiling: a payload narrows it, never widens it.
+			name:        "a payload cannot include the management account the plan leaves out",
 			payload:     `{"ous": ["r-ab12"], "includeManagementAccount": true}`,
-			wantOutcome: OutcomeQueued, wantTrigger: runstate.TriggerBackfill,
-			wantQueued: []string{mgmt},
+			wantOutcome: OutcomeInvalid,
+			wantError:   "includeManagementAccount: the plan leaves the management account out, and a payload can only narrow the plan",
 		},
 		{
 			name:        "accounts by ID",
@@ -89,7 +92,7 @@ func TestBackfillSelections(t *testing.T) {
 			payload:     `{"accounts": ["999999999999", "777777777777"]}`,
 			wantOutcome: OutcomeQueued, wantTrigger: runstate.TriggerManual,
 			wantQueued:   []string{"777777777777"},
-			wantExcluded: map[string]string{"999999999999": "account status is SUSPENDED"},
+			wantExcluded: map[string]string{"999999999999": "its state in Organizations is SUSPENDED"},
 		},
 		{
 			name:         "unknown OU",
@@ -120,6 +123,9 @@ func TestBackfillSelections(t *testing.T) {
 			}
 			if resp.Outcome != tt.wantOutcome {
 				t.Errorf("outcome = %s (%s), want %s", resp.Outcome, resp.Message, tt.wantOutcome)
+			}
+			if !strings.Contains(resp.Error, tt.wantError) {
+				t.Errorf("error = %q, want one containing %q", resp.Error, tt.wantError)
 			}
 			if got := f.queuedAccounts(); !slices.Equal(got, tt.wantQueued) {
 				t.Errorf("queued %v, want %v (each once, in selection order)", got, tt.wantQueued)

@@ -195,7 +195,7 @@ func TestFleetBackfill(t *testing.T) {
 		}
 	}
 	for _, a := range fl.suspended {
-		if excluded[a] != "account status is SUSPENDED" {
+		if excluded[a] != "its state in Organizations is SUSPENDED, not ACTIVE: Landfall acts only in active accounts" {
 			t.Errorf("%s (suspended): exclusion %q", a, excluded[a])
 		}
 	}

@@ -43,9 +43,9 @@ type Message struct {
 type Document struct {
 	Source  string `json:"source"` // always "landfall"
 	Version int    `json:"version"`
-	// Kind is run-summary, account-failed or invalid-event.
+	// Kind is run-summary, account-failed, invalid-event or refused.
 	Kind string `json:"kind"`
-	// Outcome is SUCCEEDED, PARTIAL, FAILED, ACCOUNT_FAILED or INVALID_EVENT.
+	// Outcome is SUCCEEDED, PARTIAL, FAILED, ACCOUNT_FAILED, INVALID_EVENT or REFUSED.
 	Outcome string         `json:"outcome"`
 	Account *AccountRef    `json:"account,omitempty"`
 	Run     *RunInfo       `json:"run,omitempty"`

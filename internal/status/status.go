@@ -21,6 +21,7 @@ import (
 
 	"github.com/landfall/landfall/internal/directory"
 	"github.com/landfall/landfall/internal/manual"
+	"github.com/landfall/landfall/internal/membership"
 	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/provision"
 )
@@ -210,7 +211,7 @@ func (r *Reporter) Run(ctx context.Context, req Request) (*Report, error) {
 	}
 	mgmt := r.ManagementAccount
 	if mgmt == "" {
-		mgmt = directory.ManagementAccountFromContext(ctx)
+		mgmt = membership.ManagementAccountFromContext(ctx)
 	}
 	accts, dirExcl, err := r.Directory.Select(ctx, directory.Selection{
 		Accounts: req.Accounts, OUs: req.OUs, Recursive: req.Recursive, All: req.All,

@@ -5,12 +5,14 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/landfall/landfall/internal/membership"
 	"github.com/landfall/landfall/internal/notify"
 	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/provision"
@@ -24,6 +26,12 @@ type Accounts interface {
 	// Open assumes the execution role in account and returns its ARN and
 	// per-region Service Catalog clients. It fails if the role cannot be assumed.
 	Open(ctx context.Context, account, sessionName string) (roleARN string, cats provision.Catalogs, err error)
+}
+
+// Members decides whether Landfall may act in an account;
+// *membership.Checker implements it. A *membership.Refusal says it may not.
+type Members interface {
+	Check(ctx context.Context, account string) error
 }
 
 // Queue sends a run back to the work queue.
@@ -43,8 +51,11 @@ const DefaultRoleDeadline = 30 * time.Minute
 
 // Handler is the worker function.
 type Handler struct {
-	Plan     *plan.Plan
-	Engine   *provision.Engine
+	Plan   *plan.Plan
+	Engine *provision.Engine
+	// Members is asked before any role is assumed: a queued message may be
+	// stale (the account was suspended or left) or injected.
+	Members  Members
 	Accounts Accounts
 	Queue    Queue
 	Notifier Notifier
@@ -162,6 +173,9 @@ func (h *Handler) step(ctx context.Context, log *slog.Logger, run *runstate.Run)
 	if run.PlanHash != "" && run.PlanHash != h.Plan.Hash {
 		run.AddNote("the plan changed while the run was in progress; later steps used the new plan")
 	}
+	if done, moved := h.admit(ctx, log, run); done {
+		return moved
+	}
 	roleARN, cats, err := h.Accounts.Open(ctx, run.Account.ID, provision.SessionName(run.ID))
 	if err != nil {
 		deadline := h.RoleDeadline
@@ -192,6 +206,31 @@ func (h *Handler) step(ctx context.Context, log *slog.Logger, run *runstate.Run)
 		return true
 	}
 	return h.Engine.Advance(ctx, run, roleARN, cats)
+}
+
+// admit checks that Landfall may still act in the run's account. It reports
+// done when the step must go no further: the account is refused (every
+// unfinished target fails, and the summary says why), or Organizations could
+// not tell (the next step asks again, bounded by the run's maximum age).
+func (h *Handler) admit(ctx context.Context, log *slog.Logger, run *runstate.Run) (done, moved bool) {
+	err := h.Members.Check(ctx, run.Account.ID)
+	if err == nil {
+		return false, false
+	}
+	var refused *membership.Refusal
+	if !errors.As(err, &refused) {
+		log.WarnContext(ctx, "cannot confirm the account's membership; will retry", "error", err)
+		return true, false
+	}
+	msg := "not attempted: Landfall will not act in this account: " + refused.Reason
+	for i := range run.Targets {
+		if t := &run.Targets[i]; !t.Status.Final() {
+			t.Status, t.Error = runstate.Failed, msg
+		}
+	}
+	run.AddNote("refused before assuming any role: " + refused.Reason)
+	log.ErrorContext(ctx, "run refused: account not admitted", "reason", refused.Reason)
+	return true, true
 }
 
 // timeOut ends every unfinished target of a run that outlived its maximum age.

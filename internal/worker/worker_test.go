@@ -62,7 +62,7 @@ func handler(t *testing.T, now time.Time, q *fakeQueue, n *fakeNotifier, acc Acc
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Handler{Plan: pl, Engine: &provision.Engine{Plan: pl}, Accounts: acc, Queue: q, Notifier: n,
+	return &Handler{Plan: pl, Engine: &provision.Engine{Plan: pl}, Members: &fakeMembers{}, Accounts: acc, Queue: q, Notifier: n,
 		Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler)}
 }
 

@@ -1,0 +1,122 @@
+package localrun
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/landfall/landfall/internal/launch"
+	"github.com/landfall/landfall/internal/localaws"
+	"github.com/landfall/landfall/internal/localaws/org"
+	"github.com/landfall/landfall/internal/runstate"
+)
+
+// TestEventsForAccountsOutsideThePlanAreRefused plays lifecycle events, as a
+// hand-made or replayed event could carry them, for accounts Landfall must
+// never act in: each is refused and reported once, nothing is queued, and no
+// role is assumed anywhere.
+func TestEventsForAccountsOutsideThePlanAreRefused(t *testing.T) {
+	const suspended = "246810121416"
+	env := newEnv(t, setup{world: func(w *localaws.World) {
+		w.Organization.Accounts = append(w.Organization.Accounts,
+			org.AccountSpec{ID: suspended, Name: "closed-sandbox", Parent: "ou-ab12-l3zc8b3h", Status: org.StatusSuspended})
+	}})
+	tests := []struct {
+		name, account, reason string
+	}{
+		{"the management account", mgmt, "management account"},
+		{"a suspended account", suspended, "SUSPENDED, not ACTIVE"},
+		{"an account outside the organization", "135791113151", "not an account of this organization"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env.Cloud.Calls().Reset()
+			before, err := env.Notifications()
+			if err != nil {
+				t.Fatal(err)
+			}
+			inv := env.InvokeLaunch(context.Background(), Payload{Name: tt.name, Body: eventFor(t, "create-managed-account-succeeded.json", tt.account, "whoever")})
+			if inv.Error != "" || inv.Response.Outcome != launch.OutcomeRefused || !strings.Contains(inv.Response.Message, tt.reason) {
+				t.Fatalf("launch = %+v, want refused saying %q", inv, tt.reason)
+			}
+			if err := env.Drain(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			calls := env.Cloud.Calls().Snapshot()
+			for _, op := range []string{"sts.AssumeRole", "sqs.SendMessage"} {
+				if calls[op] != 0 {
+					t.Errorf("%s called %d times for a refused account", op, calls[op])
+				}
+			}
+			after, err := env.Notifications()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := after[len(before):]; len(got) != 1 || got[0].Document.Kind != "refused" || !strings.Contains(got[0].Message, tt.reason) {
+				t.Errorf("notifications = %+v, want one refusal saying %q", got, tt.reason)
+			}
+		})
+	}
+}
+
+// TestPayloadCannotWidenThePlan: a manual payload narrows the plan but never
+// adds the management account, a region or a product the plan does not name.
+func TestPayloadCannotWidenThePlan(t *testing.T) {
+	env := newEnv(t, setup{})
+	for _, body := range []string{
+		`{"all": true, "includeManagementAccount": true}`,
+		`{"accounts": ["222222222222"], "regions": ["eu-west-1"]}`,
+		`{"accounts": ["222222222222"], "products": ["admin-backdoor"]}`,
+		`{"accounts": ["222222222222"], "targets": [{"region": "ap-south-1", "product": "baseline-vpc"}]}`,
+	} {
+		env.Cloud.Calls().Reset()
+		inv := env.InvokeLaunch(context.Background(), Payload{Name: "widen", Body: []byte(body)})
+		if inv.Error != "" || inv.Response.Outcome != launch.OutcomeInvalid {
+			t.Errorf("%s: %+v, want it refused as invalid", body, inv)
+			continue
+		}
+		if n := env.Cloud.Calls().Count("sqs.SendMessage"); n != 0 {
+			t.Errorf("%s: %d runs queued", body, n)
+		}
+	}
+}
+
+// TestRunsCarryEmailOnlyWhenTemplatesUseIt reads the queued run message: the
+// account's root email rides along only when a template names it.
+func TestRunsCarryEmailOnlyWhenTemplatesUseIt(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		edit  func(string) string
+		email string
+	}{
+		{"the example plan names no email", nil, ""},
+		{"a template names it", func(s string) string {
+			return strings.Replace(s, `AccountName: "{{ .Account.Name }}"`, `AccountName: "{{ .Account.Name }} {{ .Account.Email }}"`, 1)
+		}, "lifecycle1@example.com"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newEnv(t, setup{plan: tt.edit})
+			if tt.edit != nil && !env.Plan.NeedsEmail() {
+				t.Fatal("the edit did not reach the plan")
+			}
+			inv := env.InvokeLaunch(context.Background(), Payload{Name: "event", Body: event(t, "create-managed-account-succeeded.json")})
+			if inv.Error != "" || inv.Response.Outcome != launch.OutcomeQueued {
+				t.Fatalf("launch = %+v", inv)
+			}
+			out, err := env.sqs.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(env.Config.QueueURL), VisibilityTimeout: 0})
+			if err != nil || len(out.Messages) != 1 {
+				t.Fatalf("receive: %v, %d messages", err, len(out.Messages))
+			}
+			run, err := runstate.Decode([]byte(aws.ToString(out.Messages[0].Body)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if run.Account.Email != tt.email {
+				t.Errorf("run carries email %q, want %q", run.Account.Email, tt.email)
+			}
+		})
+	}
+}
