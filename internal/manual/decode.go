@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/landfall/landfall/internal/fielderror"
+	"github.com/landfall/landfall/internal/suggest"
 )
 
 // The payload is read member by member rather than with json.Unmarshal into
@@ -21,6 +23,11 @@ var (
 	statusKeys  = []string{"accounts", "ous", "recursive", "all", "regions", "products"}
 	pairKeys    = []string{"region", "product"}
 )
+
+// IsPayloadKey reports whether key is a top-level key of a manual payload.
+// lifecycle.IsEventBridgeEnvelope uses it to tell an operator's request from
+// an EventBridge event that lacks its source or detail-type.
+func IsPayloadKey(key string) bool { return slices.Contains(requestKeys, key) }
 
 // decoder collects type problems. bad holds the paths already reported, so
 // that validation does not report them a second time.
@@ -99,7 +106,7 @@ func (d *decoder) unique(seen map[string]bool, path, key string) bool {
 }
 
 func (d *decoder) unknown(path, key string, known []string) {
-	fix := didYouMean(suggest(key, known))
+	fix := suggest.DidYouMean(suggest.Closest(key, known))
 	if fix == "" {
 		fix = "known keys: " + strings.Join(known, ", ")
 	}

@@ -36,6 +36,8 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+
+	"github.com/landfall/landfall/internal/suggest"
 )
 
 // Kind says what a request selects.
@@ -188,7 +190,7 @@ func validate(r *Request, bad map[string]bool) []error {
 			with = append(with, `"products"`)
 		}
 		v.add(&FieldError{
-			Field: "targets", Problem: "cannot be combined with " + andList(with),
+			Field: "targets", Problem: "cannot be combined with " + suggest.AndList(with),
 			Fix: `either list region/product pairs in "targets", or use "regions" and "products" for every combination`,
 		})
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/landfall/landfall/internal/region"
+	"github.com/landfall/landfall/internal/suggest"
 )
 
 // validator collects value and combination problems.
@@ -41,7 +42,7 @@ func (v *validator) selection(field string, sels []selector) {
 			given = append(given, strconv.Quote(s.key))
 		}
 	}
-	fix := "give exactly one of " + orList(all)
+	fix := "give exactly one of " + suggest.OrList(all)
 	if field != "" {
 		fix += " inside it"
 	}
@@ -50,7 +51,7 @@ func (v *validator) selection(field string, sels []selector) {
 		v.add(&FieldError{Field: field, Problem: "selects nothing", Fix: fix})
 	case len(given) > 1:
 		v.add(&FieldError{
-			Field: field, Problem: "gives " + andList(given) + " together",
+			Field: field, Problem: "gives " + suggest.AndList(given) + " together",
 			Fix: fix + "; send separate requests for separate selections",
 		})
 	}
@@ -158,7 +159,7 @@ func checkAccount(path, id string) *FieldError {
 	}
 	fix := `AWS account IDs are exactly 12 digits, such as "123456789012"`
 	if digits := onlyDigits(id); accountIDPattern.MatchString(digits) {
-		fix = didYouMean([]string{digits})
+		fix = suggest.DidYouMean([]string{digits})
 	} else if ouIDPattern.MatchString(id) || rootIDPattern.MatchString(id) {
 		fix = `that is an OU ID: select it with "ous"`
 	}
@@ -178,7 +179,7 @@ func checkOU(path, id string) *FieldError {
 	case accountIDPattern.MatchString(id):
 		fix = `that is an account ID: select it with "accounts"`
 	case ouIDPattern.MatchString(lower) || rootIDPattern.MatchString(lower):
-		fix = didYouMean([]string{lower})
+		fix = suggest.DidYouMean([]string{lower})
 	}
 	return &FieldError{Field: path, Value: id, Problem: "is not an OU ID", Fix: fix}
 }
@@ -190,7 +191,7 @@ func checkRegion(path, code string) *FieldError {
 	if code == "" {
 		return &FieldError{Field: path, Problem: "is empty", Fix: `write a region code, such as "us-west-1"`}
 	}
-	fix := didYouMean(suggest(code, region.All()))
+	fix := suggest.DidYouMean(suggest.Closest(code, region.All()))
 	if fix == "" {
 		fix = `use a region code, such as "us-west-1"`
 	}
@@ -213,7 +214,7 @@ func checkProduct(path, key string) *FieldError {
 		return r
 	}, strings.ToLower(strings.TrimSpace(key)))
 	if productKeyPattern.MatchString(guess) {
-		fix = didYouMean([]string{guess}) + " " + rule
+		fix = suggest.DidYouMean([]string{guess}) + " " + rule
 	}
 	return &FieldError{Field: path, Value: key, Problem: "is not a product key", Fix: fix}
 }

@@ -1,4 +1,6 @@
-package manual
+// Package suggest finds the names closest to a mistyped one, for the "did you
+// mean" part of an error: plan selectors, payload keys, regions.
+package suggest
 
 import (
 	"strconv"
@@ -12,10 +14,10 @@ const maxSuggestInput = 64
 // maxSuggestions bounds how many candidates a hint lists.
 const maxSuggestions = 3
 
-// suggest returns the candidates closest to word, for a "did you mean" hint,
+// Closest returns the candidates closest to word, for a "did you mean" hint,
 // or nil when none is close enough. Case, dashes, underscores and spaces are
 // ignored first, so "dry_run" finds "dryRun" and "US-EAST-1" finds "us-east-1".
-func suggest(word string, candidates []string) []string {
+func Closest(word string, candidates []string) []string {
 	if word == "" || len(word) > maxSuggestInput {
 		return nil
 	}
@@ -49,8 +51,8 @@ func suggest(word string, candidates []string) []string {
 	return out
 }
 
-// didYouMean renders suggestions as a hint, "" when there are none.
-func didYouMean(s []string) string {
+// DidYouMean renders suggestions as a hint, "" when there are none.
+func DidYouMean(s []string) string {
 	if len(s) == 0 {
 		return ""
 	}
@@ -58,16 +60,16 @@ func didYouMean(s []string) string {
 	for i, c := range s {
 		q[i] = strconv.Quote(c)
 	}
-	return "did you mean " + orList(q) + "?"
+	return "did you mean " + OrList(q) + "?"
 }
 
-// orList joins items as `a`, `a or b`, `a, b or c`.
-func orList(items []string) string {
+// OrList joins items as `a`, `a or b`, `a, b or c`.
+func OrList(items []string) string {
 	return joinList(items, "or")
 }
 
-// andList joins items as `a`, `a and b`, `a, b and c`.
-func andList(items []string) string {
+// AndList joins items as `a`, `a and b`, `a, b and c`.
+func AndList(items []string) string {
 	return joinList(items, "and")
 }
 

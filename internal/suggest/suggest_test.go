@@ -1,4 +1,4 @@
-package manual
+package suggest
 
 import (
 	"reflect"
@@ -6,6 +6,13 @@ import (
 	"testing"
 
 	"github.com/landfall/landfall/internal/region"
+)
+
+// requestKeys are the launch function's payload keys, the words operators
+// mistype most.
+var (
+	requestKeys = []string{"accounts", "ous", "recursive", "all", "regions", "products", "targets", "dryRun", "onlyMissing", "includeManagementAccount", "status"}
+	pairKeys    = []string{"region", "product"}
 )
 
 func TestDistance(t *testing.T) {
@@ -63,8 +70,8 @@ func TestSuggest(t *testing.T) {
 		{"moon-1", region.All(), nil},
 	}
 	for _, tt := range tests {
-		if got := suggest(tt.word, tt.candidates); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("suggest(%q) = %q, want %q", tt.word, got, tt.want)
+		if got := Closest(tt.word, tt.candidates); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Closest(%q) = %q, want %q", tt.word, got, tt.want)
 		}
 	}
 }
@@ -79,14 +86,14 @@ func TestLists(t *testing.T) {
 		{[]string{"a", "b"}, "a or b"},
 		{[]string{"a", "b", "c"}, "a, b or c"},
 	} {
-		if got := orList(tt.items); got != tt.or {
-			t.Errorf("orList(%q) = %q, want %q", tt.items, got, tt.or)
+		if got := OrList(tt.items); got != tt.or {
+			t.Errorf("OrList(%q) = %q, want %q", tt.items, got, tt.or)
 		}
 	}
-	if got := didYouMean([]string{"a", "b"}); got != `did you mean "a" or "b"?` {
+	if got := DidYouMean([]string{"a", "b"}); got != `did you mean "a" or "b"?` {
 		t.Errorf("didYouMean = %q", got)
 	}
-	if got := didYouMean(nil); got != "" {
-		t.Errorf("didYouMean(nil) = %q, want empty", got)
+	if got := DidYouMean(nil); got != "" {
+		t.Errorf("DidYouMean(nil) = %q, want empty", got)
 	}
 }
