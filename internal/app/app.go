@@ -22,6 +22,7 @@ import (
 	"github.com/landfall/landfall/internal/membership"
 	"github.com/landfall/landfall/internal/notify"
 	"github.com/landfall/landfall/internal/plan"
+	"github.com/landfall/landfall/internal/preflight"
 	"github.com/landfall/landfall/internal/provision"
 	"github.com/landfall/landfall/internal/status"
 	"github.com/landfall/landfall/internal/worker"
@@ -121,6 +122,7 @@ func Launch(cfg aws.Config, c config.Config, pl *plan.Plan, o Options) *launch.H
 		Plan:      pl,
 		Directory: dir,
 		Members:   members(orgs, pl, o),
+		Preflight: &preflight.Checker{Plan: pl, Org: &preflight.OrgIndex{API: orgs, Now: o.Now}},
 		Queue:     &workqueue.Queue{URL: c.QueueURL, SQS: sqs.NewFromConfig(cfg)},
 		Notifier:  &notify.Notifier{TopicARN: c.TopicARN, SNS: sns.NewFromConfig(cfg)},
 		DryRunner: provision.DryRunner{Engine: engine(pl, c, o), Accounts: accounts},

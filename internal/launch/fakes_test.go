@@ -19,6 +19,7 @@ import (
 	"github.com/landfall/landfall/internal/membership"
 	"github.com/landfall/landfall/internal/notify"
 	"github.com/landfall/landfall/internal/plan"
+	"github.com/landfall/landfall/internal/preflight"
 	"github.com/landfall/landfall/internal/runstate"
 )
 
@@ -225,6 +226,20 @@ func (o *fakeOrg) ListAccountsForParent(_ context.Context, in *organizations.Lis
 	return &organizations.ListAccountsForParentOutput{Accounts: items, NextToken: next}, nil
 }
 
+func (o *fakeOrg) ListOrganizationalUnitsForParent(_ context.Context, in *organizations.ListOrganizationalUnitsForParentInput, _ ...func(*organizations.Options)) (*organizations.ListOrganizationalUnitsForParentOutput, error) {
+	if err := o.call("ListOrganizationalUnitsForParent"); err != nil {
+		return nil, err
+	}
+	var ous []orgtypes.OrganizationalUnit
+	for _, ou := range o.ous {
+		if ou.parent == aws.ToString(in.ParentId) {
+			ous = append(ous, orgtypes.OrganizationalUnit{Id: aws.String(ou.id), Name: aws.String(ou.name)})
+		}
+	}
+	items, next := page(ous, in.NextToken)
+	return &organizations.ListOrganizationalUnitsForParentOutput{OrganizationalUnits: items, NextToken: next}, nil
+}
+
 func (o *fakeOrg) ListRoots(_ context.Context, _ *organizations.ListRootsInput, _ ...func(*organizations.Options)) (*organizations.ListRootsOutput, error) {
 	if err := o.call("ListRoots"); err != nil {
 		return nil, err
@@ -333,6 +348,7 @@ func newFixture(t *testing.T, org *fakeOrg) *fixture {
 		Plan:              pl,
 		Directory:         &directory.Directory{API: org},
 		Members:           &membership.Checker{API: org, ManagementAccount: mgmt, IncludeManagement: pl.IncludeManagementAccount},
+		Preflight:         &preflight.Checker{Plan: pl, Org: &preflight.OrgIndex{API: org}},
 		Queue:             f.queue,
 		Notifier:          f.notifier,
 		DryRunner:         f.dry,

@@ -21,6 +21,7 @@ import (
 	"github.com/landfall/landfall/internal/membership"
 	"github.com/landfall/landfall/internal/notify"
 	"github.com/landfall/landfall/internal/plan"
+	"github.com/landfall/landfall/internal/preflight"
 	"github.com/landfall/landfall/internal/runstate"
 )
 
@@ -34,6 +35,13 @@ type Directory interface {
 // *membership.Checker implements it. A *membership.Refusal says it may not.
 type Members interface {
 	Check(ctx context.Context, account string) error
+}
+
+// Preflight checks the plan against the organization and the catalog
+// before anything is queued; *preflight.Checker implements it. Report
+// problems make the launch refuse to act; notes are shown on dry runs.
+type Preflight interface {
+	Check(ctx context.Context) (preflight.Report, error)
 }
 
 // Queue sends a run to the worker.
@@ -57,7 +65,10 @@ type Handler struct {
 	Directory Directory
 	// Members admits the account of a lifecycle event before anything is
 	// looked up or queued: events can be replayed or made by hand.
-	Members   Members
+	Members Members
+	// Preflight is asked before any run is built: a selector naming nothing
+	// or a product outside its portfolio refuses the request.
+	Preflight Preflight
 	Queue     Queue
 	Notifier  Notifier
 	DryRunner DryRunner
@@ -93,6 +104,9 @@ type Response struct {
 	Queued []QueuedRun `json:"queued,omitempty"`
 	// DryRun lists, per account, what a run would do.
 	DryRun []*runstate.Run `json:"dryRun,omitempty"`
+	// Notes are findings worth reading that block nothing, such as an
+	// account-name glob of the plan that matches no account yet.
+	Notes []string `json:"notes,omitempty"`
 	// Excluded lists accounts and targets the plan or the payload left out, and why.
 	Excluded []Exclusion `json:"excluded,omitempty"`
 	// Status is the fleet status for {"status": ...} payloads.
@@ -193,6 +207,9 @@ func (h *Handler) handleAccountEvent(ctx context.Context, ev *lifecycle.AccountE
 	if resp, err := h.admit(ctx, ev); resp != nil || err != nil {
 		return resp, err
 	}
+	if resp, _, err := h.preflight(ctx, ev.EventName+" event "+ev.EventID); resp != nil || err != nil {
+		return resp, err
+	}
 	acct, err := h.Directory.Account(ctx, ev.AccountID)
 	if err != nil {
 		return nil, fmt.Errorf("look up account %s: %w", ev.AccountID, err)
@@ -243,6 +260,29 @@ func (h *Handler) admit(ctx context.Context, ev *lifecycle.AccountEvent) (*Respo
 		return nil, fmt.Errorf("report refused %s for %s: %w", ev.EventName, ev.AccountID, err)
 	}
 	return &Response{Outcome: OutcomeRefused, Message: refused.Error()}, nil
+}
+
+// preflight checks the plan before a request from source is acted on. It
+// returns a refusal (reported once) when the plan does not hold against the
+// organization, and the report's notes otherwise.
+func (h *Handler) preflight(ctx context.Context, source string) (*Response, []string, error) {
+	rep, err := h.Preflight.Check(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("check the plan against the organization: %w", err) // retried
+	}
+	var notes []string
+	for _, n := range rep.Notes {
+		notes = append(notes, n.String())
+	}
+	perr := rep.Err()
+	if perr == nil {
+		return nil, notes, nil
+	}
+	h.logger().ErrorContext(ctx, "plan refused", "source", source, "error", perr)
+	if err := h.Notifier.Publish(ctx, notify.PlanRefused(source, perr)); err != nil {
+		return nil, nil, fmt.Errorf("report refused plan for %s: %w", source, err)
+	}
+	return &Response{Outcome: OutcomeRefused, Message: "refused: " + perr.Error(), Notes: notes}, nil, nil
 }
 
 // newRun builds a run for acct from the plan. The run has no targets when the
@@ -306,5 +346,6 @@ func eventID(raw []byte) string {
 		ID string `json:"id"`
 	}
 	_ = json.Unmarshal(raw, &env) // best effort: only to label the report
-	return lifecycle.Label(env.ID) // the id of an invalid event may be anything
+	// The id of an invalid event may hold anything; Label makes it printable.
+	return lifecycle.Label(env.ID)
 }

@@ -62,9 +62,16 @@ func (h *Handler) handleManual(ctx context.Context, raw []byte) (*Response, erro
 		// The plan is the ceiling: a payload narrows it, never widens it.
 		return h.invalid(ctx, errors.New("includeManagementAccount: the plan leaves the management account out, and a payload can only narrow the plan: remove the key, or set includeManagementAccount: true in the plan")), nil
 	}
+	refused, notes, err := h.preflight(ctx, "manual payload")
+	if refused != nil || err != nil {
+		return refused, err
+	}
 	accounts, resp, err := h.accounts(ctx, req)
 	if err != nil {
 		return nil, err
+	}
+	if req.DryRun {
+		resp.Notes = notes
 	}
 	trigger := runstate.TriggerManual
 	if req.Kind() != manual.KindAccounts {

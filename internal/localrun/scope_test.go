@@ -120,3 +120,48 @@ func TestRunsCarryEmailOnlyWhenTemplatesUseIt(t *testing.T) {
 		})
 	}
 }
+
+// TestTypoedExcludeRefusesEveryRun: `exclude: ous: [Securty]` would quietly
+// plan the security team's accounts. The launch refuses the backfill's dry
+// run and a lifecycle event alike, naming the entry with a did-you-mean,
+// reporting it once each, and queueing nothing.
+func TestTypoedExcludeRefusesEveryRun(t *testing.T) {
+	env := newEnv(t, setup{plan: func(s string) string {
+		return strings.Replace(s, "ous: [Security]", "ous: [Securty]", 1)
+	}})
+	for _, p := range []Payload{
+		{Name: "backfill dry run", Body: []byte(`{"all": true, "dryRun": true}`)},
+		{Name: "lifecycle event", Body: event(t, "create-managed-account-succeeded.json")},
+	} {
+		env.Cloud.Calls().Reset()
+		before, _ := env.Notifications()
+		inv := env.InvokeLaunch(context.Background(), p)
+		want := `exclude.ous[0]: "Securty" is not an OU of this organization, so this exclusion excludes nothing; did you mean "Security"?`
+		if inv.Error != "" || inv.Response.Outcome != launch.OutcomeRefused || !strings.Contains(inv.Response.Message, want) {
+			t.Fatalf("%s: %+v, want refused with %q", p.Name, inv, want)
+		}
+		calls := env.Cloud.Calls().Snapshot()
+		if calls["sqs.SendMessage"] != 0 || calls["sts.AssumeRole"] != 0 {
+			t.Errorf("%s: queued %d runs, assumed %d roles", p.Name, calls["sqs.SendMessage"], calls["sts.AssumeRole"])
+		}
+		after, _ := env.Notifications()
+		if got := after[len(before):]; len(got) != 1 || got[0].Document.Kind != "refused" || !strings.Contains(got[0].Message, want) {
+			t.Errorf("%s: notifications %+v, want one refusal", p.Name, got)
+		}
+	}
+}
+
+// TestDryRunNamesGlobsMatchingNothing: an account-name glob may be meant for
+// accounts still to come, so it blocks nothing, but a dry run says so.
+func TestDryRunNamesGlobsMatchingNothing(t *testing.T) {
+	env := newEnv(t, setup{plan: func(s string) string {
+		return strings.Replace(s, "exclude:\n", "include:\n  accountNames: [\"LifeCycle*\", \"paymets-*\"]\nexclude:\n", 1)
+	}})
+	inv := env.InvokeLaunch(context.Background(), Payload{Name: "dry run", Body: []byte(`{"all": true, "dryRun": true}`)})
+	if inv.Error != "" || inv.Response.Outcome != launch.OutcomeDryRun {
+		t.Fatalf("dry run = %+v", inv)
+	}
+	if n := inv.Response.Notes; len(n) != 1 || !strings.Contains(n[0], `include.accountNames[1]: "paymets-*" matches no account name yet`) {
+		t.Errorf("notes = %q", n)
+	}
+}

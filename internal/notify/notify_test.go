@@ -225,3 +225,19 @@ func TestInvalidEventFitsWhateverItEscapes(t *testing.T) {
 		}
 	}
 }
+
+func TestRefusals(t *testing.T) {
+	m := Refused(AccountRef{ID: "111111111111", Name: "Management"}, "CreateManagedAccount event e-1", "it is the organization's management account")
+	if m.Doc.Kind != "refused" || m.Doc.Outcome != "REFUSED" || !strings.Contains(m.Text, "management account") || !strings.Contains(m.Subject, "Management (111111111111)") {
+		t.Errorf("account refusal = %+v", m)
+	}
+	p := PlanRefused("manual payload", errors.New(`exclude.ous[0]: "Securty" is not an OU of this organization`))
+	if p.Doc.Kind != "refused" || !strings.Contains(p.Text, `exclude.ous[0]`) || !strings.Contains(p.Text, "landfall validate --org") {
+		t.Errorf("plan refusal = %+v", p)
+	}
+	for _, msg := range []Message{m, p} {
+		if _, err := msg.body(); err != nil || msg.Size() > MaxPublishedBytes {
+			t.Errorf("%s: body %v, size %d", msg.Subject, err, msg.Size())
+		}
+	}
+}

@@ -27,3 +27,19 @@ func Refused(acct AccountRef, source, reason string) Message {
 		},
 	}
 }
+
+// PlanRefused renders the notice for a request Landfall will not act on
+// because the plan does not hold against the organization or the catalog (a
+// selector naming an OU that does not exist, a product not in its
+// portfolio): acting on it could touch accounts or products nobody meant.
+// source says what asked ("CreateManagedAccount event <id>", "manual payload").
+func PlanRefused(source string, problem error) Message {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Landfall refused to act on %s: the plan does not hold against the organization.\n\n%s\n\n", source, problem)
+	b.WriteString("Nothing was queued. Fix the plan (`landfall validate --org PLAN` checks it in seconds), deploy it, then re-run what was refused from the launch function.\n")
+	return Message{
+		Subject: Subject("Landfall: plan refused", " for "+source),
+		Text:    b.String(),
+		Doc:     Document{Source: "landfall", Version: 1, Kind: "refused", Outcome: "REFUSED", Message: source, Error: problem.Error()},
+	}
+}

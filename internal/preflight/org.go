@@ -1,0 +1,112 @@
+package preflight
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+
+	"github.com/landfall/landfall/internal/plan"
+)
+
+// OrgAPI is the part of Organizations the organization index reads.
+// *organizations.Client satisfies it.
+type OrgAPI interface {
+	ListRoots(context.Context, *organizations.ListRootsInput, ...func(*organizations.Options)) (*organizations.ListRootsOutput, error)
+	ListOrganizationalUnitsForParent(context.Context, *organizations.ListOrganizationalUnitsForParentInput, ...func(*organizations.Options)) (*organizations.ListOrganizationalUnitsForParentOutput, error)
+	ListAccounts(context.Context, *organizations.ListAccountsInput, ...func(*organizations.Options)) (*organizations.ListAccountsOutput, error)
+}
+
+var _ OrgAPI = (*organizations.Client)(nil)
+
+// DefaultOrgMaxAge is how long an index of the organization is reused. OUs
+// are renamed or added rarely; an account that joined since is not named by
+// ID in a plan written before it existed.
+const DefaultOrgMaxAge = 5 * time.Minute
+
+// OrgIndex loads the organization's OUs and accounts, keeping the result for
+// MaxAge so that a warm launch function resolving event after event walks
+// the OU tree a few times an hour, not once per event. Safe for concurrent use.
+type OrgIndex struct {
+	API    OrgAPI
+	MaxAge time.Duration    // default DefaultOrgMaxAge
+	Now    func() time.Time // default time.Now
+
+	mu     sync.Mutex
+	org    *Org
+	loaded time.Time
+}
+
+// Get returns the organization, loading it when the kept copy is too old.
+func (x *OrgIndex) Get(ctx context.Context) (*Org, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	now := time.Now()
+	if x.Now != nil {
+		now = x.Now()
+	}
+	maxAge := x.MaxAge
+	if maxAge <= 0 {
+		maxAge = DefaultOrgMaxAge
+	}
+	if x.org != nil && now.Sub(x.loaded) < maxAge {
+		return x.org, nil
+	}
+	org, err := LoadOrg(ctx, x.API)
+	if err != nil {
+		return nil, err
+	}
+	x.org, x.loaded = org, now
+	return org, nil
+}
+
+// LoadOrg reads every OU (walking down from the root) and every account.
+func LoadOrg(ctx context.Context, api OrgAPI) (*Org, error) {
+	roots, err := api.ListRoots(ctx, &organizations.ListRootsInput{})
+	if err != nil {
+		return nil, fmt.Errorf("list the organization's roots: %w", err)
+	}
+	org := &Org{}
+	for _, r := range roots.Roots {
+		if err := org.walk(ctx, api, aws.ToString(r.Id), 0); err != nil {
+			return nil, err
+		}
+	}
+	p := organizations.NewListAccountsPaginator(api, &organizations.ListAccountsInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list the organization's accounts: %w", err)
+		}
+		for _, a := range page.Accounts {
+			org.Accounts = append(org.Accounts, plan.Account{ID: aws.ToString(a.Id), Name: aws.ToString(a.Name)})
+		}
+	}
+	return org, nil
+}
+
+// maxDepth bounds the walk: Organizations allows five levels of OUs.
+const maxDepth = 10
+
+func (o *Org) walk(ctx context.Context, api OrgAPI, parent string, depth int) error {
+	if depth > maxDepth {
+		return fmt.Errorf("list OUs under %s: deeper than Organizations allows", parent)
+	}
+	p := organizations.NewListOrganizationalUnitsForParentPaginator(api, &organizations.ListOrganizationalUnitsForParentInput{ParentId: aws.String(parent)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("list OUs under %s: %w", parent, err)
+		}
+		for _, ou := range page.OrganizationalUnits {
+			o.OUs = append(o.OUs, plan.OU{ID: aws.ToString(ou.Id), Name: aws.ToString(ou.Name)})
+			if err := o.walk(ctx, api, aws.ToString(ou.Id), depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
