@@ -11,13 +11,15 @@ import (
 // calls (no wildcards), so a new API call needs a visible change here.
 var (
 	// launchOrganizationsActions: the launch function resolves accounts, OUs
-	// and their paths, and walks OUs for backfills.
+	// and their paths, walks OUs for backfills, and indexes every OU and
+	// account to check the plan's selectors (internal/preflight).
 	launchOrganizationsActions = []string{
 		"organizations:DescribeAccount",
 		"organizations:DescribeOrganizationalUnit",
 		"organizations:ListAccounts",
 		"organizations:ListAccountsForParent",
 		"organizations:ListChildren",
+		"organizations:ListOrganizationalUnitsForParent",
 		"organizations:ListParents",
 		"organizations:ListRoots",
 	}

@@ -30,7 +30,7 @@ func (c *Construct) suppressNagFindings() {
 	cdknag.NagSuppressions_AddResourceSuppressions(c.LaunchRole, &[]*cdknag.NagPackSuppression{{
 		Id: jsii.String("AwsSolutions-IAM5"),
 		Reason: jsii.String("Organizations read actions only, each named (no wildcard actions): ListRoots and ListAccounts accept only \"*\"; " +
-			"DescribeAccount, DescribeOrganizationalUnit, ListParents, ListChildren and ListAccountsForParent must reach accounts and OUs created after deployment, so their ARNs cannot be listed. " +
+			"DescribeAccount, DescribeOrganizationalUnit, ListParents, ListChildren, ListOrganizationalUnitsForParent and ListAccountsForParent must reach accounts and OUs created after deployment, so their ARNs cannot be listed. " +
 			"Called from the management account, Organizations reads only this organization, so \"*\" reaches nothing outside it."),
 		AppliesTo: &[]interface{}{"Resource::*"},
 	}}, jsii.Bool(true))

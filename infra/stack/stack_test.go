@@ -372,7 +372,8 @@ func TestIAMPolicies(t *testing.T) {
 			allow("WriteOwnLogs", logs, s.getAtt(t, "LaunchFunctionLogs", "Arn")),
 			allow("ReadOrganization", []string{
 				"organizations:DescribeAccount", "organizations:DescribeOrganizationalUnit", "organizations:ListAccounts",
-				"organizations:ListAccountsForParent", "organizations:ListChildren", "organizations:ListParents", "organizations:ListRoots",
+				"organizations:ListAccountsForParent", "organizations:ListChildren", "organizations:ListOrganizationalUnitsForParent",
+				"organizations:ListParents", "organizations:ListRoots",
 			}, "*"),
 			allow("QueueAccountRuns", "sqs:SendMessage", workQueue),
 			allow("ParkFailedEvents", "sqs:SendMessage", s.getAtt(t, "LaunchFailureQueue", "Arn")),
