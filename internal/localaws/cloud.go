@@ -50,6 +50,7 @@ import (
 	"github.com/landfall/landfall/internal/localaws/faults"
 	"github.com/landfall/landfall/internal/localaws/identity"
 	"github.com/landfall/landfall/internal/localaws/lambdafn"
+	"github.com/landfall/landfall/internal/localaws/model"
 	"github.com/landfall/landfall/internal/localaws/org"
 	"github.com/landfall/landfall/internal/localaws/queues"
 	"github.com/landfall/landfall/internal/localaws/stacks"
@@ -122,6 +123,10 @@ func New(w *World, opts Options) (*Cloud, error) {
 	}
 	c.functions = lambdafn.New(lambdafn.WithClock(c.clock))
 	c.stacks = stacks.New(c.clock)
+	validator, err := model.NewValidator()
+	if err != nil {
+		return nil, fmt.Errorf("new local aws: %w", err)
+	}
 	c.server = wire.NewServer(wire.ServerOptions{
 		Services: []wire.Service{identity.NewService(c.identity), org.NewService(c.org), c.catalog, c.topics, c.queues, c.functions, c.stacks},
 		Auth:     c.identity,
@@ -129,7 +134,10 @@ func New(w *World, opts Options) (*Cloud, error) {
 		// Region checks first: a call from a disabled region never reaches
 		// (or drains) a throttle bucket.
 		Middleware: []wire.Middleware{faults.DisabledRegions(c.org), c.faults.Middleware()},
-		Logger:     opts.Logger,
+		// Every request is checked against its operation's official model
+		// before the operation runs, as AWS's front ends do.
+		Validator: validator,
+		Logger:    opts.Logger,
 	})
 	return c, nil
 }

@@ -145,6 +145,11 @@ func (w *World) crossCheck() []error {
 		errs = append(errs, fmt.Errorf("%s: %q is not an account of the organization; add it to organization.accounts or use one of its accounts", path, account))
 	}
 	for i, r := range w.Catalog.Regions {
+		for j, p := range r.Products {
+			if p.Account != "" && org.IsAccountID(p.Account) && !accounts[p.Account] {
+				notInOrg(fmt.Sprintf("catalog.regions[%d].products[%d].account", i, j), p.Account)
+			}
+		}
 		for j, p := range r.Portfolios {
 			path := fmt.Sprintf("catalog.regions[%d].portfolios[%d]", i, j)
 			if p.Owner != "" && org.IsAccountID(p.Owner) && !accounts[p.Owner] {

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"cmp"
 	"regexp"
 	"slices"
 	"strings"
@@ -203,28 +204,56 @@ func (c *Catalog) endUserProducts(st *accountState, principalARN string) []*prod
 
 // endUserProduct finds a product the caller can launch by ID or name.
 // Products that exist but are not launchable answer the same not-found error,
-// as AWS does not reveal them.
+// as AWS does not reveal them. A name may designate several products the
+// caller can launch (a member account's local product named like a shared
+// one): the account's own product wins, then the others in spec order. AWS
+// does not document which one it answers; this is an inference, and the
+// reason a name is not an identity (see aws-facts).
 func (c *Catalog) endUserProduct(st *accountState, principalARN, id, name string) (*product, []*launchPath, error) {
-	prod := c.product(st.region, id, name)
-	if prod == nil {
-		return nil, nil, notFound("%s not found.", describe("Product", id, name))
+	for _, prod := range c.candidates(st.region, id, name, st.account) {
+		if paths := c.launchPaths(st, prod, principalARN); len(paths) > 0 {
+			return prod, paths, nil
+		}
 	}
-	paths := c.launchPaths(st, prod, principalARN)
-	if len(paths) == 0 {
-		return nil, nil, notFound("%s not found.", describe("Product", id, name))
-	}
-	return prod, paths, nil
+	return nil, nil, notFound("%s not found.", describe("Product", id, name))
 }
 
-func (c *Catalog) product(reg, id, name string) *product {
+// candidates returns the products an ID or a name may designate in reg:
+// the product with the ID, or every product with the name, those account
+// owns first.
+func (c *Catalog) candidates(reg, id, name, account string) []*product {
 	rc := c.regions[reg]
 	if rc == nil {
 		return nil
 	}
 	if id != "" {
-		return rc.productByID[id]
+		if prod := rc.productByID[id]; prod != nil {
+			return []*product{prod}
+		}
+		return nil
 	}
-	return rc.productByName[name]
+	named := rc.productsNamed(name)
+	slices.SortStableFunc(named, func(a, b *product) int {
+		return cmp.Compare(ownedRank(a, account), ownedRank(b, account))
+	})
+	return named
+}
+
+func ownedRank(prod *product, account string) int {
+	if prod.account == account {
+		return 0
+	}
+	return 1
+}
+
+// ownedProduct finds a product account owns by ID or name, or nil.
+func (c *Catalog) ownedProduct(reg, account, id, name string) *product {
+	for _, prod := range c.candidates(reg, id, name, account) {
+		if prod.account == account {
+			return prod
+		}
+	}
+	return nil
 }
 
 // findArtifact finds an artifact of prod by ID or name; inactive ones only

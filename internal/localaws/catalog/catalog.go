@@ -41,6 +41,9 @@ type Directory interface {
 	// JoinedAt returns when account joined the organization, and whether it
 	// is in the organization at all.
 	JoinedAt(account string) (time.Time, bool)
+	// ID returns the organization's ID (o-...), the principal of a share
+	// with the whole organization.
+	ID() string
 }
 
 // Options tunes the catalog.
@@ -82,8 +85,19 @@ type regionCatalog struct {
 	portfolioByID   map[string]*portfolio
 	products        []*product
 	productByID     map[string]*product
-	productByName   map[string]*product
 	productByViewID map[string]*product
+}
+
+// productsNamed returns the region's products named name, of every
+// account, in spec order: a name is not an identity.
+func (rc *regionCatalog) productsNamed(name string) []*product {
+	var out []*product
+	for _, prod := range rc.products {
+		if prod.name == name {
+			out = append(out, prod)
+		}
+	}
+	return out
 }
 
 type portfolio struct {
@@ -104,6 +118,9 @@ type product struct {
 	paths                                []*launchPath
 }
 
+// launchPath is a product's path through one portfolio that lists it. As in
+// AWS, it is named after its portfolio: its ID is the portfolio's ID and its
+// name the portfolio's display name.
 type launchPath struct {
 	id, name  string
 	portfolio *portfolio
@@ -153,12 +170,37 @@ func New(spec Spec, dir Directory, opts Options) (*Catalog, error) {
 				p.add(fmt.Sprintf("regions[%d].portfolios[%d].owner", ri, i), "account %s is not in the organization", port.owner)
 			}
 		}
+		for i, prod := range rc.products {
+			if prod.account != mgmt && !dir.IsMember(prod.account) {
+				p.add(fmt.Sprintf("regions[%d].products[%d].account", ri, i), "account %s is not in the organization", prod.account)
+			}
+		}
 		c.regions[rs.Region] = rc
+		for i, port := range rc.portfolios {
+			for j, prod := range port.products {
+				if prod.account != port.owner && !c.importable(rc, prod, port.owner) {
+					p.add(fmt.Sprintf("regions[%d].portfolios[%d].products[%d]", ri, i, j),
+						"product %s is owned by %s and no portfolio of that account listing it is shared with %s; a portfolio lists its owner's products, or products imported from a share with its owner",
+						prod.id, ownerName(prod.account, mgmt), ownerName(port.owner, mgmt))
+				}
+			}
+		}
 	}
 	if len(p) > 0 {
 		return nil, fmt.Errorf("catalog spec: %w", errors.Join(p...))
 	}
 	return c, nil
+}
+
+// importable reports whether account can import prod: a portfolio of the
+// product's own account lists it and is shared with account.
+func (c *Catalog) importable(rc *regionCatalog, prod *product, account string) bool {
+	for _, port := range rc.portfolios {
+		if port.owner == prod.account && slices.Contains(port.products, prod) && len(c.shareTypes(port, account)) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func buildRegion(rs RegionSpec, mgmt string) *regionCatalog {
@@ -167,7 +209,6 @@ func buildRegion(rs RegionSpec, mgmt string) *regionCatalog {
 		region:          rs.Region,
 		portfolioByID:   map[string]*portfolio{},
 		productByID:     map[string]*product{},
-		productByName:   map[string]*product{},
 		productByViewID: map[string]*product{},
 	}
 	for _, ps := range rs.Products {
@@ -180,7 +221,10 @@ func buildRegion(rs RegionSpec, mgmt string) *regionCatalog {
 			description:  ps.Description,
 			supportEmail: ps.SupportEmail,
 			typ:          productTypeCFN,
-			account:      mgmt,
+			account:      ps.Account,
+		}
+		if prod.account == "" {
+			prod.account = mgmt
 		}
 		for _, as := range ps.Artifacts {
 			a := &artifact{
@@ -213,7 +257,6 @@ func buildRegion(rs RegionSpec, mgmt string) *regionCatalog {
 		}
 		rc.products = append(rc.products, prod)
 		rc.productByID[prod.id] = prod
-		rc.productByName[prod.name] = prod
 		rc.productByViewID[prod.viewID] = prod
 	}
 	for _, ps := range rs.Portfolios {
@@ -235,34 +278,17 @@ func buildRegion(rs RegionSpec, mgmt string) *regionCatalog {
 			port.principals = append(port.principals, principal{typ: pr.Type, arn: pr.ARN})
 		}
 		for _, id := range ps.Products {
-			prod := rc.productByID[id]
-			prod.account = owner
-			port.products = append(port.products, prod)
+			port.products = append(port.products, rc.productByID[id])
 		}
 		rc.portfolios = append(rc.portfolios, port)
 		rc.portfolioByID[port.id] = port
 	}
-	for i, ps := range rs.Products {
-		prod := rc.products[i]
+	for _, prod := range rc.products {
 		prod.arn = fmt.Sprintf("arn:%s:catalog:%s:%s:product/%s", partition, rs.Region, prod.account, prod.id)
 		for _, port := range rc.portfolios {
-			if !slices.Contains(port.products, prod) {
-				continue
+			if slices.Contains(port.products, prod) {
+				prod.paths = append(prod.paths, &launchPath{id: port.id, name: port.name, portfolio: port})
 			}
-			lp := &launchPath{
-				id:        generatedID("lp-", rs.Region, prod.id, port.id),
-				name:      port.name,
-				portfolio: port,
-			}
-			for _, named := range ps.LaunchPaths {
-				if named.Portfolio == port.id {
-					lp.id = named.ID
-					if named.Name != "" {
-						lp.name = named.Name
-					}
-				}
-			}
-			prod.paths = append(prod.paths, lp)
 		}
 	}
 	return rc
@@ -294,6 +320,8 @@ func (c *Catalog) Operations() map[string]wire.Operation {
 		"SearchProducts":                     handle(c, c.searchProducts),
 		"DescribeProduct":                    handle(c, c.describeProduct),
 		"DescribeProductAsAdmin":             handle(c, c.describeProductAsAdmin),
+		"SearchProductsAsAdmin":              handle(c, c.searchProductsAsAdmin),
+		"DescribePortfolioShares":            handle(c, c.describePortfolioShares),
 		"ListProvisioningArtifacts":          handle(c, c.listProvisioningArtifacts),
 		"DescribeProvisioningArtifact":       handle(c, c.describeProvisioningArtifact),
 		"ListLaunchPaths":                    handle(c, c.listLaunchPaths),

@@ -6,7 +6,8 @@ import (
 )
 
 // SetOutcome changes, from now on, how provisioning and updating any version
-// of product (by name) plays out for account in region, as if the stack
+// of product (by name: every product of that name, whichever account owns
+// it) plays out for account in region, as if the stack
 // behind it had been fixed or broken. Records already started keep their
 // outcome. Tests use it to fail a run and then let the re-run succeed.
 func (c *Catalog) SetOutcome(region, productName, account string, o OutcomeSpec) error {
@@ -19,10 +20,17 @@ func (c *Catalog) SetOutcome(region, productName, account string, o OutcomeSpec)
 	if !ok {
 		return fmt.Errorf("set outcome: region %s has no catalog", region)
 	}
-	p, ok := rc.productByName[productName]
-	if !ok {
+	named := rc.productsNamed(productName)
+	if len(named) == 0 {
 		return fmt.Errorf("set outcome: no product %q in %s", productName, region)
 	}
+	for _, p := range named {
+		p.setOutcome(account, o)
+	}
+	return nil
+}
+
+func (p *product) setOutcome(account string, o OutcomeSpec) {
 	for _, a := range p.artifacts {
 		// Clone: world files share provisioning blocks between artifacts and
 		// regions through YAML anchors.
@@ -33,5 +41,4 @@ func (c *Catalog) SetOutcome(region, productName, account string, o OutcomeSpec)
 		accounts[account] = o
 		a.prov.Accounts = accounts
 	}
-	return nil
 }

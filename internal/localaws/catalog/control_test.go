@@ -15,7 +15,7 @@ func TestSetOutcome(t *testing.T) {
 	if err := c.SetOutcome("us-east-1", "a", "222222222222", OutcomeSpec{Outcome: "FAILED", Error: "boom"}); err != nil {
 		t.Fatal(err)
 	}
-	a := c.regions["us-east-1"].productByName["a"].artifacts[0]
+	a := c.regions["us-east-1"].productsNamed("a")[0].artifacts[0]
 	if failed, msg, _ := a.outcome("222222222222"); !failed || msg != "boom" {
 		t.Errorf("outcome = %v %q, want FAILED boom", failed, msg)
 	}
@@ -37,3 +37,4 @@ func (oneAccountDir) IsMember(a string) bool            { return a == "222222222
 func (oneAccountDir) Ancestors(string) []string         { return []string{"r-ab12"} }
 func (oneAccountDir) RoleExists(string, string) bool    { return true }
 func (oneAccountDir) JoinedAt(string) (time.Time, bool) { return time.Time{}, true }
+func (oneAccountDir) ID() string                        { return "o-ab12cd34ef" }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/landfall/landfall/internal/localaws/catalog"
 	"github.com/landfall/landfall/internal/localaws/clock"
+	"github.com/landfall/landfall/internal/localaws/model"
 	"github.com/landfall/landfall/internal/localaws/org"
 	"github.com/landfall/landfall/internal/localaws/wire"
 )
@@ -30,6 +31,7 @@ const (
 	prodAcct = "666666666666"
 	outsider = "999999999999"
 
+	orgID    = "o-ab12cd34ef"
 	root     = "r-ab12"
 	ouCustom = "ou-ab12-l3zc8b3h"
 	ouWork   = "ou-ab12-w0rkl0ad"
@@ -69,6 +71,8 @@ func newFakeDirectory() *fakeDirectory {
 }
 
 func (d *fakeDirectory) ManagementAccount() string { return mgmt }
+
+func (d *fakeDirectory) ID() string { return orgID }
 
 func (d *fakeDirectory) IsMember(account string) bool {
 	_, ok := d.ancestors[account]
@@ -120,9 +124,14 @@ func newEnv(t *testing.T, spec catalog.Spec, opts catalog.Options) *env {
 		t.Fatalf("catalog.New: %v", err)
 	}
 	clk := clock.NewManual(start)
+	validator, err := model.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := wire.NewServer(wire.ServerOptions{
-		Services: []wire.Service{cat},
-		Clock:    clk,
+		Services:  []wire.Service{cat},
+		Clock:     clk,
+		Validator: validator,
 		Auth: wire.AuthFunc(func(key string, _ time.Time) (wire.Caller, error) {
 			c, ok := callers[key]
 			if !ok {
@@ -263,8 +272,7 @@ func testSpec() catalog.Spec {
 							Provisioning: catalog.ProvisioningSpec{Duration: time.Minute, Outcome: "FAILED", Error: "Trail limit exceeded"}},
 					}},
 				{ID: "prod-ue1multi", Name: "multi-path", Owner: "Platform",
-					LaunchPaths: []catalog.LaunchPathSpec{{ID: "lp-ue1multiextra", Portfolio: "port-ue1extra", Name: "Extra path"}},
-					Artifacts:   []catalog.ArtifactSpec{{ID: "pa-ue1multi1", Name: "v1", Created: day(1)}}},
+					Artifacts: []catalog.ArtifactSpec{{ID: "pa-ue1multi1", Name: "v1", Created: day(1)}}},
 				{ID: "prod-ue1direct", Name: "direct-product", Owner: "Platform",
 					Artifacts: []catalog.ArtifactSpec{{ID: "pa-ue1direct1", Name: "v1", Created: day(1)}}},
 			},

@@ -109,3 +109,4 @@ func (rawDirectory) IsMember(string) bool              { return true }
 func (rawDirectory) Ancestors(string) []string         { return nil }
 func (rawDirectory) RoleExists(string, string) bool    { return true }
 func (rawDirectory) JoinedAt(string) (time.Time, bool) { return time.Time{}, true }
+func (rawDirectory) ID() string                        { return "o-ab12cd34ef" }

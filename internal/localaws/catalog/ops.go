@@ -35,8 +35,13 @@ func handle[In, Out any](c *Catalog, fn func(*wire.Request, *In) (Out, error)) w
 	})
 }
 
-// page returns one page of items. Page tokens are the decimal offset of the
-// next item (wire.OffsetTokens): opaque to clients, stable for a catalog
+// defaultPageSize is the page size of a listing called without PageSize.
+const defaultPageSize = 20
+
+// page returns one page of items. maxSize is the operation's model maximum
+// (20, or 100 for the PageSizeMax100 listings); without a PageSize a page
+// has at most defaultPageSize items. Page tokens are the decimal offset of
+// the next item (wire.OffsetTokens): opaque to clients, stable for a catalog
 // that does not change between calls.
 func page[T any](items []T, in pagedInput, maxSize int) ([]T, *string, error) {
 	size := int(in.PageSize)
@@ -44,7 +49,7 @@ func page[T any](items []T, in pagedInput, maxSize int) ([]T, *string, error) {
 	case size < 0 || size > maxSize:
 		return nil, nil, invalidParams("PageSize %d is out of range: use 0 to %d", size, maxSize)
 	case size == 0:
-		size = maxSize
+		size = min(maxSize, defaultPageSize)
 	}
 	token := deref(in.PageToken)
 	pg, next, ok := wire.Page(items, token, size, wire.OffsetTokens[T]{})

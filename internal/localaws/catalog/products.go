@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -28,10 +27,8 @@ func (prod *product) summary(paths int) *productViewSummary {
 var productFilters = []string{"FullTextSearch", "Owner", "ProductType", "SourceProductId"}
 
 func (c *Catalog) searchProducts(r *wire.Request, in *searchProductsInput) (any, error) {
-	for key := range in.Filters {
-		if !slices.Contains(productFilters, key) {
-			return nil, invalidParams("Filters key %q is not one of %s", key, strings.Join(productFilters, ", "))
-		}
+	if err := checkProductFilters(in.Filters); err != nil {
+		return nil, err
 	}
 	st := c.state(r.Caller.Account, r.Region)
 	principalARN := callerPrincipal(r)
@@ -41,27 +38,10 @@ func (c *Catalog) searchProducts(r *wire.Request, in *searchProductsInput) (any,
 			found = append(found, prod)
 		}
 	}
-	var less func(a, b *product) int
-	switch in.SortBy {
-	case "", "Title":
-		less = func(a, b *product) int { return strings.Compare(a.name, b.name) }
-	case "VersionCount":
-		less = func(a, b *product) int { return cmp.Compare(len(a.artifacts), len(b.artifacts)) }
-	case "CreationDate":
-		less = func(a, b *product) int { return a.created.Compare(b.created) }
-	default:
-		return nil, invalidParams("SortBy %q is not one of Title, VersionCount, CreationDate", in.SortBy)
+	if err := sortProducts(found, in.SortBy, in.SortOrder, true); err != nil {
+		return nil, err
 	}
-	switch in.SortOrder {
-	case "", "ASCENDING":
-	case "DESCENDING":
-		asc := less
-		less = func(a, b *product) int { return asc(b, a) }
-	default:
-		return nil, invalidParams("SortOrder %q is not ASCENDING or DESCENDING", in.SortOrder)
-	}
-	slices.SortStableFunc(found, less)
-	pg, next, err := page(found, in.pagedInput, 20)
+	pg, next, err := page(found, in.pagedInput, 100)
 	if err != nil {
 		return nil, err
 	}
@@ -144,8 +124,8 @@ func (c *Catalog) describeProduct(r *wire.Request, in *describeProductInput) (an
 
 // adminProduct finds a product the calling account owns.
 func (c *Catalog) adminProduct(r *wire.Request, id, name string) (*product, error) {
-	prod := c.product(r.Region, id, name)
-	if prod == nil || prod.account != r.Caller.Account {
+	prod := c.ownedProduct(r.Region, r.Caller.Account, id, name)
+	if prod == nil {
 		return nil, notFound("%s not found.", describe("Product", id, name))
 	}
 	return prod, nil
@@ -166,13 +146,8 @@ func (c *Catalog) describeProductAsAdmin(r *wire.Request, in *describeProductInp
 		TagOptions                    []struct{}                    `json:"TagOptions"`
 		Tags                          []tagShape                    `json:"Tags"`
 	}{
-		Budgets: []struct{}{},
-		ProductViewDetail: productViewDetail{
-			CreatedTime:        stamp(prod.created),
-			ProductARN:         prod.arn,
-			ProductViewSummary: prod.summary(len(prod.paths)),
-			Status:             "AVAILABLE",
-		},
+		Budgets:                       []struct{}{},
+		ProductViewDetail:             prod.viewDetail(),
 		ProvisioningArtifactSummaries: []provisioningArtifactSummary{},
 		TagOptions:                    []struct{}{},
 		Tags:                          []tagShape{},
@@ -193,7 +168,7 @@ func (c *Catalog) describeProductAsAdmin(r *wire.Request, in *describeProductInp
 // products they can launch) call. It reports whether inactive artifacts are
 // visible.
 func (c *Catalog) artifactReader(r *wire.Request, id, name string) (*product, bool, error) {
-	if prod := c.product(r.Region, id, name); prod != nil && prod.account == r.Caller.Account {
+	if prod := c.ownedProduct(r.Region, r.Caller.Account, id, name); prod != nil {
 		return prod, true, nil
 	}
 	prod, _, err := c.endUserProduct(c.state(r.Caller.Account, r.Region), callerPrincipal(r), id, name)

@@ -63,17 +63,22 @@ func TestSearchProducts(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		in   servicecatalog.SearchProductsInput
+		code string
 		frag string
 	}{
-		{"unknown filter", servicecatalog.SearchProductsInput{Filters: map[string][]string{"Title": {"x"}}}, `"Title" is not one of`},
-		{"bad token", servicecatalog.SearchProductsInput{PageToken: aws.String("zzz")}, "page token"},
-		{"page too large", servicecatalog.SearchProductsInput{PageSize: 21}, "PageSize 21"},
-		{"bad sort", servicecatalog.SearchProductsInput{SortBy: "Price"}, "SortBy"},
+		{"unknown filter", servicecatalog.SearchProductsInput{Filters: map[string][]string{"Title": {"x"}}}, "ValidationException", "at 'filters' failed to satisfy constraint: Map keys must satisfy constraint"},
+		{"bad token", servicecatalog.SearchProductsInput{PageToken: aws.String("zzz")}, "InvalidParametersException", "page token"},
+		{"page too large", servicecatalog.SearchProductsInput{PageSize: 101}, "ValidationException", "Value '101' at 'pageSize' failed to satisfy constraint: Member must have value less than or equal to 100"},
+		{"bad sort", servicecatalog.SearchProductsInput{SortBy: "Price"}, "ValidationException", "Value 'Price' at 'sortBy'"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := sc.SearchProducts(ctx, &tc.in)
-			wantAPIError[*types.InvalidParametersException](t, err, tc.frag)
+			wantCode(t, err, tc.code, tc.frag)
 		})
+	}
+	// Up to 100 products a page, 20 without a PageSize.
+	if _, err := sc.SearchProducts(ctx, &servicecatalog.SearchProductsInput{PageSize: 100}); err != nil {
+		t.Errorf("PageSize 100: %v", err)
 	}
 }
 
@@ -198,7 +203,7 @@ func TestLaunchPathsAndParameters(t *testing.T) {
 	for _, p := range lp.LaunchPathSummaries {
 		paths = append(paths, aws.ToString(p.Id)+"="+aws.ToString(p.Name))
 	}
-	if len(paths) != 2 || paths[1] != "lp-ue1multiextra=Extra path" {
+	if len(paths) != 2 || paths[0] != "port-ue1main=Landfall Baseline" || paths[1] != "port-ue1extra=Extra" {
 		t.Errorf("ListLaunchPaths = %v", paths)
 	}
 	// A member of another OU sees only the organization-wide path.
@@ -244,7 +249,7 @@ func TestLaunchPathsAndParameters(t *testing.T) {
 	})
 	wantAPIError[*types.InvalidParametersException](t, err, "more than one launch path", "PathId")
 	if _, err := sc.DescribeProvisioningParameters(ctx, &servicecatalog.DescribeProvisioningParametersInput{
-		ProductId: aws.String("prod-ue1multi"), ProvisioningArtifactName: aws.String("v1"), PathId: aws.String("lp-ue1multiextra"),
+		ProductId: aws.String("prod-ue1multi"), ProvisioningArtifactName: aws.String("v1"), PathId: aws.String("port-ue1extra"),
 	}); err != nil {
 		t.Errorf("with PathId: %v", err)
 	}

@@ -81,22 +81,22 @@ func TestProvisionValidation(t *testing.T) {
 			in.ProvisioningParameters = append(in.ProvisioningParameters, params("AccountName", "y")...)
 		}, invalid("'AccountName' is specified more than once")},
 		{"bad token", func(in *servicecatalog.ProvisionProductInput) { in.ProvisionToken = aws.String("-token") },
-			invalid("ProvisionToken")},
+			validation("'-token' at 'provisionToken'", "regular expression pattern")},
 		{"token too long", func(in *servicecatalog.ProvisionProductInput) {
 			in.ProvisionToken = aws.String(strings.Repeat("a", 129))
 		},
-			invalid("ProvisionToken")},
+			validation("at 'provisionToken'", "length less than or equal to 128")},
 		{"bad name", func(in *servicecatalog.ProvisionProductInput) { in.ProvisionedProductName = aws.String("_vpc") },
-			invalid("ProvisionedProductName")},
+			validation("'_vpc' at 'provisionedProductName'")},
 		{"empty name", func(in *servicecatalog.ProvisionProductInput) { in.ProvisionedProductName = aws.String("") },
-			invalid("ProvisionedProductName")},
-		{"too many tags", func(in *servicecatalog.ProvisionProductInput) { in.Tags = tooManyTags }, invalid("51 tags")},
+			validation("2 validation errors detected", "length greater than or equal to 1")},
+		{"too many tags", func(in *servicecatalog.ProvisionProductInput) { in.Tags = tooManyTags }, validation("at 'tags'", "length less than or equal to 50")},
 		{"reserved tag prefix", func(in *servicecatalog.ProvisionProductInput) {
 			in.Tags = []types.Tag{{Key: aws.String("aws:owner"), Value: aws.String("x")}}
 		}, invalid("reserved prefix aws:")},
 		{"bad tag characters", func(in *servicecatalog.ProvisionProductInput) {
 			in.Tags = []types.Tag{{Key: aws.String("a*b"), Value: aws.String("x")}}
-		}, invalid(`Tag key "a*b"`)},
+		}, validation("'a*b' at 'tags.1.member.key'", "regular expression pattern")},
 		{"duplicate tag", func(in *servicecatalog.ProvisionProductInput) {
 			in.Tags = []types.Tag{{Key: aws.String("k"), Value: aws.String("1")}, {Key: aws.String("k"), Value: aws.String("2")}}
 		}, invalid(`"k" is given twice`)},
@@ -104,13 +104,13 @@ func TestProvisionValidation(t *testing.T) {
 			in.ProductName = aws.String("multi-path")
 			in.ProvisioningArtifactName = aws.String("v1")
 			in.ProvisioningParameters = nil
-		}, invalid("more than one launch path", "lp-ue1multiextra", "PathId")},
+		}, invalid("more than one launch path", "port-ue1extra", "PathId")},
 		{"unknown PathId", func(in *servicecatalog.ProvisionProductInput) {
 			in.ProductName = aws.String("multi-path")
 			in.ProvisioningArtifactName = aws.String("v1")
 			in.ProvisioningParameters = nil
-			in.PathId = aws.String("lp-nope")
-		}, notFoundErr("lp-nope")},
+			in.PathId = aws.String("port-nope")
+		}, notFoundErr("port-nope")},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,12 +127,12 @@ func TestProvisionValidation(t *testing.T) {
 	// The same launches succeed once fixed.
 	in := vpcInput("multi", "token-multi")
 	in.ProductName, in.ProvisioningArtifactName, in.ProvisioningParameters = aws.String("multi-path"), aws.String("v1"), nil
-	in.PathId = aws.String("lp-ue1multiextra")
+	in.PathId = aws.String("port-ue1extra")
 	out, err := sc.ProvisionProduct(ctx, in)
 	if err != nil {
 		t.Fatalf("ProvisionProduct with PathId: %v", err)
 	}
-	if aws.ToString(out.RecordDetail.PathId) != "lp-ue1multiextra" {
+	if aws.ToString(out.RecordDetail.PathId) != "port-ue1extra" {
 		t.Errorf("PathId = %q", aws.ToString(out.RecordDetail.PathId))
 	}
 }
@@ -141,6 +141,15 @@ func invalid(fragments ...string) func(*testing.T, error) {
 	return func(t *testing.T, err error) {
 		t.Helper()
 		wantAPIError[*types.InvalidParametersException](t, err, fragments...)
+	}
+}
+
+// validation expects the ValidationException AWS answers for a request that
+// breaks the service model (a pattern, a length), before any service logic.
+func validation(fragments ...string) func(*testing.T, error) {
+	return func(t *testing.T, err error) {
+		t.Helper()
+		wantCode(t, err, "ValidationException", fragments...)
 	}
 }
 

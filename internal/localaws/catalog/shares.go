@@ -97,7 +97,7 @@ func (c *Catalog) listPortfolios(r *wire.Request, in *pagedInput) (any, error) {
 }
 
 func portfolioPage(ports []*portfolio, in pagedInput) (any, error) {
-	pg, next, err := page(ports, in, 20)
+	pg, next, err := page(ports, in, 100)
 	if err != nil {
 		return nil, err
 	}

@@ -165,12 +165,14 @@ func TestPrincipalAssociation(t *testing.T) {
 		{"role that does not exist", "arn:aws:iam::222222222222:role/Nope", types.PrincipalTypeIam, "does not exist"},
 		{"pattern given as IAM", ctePatern, types.PrincipalTypeIam, "IAM_PATTERN"},
 		{"full ARN given as pattern", cteARN, types.PrincipalTypeIamPattern, "without account ID"},
-		{"unknown type", cteARN, types.PrincipalType("GROUP"), "is not IAM or IAM_PATTERN"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			wantAPIError[*types.InvalidParametersException](t, associate(tc.arn, tc.typ), tc.frag)
 		})
 	}
+	// A type outside the model's enum is refused before the service looks.
+	wantCode(t, associate(cteARN, types.PrincipalType("GROUP")), "ValidationException",
+		"Value 'GROUP' at 'principalType' failed to satisfy constraint: Member must satisfy enum value set: [IAM, IAM_PATTERN]")
 
 	// The pattern associates the role; doing it twice is harmless.
 	for range 2 {

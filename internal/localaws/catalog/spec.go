@@ -28,7 +28,8 @@ type RegionSpec struct {
 	// Portfolios are the region's portfolios.
 	Portfolios []PortfolioSpec `yaml:"portfolios"`
 	// Products are the region's products; a product is reachable by end users
-	// only through the portfolios that list it.
+	// only through the portfolios that list it, one launch path per
+	// portfolio, whose ID and name are the portfolio's.
 	Products []ProductSpec `yaml:"products"`
 }
 
@@ -52,10 +53,14 @@ type PortfolioSpec struct {
 	// member account), an OU or root ID (every account below it), or an
 	// account ID (a direct account share, accepted with type IMPORTED).
 	Shares []string `yaml:"shares"`
-	// Products lists the IDs of the products in the portfolio.
+	// Products lists the IDs of the products in the portfolio: products its
+	// owner owns, or products another account shares with the owner through
+	// a portfolio of its own (imported products, which a recipient's
+	// administrator may add to a local portfolio, as AWS allows).
 	Products []string `yaml:"products"`
 	// Principals are principals of the owner account already associated with
-	// the portfolio.
+	// the portfolio, e.g. a member account's AWSControlTowerExecution role
+	// associated with a portfolio local to that account.
 	Principals []PrincipalSpec `yaml:"principals"`
 }
 
@@ -72,10 +77,16 @@ type PrincipalSpec struct {
 type ProductSpec struct {
 	// ID is the product ID, e.g. prod-ue1basevpc01.
 	ID string `yaml:"id"`
-	// Name is the product name, unique in its region.
+	// Name is the product name, unique among the products of its account in
+	// its region. Another account may own a product of the same name: a
+	// member account's administrator can create a local product named like
+	// the one the organization shares.
 	Name string `yaml:"name"`
+	// Account is the account that owns (created) the product; empty means
+	// the organization's management account.
+	Account string `yaml:"account"`
 	// Owner is the product's owner as end users see it (a team name, not an
-	// account: the owning account is the one that owns its portfolios).
+	// account; see Account).
 	Owner string `yaml:"owner"`
 	// Distributor is the product's distributor.
 	Distributor string `yaml:"distributor"`
@@ -85,22 +96,8 @@ type ProductSpec struct {
 	SupportEmail string `yaml:"supportEmail"`
 	// Type is the product type; only CLOUD_FORMATION_TEMPLATE (the default) is emulated.
 	Type string `yaml:"type"`
-	// LaunchPaths names the product's launch paths. A product has one launch
-	// path per portfolio it is in; entries here only fix the ID and name of
-	// some of them, the others get generated IDs and the portfolio's name.
-	LaunchPaths []LaunchPathSpec `yaml:"launchPaths"`
 	// Artifacts are the product's versions (provisioning artifacts).
 	Artifacts []ArtifactSpec `yaml:"artifacts"`
-}
-
-// LaunchPathSpec fixes the ID and name of the launch path through one portfolio.
-type LaunchPathSpec struct {
-	// ID is the launch path ID, e.g. lp-ue1basevpc01.
-	ID string `yaml:"id"`
-	// Portfolio is the ID of the portfolio the path goes through.
-	Portfolio string `yaml:"portfolio"`
-	// Name is the path's name; empty means the portfolio's name.
-	Name string `yaml:"name"`
 }
 
 // ArtifactSpec is one version of a product.
@@ -236,7 +233,9 @@ func (s Spec) Validate() error {
 
 func (r RegionSpec) validate(rp string, p *problems) {
 	productIndex := map[string]int{}
-	productNames := map[string]int{}
+	// productNames maps an owning account and a name to the product's index:
+	// names are unique per account, not per region.
+	productNames := map[[2]string]int{}
 	for i, prod := range r.Products {
 		path := fmt.Sprintf("%s.products[%d]", rp, i)
 		if checkID(path+".id", prod.ID, "prod-", p) {
@@ -246,20 +245,20 @@ func (r RegionSpec) validate(rp string, p *problems) {
 				productIndex[prod.ID] = i
 			}
 		}
+		if prod.Account != "" && !accountIDRe.MatchString(prod.Account) {
+			p.add(path+".account", "%q is not a 12-digit account ID (leave it empty for the management account)", prod.Account)
+		}
+		key := [2]string{prod.Account, prod.Name}
 		if prod.Name == "" {
 			p.add(path+".name", "required (the name end users search for)")
-		} else if prev, dup := productNames[prod.Name]; dup {
-			p.add(path+".name", "%q is already used by %s.products[%d]; product names must be unique in a region", prod.Name, rp, prev)
+		} else if prev, dup := productNames[key]; dup {
+			p.add(path+".name", "%q is already used by %s.products[%d]; product names must be unique among an account's products", prod.Name, rp, prev)
 		} else {
-			productNames[prod.Name] = i
+			productNames[key] = i
 		}
 	}
 
 	portfolioIndex := map[string]int{}
-	// productOwners maps a product ID to the owner account of the first
-	// portfolio that lists it, to catch products spread over two accounts.
-	productOwners := map[string]string{}
-	productPortfolios := map[string][]string{}
 	for i, port := range r.Portfolios {
 		path := fmt.Sprintf("%s.portfolios[%d]", rp, i)
 		if checkID(path+".id", port.ID, "port-", p) {
@@ -301,13 +300,6 @@ func (r RegionSpec) validate(rp string, p *problems) {
 				continue
 			}
 			seenProducts[id] = true
-			if validOwner {
-				if prev, ok := productOwners[id]; ok && prev != port.Owner {
-					p.add(pp, "product %q is already in a portfolio owned by %s; a product belongs to one account", id, ownerName(prev))
-				}
-				productOwners[id] = port.Owner
-			}
-			productPortfolios[id] = append(productPortfolios[id], port.ID)
 		}
 		patterns := 0
 		for j, pr := range port.Principals {
@@ -335,31 +327,10 @@ func (r RegionSpec) validate(rp string, p *problems) {
 	}
 
 	artifactIDs := map[string]string{}
-	launchPathIDs := map[string]string{}
 	for i, prod := range r.Products {
 		path := fmt.Sprintf("%s.products[%d]", rp, i)
 		if prod.Type != "" && prod.Type != productTypeCFN {
 			p.add(path+".type", "%q is not supported; only %s is emulated", prod.Type, productTypeCFN)
-		}
-		seenLP := map[string]bool{}
-		for j, lp := range prod.LaunchPaths {
-			lpp := fmt.Sprintf("%s.launchPaths[%d]", path, j)
-			if checkID(lpp+".id", lp.ID, "lp-", p) {
-				if prev, dup := launchPathIDs[lp.ID]; dup {
-					p.add(lpp+".id", "%s is already used by %s; launch path IDs must be unique in a region", lp.ID, prev)
-				} else {
-					launchPathIDs[lp.ID] = lpp
-				}
-			}
-			switch {
-			case lp.Portfolio == "":
-				p.add(lpp+".portfolio", "required (the ID of a portfolio that lists this product)")
-			case !slices.Contains(productPortfolios[prod.ID], lp.Portfolio):
-				p.add(lpp+".portfolio", "portfolio %q does not list product %q; add the product to the portfolio's products", lp.Portfolio, prod.ID)
-			case seenLP[lp.Portfolio]:
-				p.add(lpp+".portfolio", "a launch path through %q is already defined; a product has one per portfolio", lp.Portfolio)
-			}
-			seenLP[lp.Portfolio] = true
 		}
 		if len(prod.Artifacts) == 0 {
 			p.add(path+".artifacts", "at least one artifact (version) is required")
@@ -483,11 +454,11 @@ func validShare(s string) bool {
 	return s == shareOrganization || ouIDRe.MatchString(s) || rootIDRe.MatchString(s) || accountIDRe.MatchString(s)
 }
 
-func ownerName(acct string) string {
-	if acct == "" {
+func ownerName(acct, mgmt string) string {
+	if acct == "" || acct == mgmt {
 		return "the management account"
 	}
-	return acct
+	return "account " + acct
 }
 
 // compilePattern compiles a CloudFormation AllowedPattern, which must match

@@ -49,11 +49,14 @@ func TestValidate(t *testing.T) {
 			[]string{`regions[0].portfolios[0].shares[0]: "org" is not "organization"`, `shares[2]: "organization" is listed twice`}},
 		{"owner", func(s *catalog.Spec) { s.Regions[0].Portfolios[1].Owner = "1234" },
 			[]string{`regions[0].portfolios[1].owner: "1234" is not a 12-digit account ID`}},
-		{"product in portfolios of two accounts", func(s *catalog.Spec) { s.Regions[0].Portfolios[1].Owner = "222222222222" },
-			[]string{`regions[0].portfolios[1].products[0]: product "prod-ue1multi" is already in a portfolio owned by the management account`}},
-		{"launch path through a portfolio without the product", func(s *catalog.Spec) {
-			s.Regions[0].Products[2].LaunchPaths[0].Portfolio = "port-ue1direct"
-		}, []string{`regions[0].products[2].launchPaths[0].portfolio: portfolio "port-ue1direct" does not list product "prod-ue1multi"`}},
+		{"product account", func(s *catalog.Spec) { s.Regions[0].Products[0].Account = "12" },
+			[]string{`regions[0].products[0].account: "12" is not a 12-digit account ID`}},
+		{"same name in one account", func(s *catalog.Spec) { s.Regions[0].Products[1].Name = "baseline-vpc" },
+			[]string{`regions[0].products[1].name: "baseline-vpc" is already used by regions[0].products[0]`}},
+		{"same name in two accounts is fine", func(s *catalog.Spec) {
+			s.Regions[0].Products[1].Name = "baseline-vpc"
+			s.Regions[0].Products[1].Account = "222222222222"
+		}, nil},
 		{"artifact without created time", func(s *catalog.Spec) { s.Regions[0].Products[0].Artifacts[1].Created = time.Time{} },
 			[]string{"regions[0].products[0].artifacts[1].created: required"}},
 		{"version names unique", func(s *catalog.Spec) { s.Regions[0].Products[0].Artifacts[1].Name = "v1.0" },

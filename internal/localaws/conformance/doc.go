@@ -24,6 +24,10 @@
 //     failing template.
 //   - UnknownRecord: DescribeRecord of a record that does not exist fails
 //     with ResourceNotFoundException.
+//   - LaunchPathNamesItsPortfolio: the product's launch path through the
+//     shared portfolio has the portfolio's ID as its ID and the
+//     portfolio's display name as its name (DescribeProduct LaunchPaths and
+//     ListLaunchPaths), so a PathId names a portfolio.
 //
 // # Running against AWS
 //

@@ -30,6 +30,7 @@ func RunServiceCatalog(t *testing.T, newHarness HarnessMaker) {
 		{"RecordSucceeds", testRecordSucceeds},
 		{"RecordFails", testRecordFails},
 		{"UnknownRecord", testUnknownRecord},
+		{"LaunchPathNamesItsPortfolio", testLaunchPathNamesItsPortfolio},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(newEnv(t, newHarness)) })
@@ -131,6 +132,45 @@ func testRecordFails(e *env) {
 func testUnknownRecord(e *env) {
 	_, err := e.h.Member().DescribeRecord(e.ctx, &servicecatalog.DescribeRecordInput{Id: aws.String("rec-a0b1c2d3e4f5g")})
 	wantCode(e.t, err, codeNotFound)
+}
+
+// testLaunchPathNamesItsPortfolio: a launch path is its portfolio: the
+// path through the shared portfolio has the portfolio's ID as its ID and
+// the portfolio's display name as its name, in DescribeProduct and in
+// ListLaunchPaths alike.
+func testLaunchPathNamesItsPortfolio(e *env) {
+	e.onboard()
+	port, err := e.h.Admin().DescribePortfolio(e.ctx, &servicecatalog.DescribePortfolioInput{Id: aws.String(e.fx.PortfolioID)})
+	if err != nil {
+		e.t.Fatalf("DescribePortfolio %s: %v", e.fx.PortfolioID, err)
+	}
+	name := aws.ToString(port.PortfolioDetail.DisplayName)
+	prod, err := e.h.Member().DescribeProduct(e.ctx, &servicecatalog.DescribeProductInput{Id: aws.String(e.fx.ProductID)})
+	if err != nil {
+		e.t.Fatalf("DescribeProduct %s: %v", e.fx.ProductID, err)
+	}
+	var described []string
+	for _, lp := range prod.LaunchPaths {
+		described = append(described, aws.ToString(lp.Id)+"="+aws.ToString(lp.Name))
+	}
+	var listed []string
+	pages := servicecatalog.NewListLaunchPathsPaginator(e.h.Member(), &servicecatalog.ListLaunchPathsInput{ProductId: aws.String(e.fx.ProductID)})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(e.ctx)
+		if err != nil {
+			e.t.Fatalf("ListLaunchPaths %s: %v", e.fx.ProductID, err)
+		}
+		for _, lp := range out.LaunchPathSummaries {
+			listed = append(listed, aws.ToString(lp.Id)+"="+aws.ToString(lp.Name))
+		}
+	}
+	want := e.fx.PortfolioID + "=" + name
+	if !slices.Contains(described, want) {
+		e.t.Errorf("DescribeProduct launch paths = %v, want one that is the portfolio, %s", described, want)
+	}
+	if !slices.Contains(listed, want) {
+		e.t.Errorf("ListLaunchPaths = %v, want one that is the portfolio, %s", listed, want)
+	}
 }
 
 // wantStatuses checks that every status seen is one of allowed.

@@ -23,6 +23,14 @@ const maxBodyBytes = 4 << 20
 // the decoded, authenticated Request.
 type Middleware func(next Operation) Operation
 
+// Validator checks a request against its operation's service model before
+// the operation runs (package model implements it). It returns nil, or the
+// error the service answers for a request that breaks the model's
+// constraints, in that service's code and wording.
+type Validator interface {
+	Validate(*Request) error
+}
+
 // ServerOptions configures a Server.
 type ServerOptions struct {
 	// Services are the emulated services. Two services may not share a
@@ -36,6 +44,10 @@ type ServerOptions struct {
 	Clock clock.Clock
 	// Middleware wraps every operation; the first element is the outermost.
 	Middleware []Middleware
+	// Validator, when set, checks every request before its operation runs,
+	// inside the middleware: a call that is throttled or comes from a
+	// disabled region is refused for that first, as AWS does.
+	Validator Validator
 	// Logger logs one line per call; nil means no per-call logging.
 	Logger *slog.Logger
 }
@@ -78,6 +90,9 @@ func NewServer(opts ServerOptions) *Server {
 	for _, svc := range opts.Services {
 		m := &mounted{svc: svc, ops: map[string]Operation{}}
 		for name, op := range svc.Operations() {
+			if opts.Validator != nil {
+				op = validated(opts.Validator, op)
+			}
 			for i := len(opts.Middleware) - 1; i >= 0; i-- {
 				op = opts.Middleware[i](op)
 			}
@@ -275,6 +290,16 @@ func (s *Server) serve(hr *http.Request, req *Request) (call, response) {
 		return fail(InternalFailure(err.Error()))
 	}
 	return c, resp
+}
+
+// validated runs op only for requests v accepts.
+func validated(v Validator, op Operation) Operation {
+	return func(r *Request) (any, error) {
+		if err := v.Validate(r); err != nil {
+			return nil, err
+		}
+		return op(r)
+	}
 }
 
 // runOperation runs op, turning a panic into an InternalFailure so that one
