@@ -118,12 +118,19 @@ func loadWorld(path string) (*localaws.World, error) {
 const LaunchFunctionName = "landfall-launch"
 
 func runServe(ctx context.Context, args []string, s Streams) error {
-	fs := newFlags("local serve", "[--addr 127.0.0.1:4566] [--world FILE] [--plan FILE] [--speed N]",
+	fs := newFlags("local serve", "[--addr 127.0.0.1:4566] [--allow-host NAME[:PORT] ...] [--world FILE] [--plan FILE] [--speed N]",
 		`  landfall local serve --speed 60
   export AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
   aws sts get-caller-identity
   landfall invoke internal/lifecycle/samples/create-managed-account-succeeded.json   # finds landfall-launch in the Landfall stack`, s)
-	addr := fs.String("addr", "127.0.0.1:4566", "address to listen on (loopback by default: the emulator has no authentication)")
+	addr := fs.String("addr", "127.0.0.1:4566", "address to listen on (loopback by default: the emulator has no authentication; anything else prints a warning)")
+	var allowHosts listFlag
+	fs.Var(&allowHosts, "allow-host", "also accept requests whose Host header names this host (NAME, with the server's port, or NAME:PORT); repeatable. Loopback addresses, localhost and the bound address are always accepted")
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		fmt.Fprint(s.Err, serveSafetyHelp)
+	}
 	worldFile := fs.String("world", "", "world file (default: the embedded default world)")
 	planFile := fs.String("plan", "", "plan the served Landfall functions run with (default: the embedded example plan)")
 	speed := fs.Float64("speed", 1, "run the emulated clock this many times faster than the wall clock (60: a minute per second)")
@@ -175,6 +182,14 @@ func runServe(ctx context.Context, args []string, s Streams) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
+	guarded, err := newGuard(cloud.Handler(), ln.Addr(), allowHosts)
+	if err != nil {
+		ln.Close()
+		return &exitError{2, err}
+	}
+	if !isLoopback(ln.Addr()) {
+		warnOffLoopback(s.Err, *addr, ln.Addr(), world.Organization.ManagementAccount)
+	}
 	fmt.Fprintf(s.Out, "local AWS listening on http://%s (management account %s, home region %s, clock x%v)\n"+
 		"launch function %s registered (stack %s outputs it); the worker polls %s; Ctrl-C stops it\n",
 		ln.Addr(), world.Organization.ManagementAccount, world.Organization.HomeRegion, *speed, LaunchFunctionName, DefaultStackName, env.Config.QueueURL)
@@ -184,7 +199,9 @@ func runServe(ctx context.Context, args []string, s Streams) error {
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- env.Poll(pctx, interval) }()
-	serveErr := cloud.Serve(ctx, ln)
+	// The emulator's own handler, behind the guard (guard.go) that keeps
+	// browser pages out; cloud.Serve would serve it unguarded.
+	serveErr := serveGuarded(ctx, ln, guarded)
 	stop()
 	if pollErr := <-errc; pollErr != nil && serveErr == nil {
 		return pollErr

@@ -35,7 +35,15 @@ func optionalObject(m map[string]json.RawMessage, key, path string) (map[string]
 }
 
 // stringField returns the string under key, "" when it is absent or null.
+// The string must follow the text rules (text.go) for a single-line value.
 func stringField(m map[string]json.RawMessage, key, path string) (string, error) {
+	return textField(m, key, path, 0, false)
+}
+
+// textField returns the string under key, "" when it is absent or null,
+// checked against the text rules (text.go): at most maxLen characters (0: no
+// limit), tabs and line breaks only if breaks is set.
+func textField(m map[string]json.RawMessage, key, path string, maxLen int, breaks bool) (string, error) {
 	raw, ok := m[key]
 	if !ok || isNull(raw) {
 		return "", nil
@@ -43,6 +51,9 @@ func stringField(m map[string]json.RawMessage, key, path string) (string, error)
 	var s string
 	if raw = bytes.TrimSpace(raw); len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
 		return "", &FieldError{Field: path + "." + key, Problem: "must be a JSON string, got " + string(fielderror.KindOf(raw))}
+	}
+	if fe := checkText(path+"."+key, raw, s, maxLen, breaks); fe != nil {
+		return "", fe
 	}
 	return s, nil
 }

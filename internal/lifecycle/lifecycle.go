@@ -31,6 +31,15 @@
 //     be 12 digits if present, the region is not checked against a list, so
 //     that a region newer than Landfall's list cannot make it drop an event.
 //   - Unknown fields are ignored everywhere: CloudTrail adds fields over time.
+//   - Every string read from an event must be text that a run, a log line
+//     and a notification can carry: valid UTF-8 without noncharacters,
+//     control characters or bidirectional controls, and no longer than AWS
+//     writes it (the rules are in text.go). Anything else is an invalid
+//     event naming the field, never a function error: retrying it could
+//     only fail again.
+//   - An object is read as an EventBridge event, not a manual payload, by
+//     the rule of [IsEventBridgeEnvelope], so that an event missing its
+//     source or detail-type is reported as such.
 package lifecycle
 
 import (
@@ -40,11 +49,13 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/landfall/landfall/internal/fielderror"
+	"github.com/landfall/landfall/internal/manual"
 )
 
 // Source and DetailType are the EventBridge envelope values of every Control
@@ -141,10 +152,30 @@ var (
 	rootIDPattern    = regexp.MustCompile(`^r-[0-9a-z]{4,32}$`)
 )
 
-// IsEventBridgeEnvelope reports whether raw is a JSON object with both a
-// "source" and a "detail-type" key: the cheap test a handler that also takes
-// manual payloads uses to tell an EventBridge event from an operator's request.
-// It does not check the values; Decode does.
+// envelopeKeys are the keys EventBridge writes in every event besides
+// "source" and "detail-type".
+var envelopeKeys = []string{"version", "id", "account", "time", "region", "resources", "detail"}
+
+// IsEventBridgeEnvelope reports whether raw is to be read as an EventBridge
+// event rather than a manual payload: the cheap test a handler that takes
+// both uses to tell them apart. The rule, on the top-level keys of a JSON
+// object, matched exactly as EventBridge writes them:
+//
+//  1. A "source" or a "detail-type" key, whatever its value, makes an event:
+//     no manual payload has either.
+//  2. Otherwise, at least two of EventBridge's other envelope keys
+//     ("version", "id", "account", "time", "region", "resources", "detail")
+//     make an event, unless the object also has a key of a manual payload
+//     ("accounts", "regions", ...; see manual.IsPayloadKey): then it is an
+//     operator's request with stray keys, and the manual decoder names them,
+//     with a did-you-mean for "account" and "region". One envelope key alone
+//     is not enough for the same reason.
+//
+// So an envelope that lost its source or detail-type is decoded as an event
+// and rejected for the missing field, never taken for a manual payload.
+// Anything that is not a JSON object is not an envelope; the launch function
+// hands it to Decode all the same, which says it must be an object.
+// IsEventBridgeEnvelope does not check values; Decode does.
 func IsEventBridgeEnvelope(raw []byte) bool {
 	var keys map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &keys); err != nil {
@@ -152,7 +183,19 @@ func IsEventBridgeEnvelope(raw []byte) bool {
 	}
 	_, hasSource := keys["source"]
 	_, hasDetailType := keys["detail-type"]
-	return hasSource && hasDetailType
+	if hasSource || hasDetailType {
+		return true
+	}
+	n := 0
+	for k := range keys {
+		switch {
+		case manual.IsPayloadKey(k):
+			return false
+		case slices.Contains(envelopeKeys, k):
+			n++
+		}
+	}
+	return n >= 2
 }
 
 // Decode parses an EventBridge event carrying a Control Tower lifecycle event.
@@ -176,7 +219,7 @@ func Decode(raw []byte) (Event, error) {
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		return nil, envelopeError(raw, err)
 	}
-	return DecodeEnvelope(ev)
+	return decodeEnvelope(ev, envelopeLiterals(raw))
 }
 
 // notJSON describes a payload that does not parse, with the position of the
@@ -230,8 +273,16 @@ func envelopeError(raw []byte, err error) error {
 
 // DecodeEnvelope decodes the Control Tower event inside an EventBridge event
 // that the caller has already unmarshalled, for handlers that take
-// events.EventBridgeEvent directly. It applies the same rules as Decode.
+// events.EventBridgeEvent directly. It applies the same rules as Decode,
+// except that bytes of the envelope's own strings that were not UTF-8 are
+// past noticing: unmarshalling made them U+FFFD.
 func DecodeEnvelope(ev events.EventBridgeEvent) (Event, error) {
+	return decodeEnvelope(ev, nil)
+}
+
+// decodeEnvelope is DecodeEnvelope with the raw values of the envelope's
+// keys, when known, so that its strings get the literal checks too.
+func decodeEnvelope(ev events.EventBridgeEvent, lits map[string]json.RawMessage) (Event, error) {
 	switch {
 	case ev.Source == "":
 		return nil, &FieldError{Field: "source", Problem: "missing", Fix: "Landfall only handles " + Source + " events"}
@@ -253,7 +304,15 @@ func DecodeEnvelope(ev events.EventBridgeEvent) (Event, error) {
 		return nil, err
 	}
 	var problems []error
-	eventName, err := stringField(det, "eventName", "detail")
+	// The envelope's id and region are free text to EventBridge's decoder;
+	// the id names the event in logs, reports and run IDs.
+	if fe := checkText("id", lits["id"], ev.ID, maxIDLen, false); fe != nil {
+		problems = append(problems, fe)
+	}
+	if fe := checkText("region", lits["region"], ev.Region, maxRegionLen, false); fe != nil {
+		problems = append(problems, fe)
+	}
+	eventName, err := textField(det, "eventName", "detail", maxIDLen, false)
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +322,7 @@ func DecodeEnvelope(ev events.EventBridgeEvent) (Event, error) {
 			Fix: "Control Tower lifecycle events name their operation there, such as " + CreateManagedAccount,
 		}
 	}
-	cloudTrailID, idErr := stringField(det, "eventID", "detail")
+	cloudTrailID, idErr := textField(det, "eventID", "detail", maxIDLen, false)
 	problems = appendErr(problems, idErr)
 	eventID := cmp.Or(cloudTrailID, ev.ID)
 
@@ -295,7 +354,7 @@ func DecodeEnvelope(ev events.EventBridgeEvent) (Event, error) {
 		})
 	}
 	if out.HomeRegion == "" {
-		region, err := stringField(det, "awsRegion", "detail")
+		region, err := textField(det, "awsRegion", "detail", maxRegionLen, false)
 		problems = appendErr(problems, err)
 		out.HomeRegion = region
 	}
@@ -363,8 +422,9 @@ func decodeAccountStatus(det map[string]json.RawMessage, out *AccountEvent) []er
 	// unknown state the state error above already rejects the event.
 	required := out.State == StateSucceeded
 
-	out.Message, err = stringField(block, "message", blockPath)
+	out.Message, err = textField(block, "message", blockPath, 0, true)
 	problems = appendErr(problems, err)
+	out.Message = clipMessage(out.Message)
 	out.RequestedAt, err = timestampField(block, "requestedTimestamp", blockPath)
 	problems = appendErr(problems, err)
 	out.CompletedAt, err = timestampField(block, "completedTimestamp", blockPath)
@@ -424,7 +484,7 @@ func decodeAccount(account map[string]json.RawMessage, path string, required boo
 		})
 	}
 	out.AccountID = id
-	name, err := stringField(account, "accountName", path)
+	name, err := textField(account, "accountName", path, maxNameLen, false)
 	problems = appendErr(problems, err)
 	if err == nil && name == "" && required {
 		problems = append(problems, &FieldError{
@@ -455,7 +515,7 @@ func decodeOU(ou map[string]json.RawMessage, path string, required bool, out *Ac
 		})
 	}
 	out.OUID = id
-	name, err := stringField(ou, "organizationalUnitName", path)
+	name, err := textField(ou, "organizationalUnitName", path, maxNameLen, false)
 	problems = appendErr(problems, err)
 	out.OUName = name
 	return problems

@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -451,8 +453,9 @@ func TestIsEventBridgeEnvelope(t *testing.T) {
 		{string(readFixture(t, "create-managed-account-succeeded.json")), true},
 		{`{"source": "aws.ec2", "detail-type": "x"}`, true},
 		{`{"source": null, "detail-type": null}`, true},
-		{`{"source": "aws.controltower"}`, false},
-		{`{"detail-type": "AWS Service Event via CloudTrail"}`, false},
+		// Issue #9: an envelope without one of them is an invalid event, not a manual payload.
+		{`{"source": "aws.controltower"}`, true},
+		{`{"detail-type": "AWS Service Event via CloudTrail"}`, true},
 		{`{"Source": "aws.controltower", "Detail-Type": "AWS Service Event via CloudTrail"}`, false},
 		{`{"accounts": ["222222222222"]}`, false},
 		{`{"detail": {"source": 1, "detail-type": 2}}`, false},
@@ -475,6 +478,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"source":"aws.controltower","detail-type":"AWS Service Event via CloudTrail","detail":{"eventName":"UpdateManagedAccount","serviceEventDetails":{"updateManagedAccountStatus":{"state":"FAILED","account":null}}}}`))
 	f.Add([]byte(`{"source":"aws.controltower","detail-type":"AWS Service Event via CloudTrail","detail":[]}`))
 	f.Add([]byte(`{"time":"x"}`))
+	f.Add([]byte(`{"version":"0","id":"e-1","account":"111111111111","time":"2018-08-30T21:42:18Z","region":"us-east-1","resources":[],"detail":{}}`))
+	f.Add([]byte("{\"source\":\"aws.controltower\",\"detail-type\":\"AWS Service Event via CloudTrail\",\"id\":\"e\xff\",\"detail\":{\"eventName\":\"X\\uffff\"}}"))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		ev, err := Decode(raw)
@@ -485,6 +490,7 @@ func FuzzDecode(f *testing.F) {
 			if err.Error() == "" {
 				t.Fatal("empty error message")
 			}
+			checkRejection(t, raw, err)
 			return
 		}
 		if a, ok := ev.(*AccountEvent); ok && a.Succeeded() {
@@ -492,8 +498,71 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("SUCCEEDED event with missing or invalid identity: %+v", a)
 			}
 		}
+		checkAccepted(t, ev)
 		IsEventBridgeEnvelope(raw)
 	})
+}
+
+// checkRejection asserts issue #9's rule for a rejected input: every problem
+// is a *FieldError naming its field ("(payload)" only for input that is not a
+// JSON object at all), in a message that is itself clean text.
+func checkRejection(t *testing.T, raw []byte, err error) {
+	t.Helper()
+	var object map[string]json.RawMessage
+	isObject := json.Unmarshal(raw, &object) == nil && object != nil
+	for _, e := range leafErrors(err) {
+		fe, ok := e.(*FieldError)
+		if !ok {
+			t.Fatalf("rejection %T is not a field error: %v", e, e)
+		}
+		if fe.Field == "" && isObject {
+			t.Fatalf("rejection of a JSON object names no field: %v", fe)
+		}
+		if msg := fe.Error(); !strings.HasPrefix(msg, cmp.Or(fe.Field, "(payload)")+": ") {
+			t.Fatalf("message %q does not start with its field", msg)
+		}
+	}
+	if msg := err.Error(); !utf8.ValidString(msg) || textProblem(msg, 0, true) != "" {
+		t.Fatalf("error message is not clean text: %q", msg)
+	}
+}
+
+// checkAccepted asserts that every text of an accepted event follows the
+// text rules.
+func checkAccepted(t *testing.T, ev Event) {
+	t.Helper()
+	var texts []string
+	switch ev := ev.(type) {
+	case *AccountEvent:
+		if textProblem(ev.Message, 0, true) != "" || len(ev.Message) > maxMessageLen {
+			t.Fatalf("accepted message %q", ev.Message)
+		}
+		texts = []string{ev.EventID, ev.EnvelopeID, ev.EventName, ev.AccountID, ev.AccountName, ev.OUID, ev.OUName, ev.ManagementAccount, ev.HomeRegion}
+		for _, name := range []string{ev.AccountName, ev.OUName} {
+			if utf8.RuneCountInString(name) > maxNameLen {
+				t.Fatalf("accepted a name of %d characters", utf8.RuneCountInString(name))
+			}
+		}
+	case *IgnoredEvent:
+		texts = []string{ev.EventID, ev.EventName}
+	}
+	for _, s := range texts {
+		if !utf8.ValidString(s) || !IsCleanText(s) {
+			t.Fatalf("accepted unclean text %q in %+v", s, ev)
+		}
+	}
+}
+
+// leafErrors flattens errors.Join trees.
+func leafErrors(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, leafErrors(e)...)
+		}
+		return out
+	}
+	return []error{err}
 }
 
 func BenchmarkDecode(b *testing.B) {
