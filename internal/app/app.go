@@ -93,9 +93,10 @@ func LoadPlan(c config.Config) (*plan.Plan, error) {
 	return pl, nil
 }
 
-func engine(pl *plan.Plan, c config.Config, o Options) *provision.Engine {
+func engine(pl *plan.Plan, c config.Config, products provision.ProductIDs, o Options) *provision.Engine {
 	return &provision.Engine{
 		Plan:        pl,
+		Products:    products,
 		Concurrency: c.TargetConcurrency,
 		Sleep:       o.Sleep,
 		Now:         o.Now,
@@ -105,6 +106,13 @@ func engine(pl *plan.Plan, c config.Config, o Options) *provision.Engine {
 
 func sessions(cfg aws.Config, pl *plan.Plan, o Options) *provision.Sessions {
 	return &provision.Sessions{Base: cfg, RoleName: pl.ExecutionRoleName, Now: o.Now}
+}
+
+// catalogCheck checks the plan against the management account's catalogs
+// once per warm container and names each product by its ID in the plan's
+// portfolio: the identity runs, dry runs and status launch and describe by.
+func catalogCheck(cfg aws.Config, pl *plan.Plan) *preflight.CatalogCheck {
+	return &preflight.CatalogCheck{Plan: pl, Catalogs: preflight.NewCatalogs(cfg)}
 }
 
 // members is the one membership check the functions share: built once per
@@ -118,15 +126,16 @@ func Launch(cfg aws.Config, c config.Config, pl *plan.Plan, o Options) *launch.H
 	orgs := organizations.NewFromConfig(cfg)
 	dir := &directory.Directory{API: orgs}
 	accounts := sessions(cfg, pl, o)
+	products := catalogCheck(cfg, pl)
 	return &launch.Handler{
 		Plan:      pl,
 		Directory: dir,
 		Members:   members(orgs, pl, o),
-		Preflight: &preflight.Checker{Plan: pl, Org: &preflight.OrgIndex{API: orgs, Now: o.Now}},
+		Preflight: &preflight.Checker{Plan: pl, Org: &preflight.OrgIndex{API: orgs, Now: o.Now}, Catalog: products},
 		Queue:     &workqueue.Queue{URL: c.QueueURL, SQS: sqs.NewFromConfig(cfg)},
 		Notifier:  &notify.Notifier{TopicARN: c.TopicARN, SNS: sns.NewFromConfig(cfg)},
-		DryRunner: provision.DryRunner{Engine: engine(pl, c, o), Accounts: accounts},
-		Status: &status.Reporter{Plan: pl, Directory: dir, Accounts: status.Opened{Opener: accounts},
+		DryRunner: provision.DryRunner{Engine: engine(pl, c, products, o), Accounts: accounts},
+		Status: &status.Reporter{Plan: pl, Directory: dir, Accounts: status.Opened{Opener: accounts}, Products: products,
 			ManagementAccount: o.ManagementAccount},
 		ManagementAccount: o.ManagementAccount,
 		WorkerConcurrency: c.WorkerConcurrency,
@@ -139,7 +148,7 @@ func Launch(cfg aws.Config, c config.Config, pl *plan.Plan, o Options) *launch.H
 func Worker(cfg aws.Config, c config.Config, pl *plan.Plan, o Options) *worker.Handler {
 	return &worker.Handler{
 		Plan:     pl,
-		Engine:   engine(pl, c, o),
+		Engine:   engine(pl, c, catalogCheck(cfg, pl), o),
 		Members:  members(organizations.NewFromConfig(cfg), pl, o),
 		Accounts: sessions(cfg, pl, o),
 		Queue:    &workqueue.Queue{URL: c.QueueURL, SQS: sqs.NewFromConfig(cfg)},

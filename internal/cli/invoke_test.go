@@ -20,6 +20,7 @@ import (
 	"github.com/landfall/landfall/internal/launch"
 	"github.com/landfall/landfall/internal/localaws/stacks"
 	"github.com/landfall/landfall/internal/localrun"
+	"github.com/landfall/landfall/internal/preflight"
 	"github.com/landfall/landfall/internal/provision"
 	"github.com/landfall/landfall/internal/status"
 )
@@ -33,6 +34,7 @@ func deployLaunch(t *testing.T) *localrun.Env {
 		Plan:              env.Plan,
 		Directory:         &directory.Directory{API: organizations.NewFromConfig(env.AWS)},
 		Accounts:          status.Opened{Opener: &provision.Sessions{Base: env.AWS, RoleName: env.Plan.ExecutionRoleName, Now: env.Clock.Now}},
+		Products:          &preflight.CatalogCheck{Plan: env.Plan, Catalogs: preflight.NewCatalogs(env.AWS)},
 		ManagementAccount: "111111111111",
 	}
 	env.Cloud.RegisterFunction("landfall-launch", lambda.NewHandler(env.Launch.Handle))

@@ -17,6 +17,7 @@ import (
 	"github.com/landfall/landfall/internal/directory"
 	"github.com/landfall/landfall/internal/manual"
 	"github.com/landfall/landfall/internal/plan"
+	"github.com/landfall/landfall/internal/preflight"
 	"github.com/landfall/landfall/internal/provision"
 	"github.com/landfall/landfall/internal/status"
 )
@@ -109,6 +110,7 @@ func runStatus(ctx context.Context, args []string, s Streams) error {
 		Plan:               pl,
 		Directory:          &directory.Directory{API: orgs},
 		Accounts:           status.Opened{Opener: &provision.Sessions{Base: cfg, RoleName: roleName}},
+		Products:           &preflight.CatalogCheck{Plan: pl, Catalogs: preflight.NewCatalogs(cfg)},
 		RoleName:           roleName,
 		ManagementAccount:  mgmt,
 		AccountConcurrency: *concurrency,

@@ -348,7 +348,7 @@ func newFixture(t *testing.T, org *fakeOrg) *fixture {
 		Plan:              pl,
 		Directory:         &directory.Directory{API: org},
 		Members:           &membership.Checker{API: org, ManagementAccount: mgmt, IncludeManagement: pl.IncludeManagementAccount},
-		Preflight:         &preflight.Checker{Plan: pl, Org: &preflight.OrgIndex{API: org}},
+		Preflight:         selectorsOnly{plan: pl, org: &preflight.OrgIndex{API: org}},
 		Queue:             f.queue,
 		Notifier:          f.notifier,
 		DryRunner:         f.dry,
@@ -369,3 +369,18 @@ func (f *fixture) queuedAccounts() []string {
 }
 
 var errBoom = errors.New("boom")
+
+// selectorsOnly is the preflight without its catalog half: these tests have
+// no catalog (internal/localrun runs the whole preflight on the emulator).
+type selectorsOnly struct {
+	plan *plan.Plan
+	org  *preflight.OrgIndex
+}
+
+func (s selectorsOnly) Check(ctx context.Context) (preflight.Report, error) {
+	o, err := s.org.Get(ctx)
+	if err != nil {
+		return preflight.Report{}, err
+	}
+	return preflight.CheckSelectors(s.plan, o), nil
+}

@@ -1,6 +1,7 @@
 package localrun
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -23,9 +24,12 @@ func account(t *testing.T, w *localaws.World, id string) int {
 
 func TestThrottledServiceCatalog(t *testing.T) {
 	env := newEnv(t, setup{world: func(w *localaws.World) {
-		// One call per operation every 100 emulated seconds in us-east-1:
-		// polling and the SDK's immediate retries run into it.
-		w.Faults = append(w.Faults, faults.Rule{Service: "servicecatalog", Region: "us-east-1", Throttle: &faults.Throttle{Rate: 0.01, Burst: 1}})
+		// One call per operation every 100 emulated seconds in us-east-1, in
+		// the member account: polling and the SDK's immediate retries run
+		// into it. (The launch function's preflight reads the management
+		// account's catalog; throttled there, the launch fails and Lambda
+		// retries it, which TestPreflightThrottledIsRetried covers.)
+		w.Faults = append(w.Faults, faults.Rule{Service: "servicecatalog", Region: "us-east-1", Account: lifeCycle1, Throttle: &faults.Throttle{Rate: 0.01, Burst: 1}})
 	}})
 	res := mustRun(t, env, event(t, "create-managed-account-succeeded.json"))
 	wantAll(t, statuses(t, res, lifeCycle1), "SUCCEEDED")
@@ -44,6 +48,22 @@ func TestThrottledServiceCatalog(t *testing.T) {
 		t.Error("the fault never throttled: the test proves nothing")
 	}
 	t.Logf("%d throttled calls; %d worker steps", throttled, res.Calls["sqs.DeleteMessage"])
+}
+
+// TestPreflightThrottledIsRetried: when the management account's catalog
+// throttles the preflight past the SDK's retries, the launch function
+// returns an error (Lambda and EventBridge retry it) and queues nothing.
+func TestPreflightThrottledIsRetried(t *testing.T) {
+	env := newEnv(t, setup{world: func(w *localaws.World) {
+		w.Faults = append(w.Faults, faults.Rule{Service: "servicecatalog", Region: "us-east-1", Account: mgmt, Throttle: &faults.Throttle{Rate: 0.01, Burst: 1}})
+	}})
+	inv := env.InvokeLaunch(context.Background(), Payload{Name: "event", Body: event(t, "create-managed-account-succeeded.json")})
+	if !strings.Contains(inv.Error, "check the plan against the organization") || !strings.Contains(inv.Error, "ThrottlingException") {
+		t.Fatalf("launch = %+v, want a function error naming the throttled preflight", inv)
+	}
+	if n := env.Cloud.Calls().Count("sqs.SendMessage"); n != 0 {
+		t.Errorf("%d runs queued", n)
+	}
 }
 
 func TestRegionDisabledForAccount(t *testing.T) {

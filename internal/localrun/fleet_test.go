@@ -19,6 +19,7 @@ import (
 	"github.com/landfall/landfall/internal/localaws"
 	"github.com/landfall/landfall/internal/localaws/catalog"
 	"github.com/landfall/landfall/internal/localaws/org"
+	"github.com/landfall/landfall/internal/preflight"
 	"github.com/landfall/landfall/internal/provision"
 	"github.com/landfall/landfall/internal/status"
 )
@@ -371,6 +372,7 @@ func newReporter(env *Env) *status.Reporter {
 		Plan:              env.Plan,
 		Directory:         &directory.Directory{API: organizations.NewFromConfig(env.AWS)},
 		Accounts:          status.Opened{Opener: &provision.Sessions{Base: env.AWS, RoleName: env.Plan.ExecutionRoleName, Now: env.Clock.Now}},
+		Products:          &preflight.CatalogCheck{Plan: env.Plan, Catalogs: preflight.NewCatalogs(env.AWS)},
 		ManagementAccount: mgmt,
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/landfall/landfall/internal/launch"
 	"github.com/landfall/landfall/internal/lifecycle/samples"
 	"github.com/landfall/landfall/internal/localaws"
 	"github.com/landfall/landfall/internal/localaws/catalog"
@@ -269,23 +270,22 @@ func TestProvisioningFailed(t *testing.T) {
 	}
 }
 
+// TestPinnedDeprecatedVersion: a plan pinning a DEPRECATED version is
+// refused by the preflight in the first second, naming the entry and the
+// versions available, before any run is queued or any role assumed.
 func TestPinnedDeprecatedVersion(t *testing.T) {
 	env := newEnv(t, setup{plan: func(s string) string {
 		return strings.Replace(s, "product: baseline-vpc          # the product name (or its prod- ID, single region only)\n    version: latest", "product: baseline-vpc\n    version: v1.0", 1)
 	}})
-	res := mustRun(t, env, event(t, "create-managed-account-succeeded.json"))
-	got := statuses(t, res, lifeCycle1)
-	for _, r := range planRegions {
-		bv, sa := got[r+"/baseline-vpc"], got[r+"/security-audit"]
-		if bv.Status != "FAILED" || !strings.Contains(bv.Error, "version v1.0 of baseline-vpc is DEPRECATED in "+r) {
-			t.Errorf("%s baseline-vpc = %+v, want a clear DEPRECATED failure", r, bv)
-		}
-		if sa.Status != "SKIPPED" {
-			t.Errorf("%s security-audit = %s, want SKIPPED (its dependency failed)", r, sa.Status)
-		}
+	inv := env.InvokeLaunch(context.Background(), Payload{Name: "event", Body: event(t, "create-managed-account-succeeded.json")})
+	if inv.Error != "" || inv.Response.Outcome != launch.OutcomeRefused || !strings.Contains(inv.Response.Message, "products[0].version:") || !strings.Contains(inv.Response.Message, "DEPRECATED") {
+		t.Fatalf("launch = %+v, want refused naming products[0].version as DEPRECATED", inv)
 	}
-	if res.Calls["servicecatalog.ProvisionProduct"] != 0 {
-		t.Errorf("no provisioning may be attempted: %v", res.Calls)
+	calls := env.Cloud.Calls().Snapshot()
+	for _, op := range []string{"sqs.SendMessage", "sts.AssumeRole", "servicecatalog.ProvisionProduct"} {
+		if calls[op] != 0 {
+			t.Errorf("%s called %d times", op, calls[op])
+		}
 	}
 }
 

@@ -4,13 +4,17 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/servicecatalog"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/landfall/landfall/internal/launch"
 	"github.com/landfall/landfall/internal/localaws"
+	"github.com/landfall/landfall/internal/localaws/catalog"
 	"github.com/landfall/landfall/internal/localaws/org"
+	"github.com/landfall/landfall/internal/provision"
 	"github.com/landfall/landfall/internal/runstate"
 )
 
@@ -163,5 +167,53 @@ func TestDryRunNamesGlobsMatchingNothing(t *testing.T) {
 	}
 	if n := inv.Response.Notes; len(n) != 1 || !strings.Contains(n[0], `include.accountNames[1]: "paymets-*" matches no account name yet`) {
 		t.Errorf("notes = %q", n)
+	}
+}
+
+// TestMemberLocalLookAlikeIsNeverLaunched sets the trap a member account's
+// administrator could set: a local portfolio with the shared portfolio's
+// display name, associated with the execution role, holding a local product
+// named baseline-vpc and the organization's security-audit (imported). The
+// run launches the shared products, through the shared portfolio, and never
+// the look-alike.
+func TestMemberLocalLookAlikeIsNeverLaunched(t *testing.T) {
+	const local, lookAlike = "port-ue1trap0001", "prod-ue1trapvpc0"
+	env := newEnv(t, setup{world: func(w *localaws.World) {
+		for i := range w.Catalog.Regions {
+			rs := &w.Catalog.Regions[i]
+			if rs.Region != "us-east-1" {
+				continue
+			}
+			rs.Portfolios = append(rs.Portfolios, catalog.PortfolioSpec{
+				ID: local, Name: "Landfall Baseline", Owner: lifeCycle1,
+				Products:   []string{lookAlike, "prod-ue1secaudit0"},
+				Principals: []catalog.PrincipalSpec{{Type: "IAM", ARN: "arn:aws:iam::" + lifeCycle1 + ":role/AWSControlTowerExecution"}},
+			})
+			rs.Products = append(rs.Products, catalog.ProductSpec{
+				ID: lookAlike, Name: "baseline-vpc", Account: lifeCycle1, Owner: "Not the platform team",
+				Artifacts: []catalog.ArtifactSpec{{ID: "pa-ue1trapvpc99", Name: "v9.9", Created: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}},
+			})
+		}
+	}})
+	res := mustRun(t, env, event(t, "create-managed-account-succeeded.json"))
+	wantAll(t, statuses(t, res, lifeCycle1), "SUCCEEDED")
+	member := servicecatalog.NewFromConfig((&provision.Sessions{Base: env.AWS, RoleName: env.Plan.ExecutionRoleName, Now: env.Clock.Now}).Config(lifeCycle1, "test"),
+		func(o *servicecatalog.Options) { o.Region = "us-east-1" })
+	for name, want := range map[string]string{"landfall-baseline-vpc": "prod-ue1basevpc0", "landfall-security-audit": "prod-ue1secaudit0"} {
+		out, err := member.DescribeProvisionedProduct(context.Background(), &servicecatalog.DescribeProvisionedProductInput{Name: aws.String(name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := out.ProvisionedProductDetail
+		if got := aws.ToString(d.ProductId); got != want {
+			t.Errorf("%s launched %s, want the shared %s", name, got, want)
+		}
+		rec, err := member.DescribeRecord(context.Background(), &servicecatalog.DescribeRecordInput{Id: d.LastSuccessfulProvisioningRecordId})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := aws.ToString(rec.RecordDetail.PathId); got != "port-ue1baseline0" {
+			t.Errorf("%s launched through %s, want the plan's portfolio port-ue1baseline0", name, got)
+		}
 	}
 }

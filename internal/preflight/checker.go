@@ -2,17 +2,22 @@ package preflight
 
 import (
 	"context"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/servicecatalog"
 
 	"github.com/landfall/landfall/internal/plan"
 )
 
-// Checker is the whole preflight the launch function runs before acting:
-// the plan's selectors against the organization (from an index reused for a
-// few minutes) and, when set, its catalog checks (once per plan per warm
-// container).
+// Checker is the whole preflight: the plan's selectors against the
+// organization (from an index reused for a few minutes) and its catalog
+// checks (once per plan per warm container). The launch function runs it
+// before acting on anything, and `landfall validate --org` runs the same.
 type Checker struct {
-	Plan *plan.Plan
-	Org  *OrgIndex
+	Plan    *plan.Plan
+	Org     *OrgIndex
+	Catalog *CatalogCheck
 }
 
 // Check returns what the plan's preflight finds. An error means
@@ -22,5 +27,28 @@ func (c *Checker) Check(ctx context.Context) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	return CheckSelectors(c.Plan, org), nil
+	rep := CheckSelectors(c.Plan, org)
+	cat, _, err := c.Catalog.Check(ctx)
+	if err != nil {
+		return Report{}, err
+	}
+	rep.Add(cat)
+	return rep, nil
+}
+
+// NewCatalogs returns the management account's Service Catalog client for
+// each region, built once per region from cfg.
+func NewCatalogs(cfg aws.Config) func(region string) Catalog {
+	var mu sync.Mutex
+	clients := map[string]Catalog{}
+	return func(region string) Catalog {
+		mu.Lock()
+		defer mu.Unlock()
+		c, ok := clients[region]
+		if !ok {
+			c = servicecatalog.NewFromConfig(cfg, func(o *servicecatalog.Options) { o.Region = region })
+			clients[region] = c
+		}
+		return c
+	}
 }

@@ -37,7 +37,7 @@ func advanceOnce(t *testing.T, e *Engine, run *runstate.Run, byRegion map[string
 
 func TestAdvanceHoldsDependentUntilDependencySatisfied(t *testing.T) {
 	clock := &fakeClock{now: t0}
-	e := &Engine{Plan: stepTestPlan(t), Now: clock.Now, Sleep: clock.Sleep}
+	e := &Engine{Plan: stepTestPlan(t), Products: staticIDs(productIDs), Now: clock.Now, Sleep: clock.Sleep}
 	run := testRun(runstate.TriggerCreate, pendingTarget(ue1, vpc), pendingTarget(ue1, audit))
 	inProgress := ret(recordOut("", "IN_PROGRESS", "PROVISION_PRODUCT", "pa-2")) // any record still running
 
@@ -47,7 +47,7 @@ func TestAdvanceHoldsDependentUntilDependencySatisfied(t *testing.T) {
 		fails(opDescribePP, ppNotFound), shareAccepted, roleAssociated, ret(described(vpc)),
 		ret(provisionOut("rec-vpc", "pp-vpc")), inProgress,
 	)}, map[string][]string{ue1: {
-		dppCall(vpc), acceptCall(ue1), associateCall(ue1), productCall(vpc), launchCall(ue1, vpc, "pa-2", "", "lp-1"),
+		dppCall(vpc), acceptCall(ue1), associateCall(ue1), productCall(vpc), launchCall(ue1, vpc, "pa-2", "", portfolios[ue1]),
 		recordCall("rec-vpc"), // the second pass polls it; nothing moved, so the third does not happen
 	}})
 	if !progressed {
@@ -65,7 +65,7 @@ func TestAdvanceHoldsDependentUntilDependencySatisfied(t *testing.T) {
 		inProgress,
 	)}, map[string][]string{ue1: {
 		recordCall("rec-vpc"),
-		dppCall(audit), productCall(audit), launchCall(ue1, audit, "pa-2", "", "lp-1"),
+		dppCall(audit), productCall(audit), launchCall(ue1, audit, "pa-2", "", portfolios[ue1]),
 		recordCall("rec-audit"),
 	}})
 	if !progressed {
@@ -78,7 +78,7 @@ func TestAdvanceHoldsDependentUntilDependencySatisfied(t *testing.T) {
 
 func TestAdvanceSkipsDependentOfFailedDependency(t *testing.T) {
 	clock := &fakeClock{now: t0}
-	e := &Engine{Plan: stepTestPlan(t), Now: clock.Now, Sleep: clock.Sleep}
+	e := &Engine{Plan: stepTestPlan(t), Products: staticIDs(productIDs), Now: clock.Now, Sleep: clock.Sleep}
 	run := testRun(runstate.TriggerCreate, runningTarget(vpc, "rec-vpc"), pendingTarget(ue1, audit))
 
 	progressed := advanceOnce(t, e, run, map[string]*scriptedCatalog{ue1: newScripted(t,
@@ -100,7 +100,7 @@ func TestAdvanceSkipsDependentOfFailedDependency(t *testing.T) {
 
 func TestAdvanceDependencyOutsideTheRunDoesNotHoldBack(t *testing.T) {
 	clock := &fakeClock{now: t0}
-	e := &Engine{Plan: stepTestPlan(t), Now: clock.Now, Sleep: clock.Sleep}
+	e := &Engine{Plan: stepTestPlan(t), Products: staticIDs(productIDs), Now: clock.Now, Sleep: clock.Sleep}
 	// A manual run narrowed to security-audit: baseline-vpc is not a target.
 	run := testRun(runstate.TriggerManual, pendingTarget(ue1, audit))
 	run.Opened = []string{gateKey(ue1, portfolios[ue1], testRoleARN)}
@@ -116,7 +116,7 @@ func TestAdvanceDependencyOutsideTheRunDoesNotHoldBack(t *testing.T) {
 
 func TestAdvanceStopsWhenAPassChangesNothing(t *testing.T) {
 	clock := &fakeClock{now: t0}
-	e := &Engine{Plan: stepTestPlan(t), Now: clock.Now, Sleep: clock.Sleep}
+	e := &Engine{Plan: stepTestPlan(t), Products: staticIDs(productIDs), Now: clock.Now, Sleep: clock.Sleep}
 	const uw2 = "us-west-2"
 	run := testRun(runstate.TriggerCreate, runningTarget(vpc, "rec-1"), pendingTarget(uw2, vpc))
 

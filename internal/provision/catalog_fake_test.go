@@ -260,3 +260,21 @@ func (c *fakeClock) Sleeps() []time.Duration {
 	defer c.mu.Unlock()
 	return append([]time.Duration(nil), c.sleeps...)
 }
+
+// staticIDs resolves each plan product key to a fixed product ID.
+type staticIDs map[string]string
+
+func (s staticIDs) ProductID(_ context.Context, region, key string) (string, string, error) {
+	id, ok := s[key]
+	if !ok {
+		return "", "product " + key + " is not in its portfolio in " + region, nil
+	}
+	return id, "", nil
+}
+
+// unplaced answers every product with the same problem.
+type unplaced string
+
+func (u unplaced) ProductID(context.Context, string, string) (string, string, error) {
+	return "", string(u), nil
+}

@@ -35,6 +35,17 @@ type Catalog interface {
 
 var _ Catalog = (*servicecatalog.Client)(nil)
 
+// ProductIDs names the plan's products by ID. Each is resolved within the
+// plan's portfolio for the region, in the management account's catalog: the
+// portfolio is the trust anchor, so a product of the same name that a member
+// account's administrator made locally is never the one described or launched.
+type ProductIDs interface {
+	// ProductID returns the ID of the plan's product key in region. problem
+	// says why the plan's product cannot be used (not in its portfolio), a
+	// permanent answer; err is a failure to find out, worth a retry.
+	ProductID(ctx context.Context, region, key string) (id, problem string, err error)
+}
+
 // Catalogs returns the Service Catalog client for one region of the account a
 // run is for, all sharing one assumed-role credential cache.
 type Catalogs func(region string) Catalog
@@ -57,6 +68,8 @@ var DefaultVisibilityBackoff = []time.Duration{time.Second, 2 * time.Second, 4 *
 // Engine advances targets. Its zero value is not usable: Plan is required.
 type Engine struct {
 	Plan *plan.Plan
+	// Products resolves product identities; required.
+	Products ProductIDs
 	// Concurrency bounds the targets worked on at once across all regions.
 	Concurrency int
 	// VisibilityBackoff is waited between DescribeProduct attempts while a product is not yet visible.

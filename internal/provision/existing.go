@@ -72,9 +72,8 @@ func (s *targetStep) update(ctx context.Context, prod *servicecatalog.DescribePr
 		s.fail(ctx, fmt.Sprintf("render parameters: %v", err))
 		return
 	}
-	path, err := s.launchPath(ctx, prod.LaunchPaths)
-	if err != nil {
-		s.handle(ctx, "choose launch path", err)
+	path, ok := s.launchPath(ctx, prod.LaunchPaths)
+	if !ok {
 		return
 	}
 	out, err := s.cat.UpdateProvisionedProduct(ctx, &servicecatalog.UpdateProvisionedProductInput{

@@ -43,7 +43,7 @@ func (s *targetStep) openPortfolio(ctx context.Context, portfolio string) error 
 // describeProduct finds the product, waiting with bounded backoff for a fresh
 // association to propagate.
 func (s *targetStep) describeProduct(ctx context.Context) (*servicecatalog.DescribeProductOutput, error) {
-	in := DescribeProductInput(s.p)
+	in := s.describeInput()
 	backoff := s.e.VisibilityBackoff
 	if backoff == nil {
 		backoff = DefaultVisibilityBackoff
@@ -62,29 +62,32 @@ func (s *targetStep) describeProduct(ctx context.Context) (*servicecatalog.Descr
 	}
 }
 
-// launchPath picks the launch path of the planned portfolio. With one path
-// Service Catalog needs none named, but naming it keeps the choice explicit.
-func (s *targetStep) launchPath(ctx context.Context, paths []sctypes.LaunchPath) (*string, error) {
+// launchPath picks the launch path through the plan's portfolio: a path's
+// ID is its portfolio's ID. Any other path (a portfolio local to the member
+// account that holds the same product, with constraints its administrator
+// chose) is never taken, and without the plan's path the target fails at once,
+// saying which paths there were. It reports false when the target failed.
+func (s *targetStep) launchPath(ctx context.Context, paths []sctypes.LaunchPath) (*string, bool) {
 	portfolio := s.p.Portfolios[s.t.Region]
-	switch len(paths) {
-	case 0:
-		return nil, nil
-	case 1:
-		return paths[0].Id, nil
-	}
-	out, err := s.cat.DescribePortfolio(ctx, &servicecatalog.DescribePortfolioInput{Id: aws.String(portfolio)})
-	if err != nil {
-		return nil, fmt.Errorf("describe portfolio %s to pick among %d launch paths: %w", portfolio, len(paths), err)
-	}
-	name := aws.ToString(out.PortfolioDetail.DisplayName)
-	var names []string
+	var found []string
 	for _, lp := range paths {
-		if aws.ToString(lp.Name) == name {
-			return lp.Id, nil
+		if aws.ToString(lp.Id) == portfolio {
+			return lp.Id, true
 		}
-		names = append(names, aws.ToString(lp.Name))
+		found = append(found, fmt.Sprintf("%s (%q)", aws.ToString(lp.Id), aws.ToString(lp.Name)))
 	}
-	return nil, fmt.Errorf("no launch path through portfolio %s (%q) among %s", portfolio, name, strings.Join(names, ", "))
+	seen := "none"
+	if len(found) > 0 {
+		seen = strings.Join(found, ", ")
+	}
+	s.fail(ctx, fmt.Sprintf("product %s has no launch path through the plan's portfolio %s for %s in %s (paths: %s); Landfall launches only through the plan's portfolio",
+		s.product, portfolio, s.roleARN, s.t.Region, seen))
+	return nil, false
+}
+
+// describeInput describes the plan's product by its resolved ID, never by name.
+func (s *targetStep) describeInput() *servicecatalog.DescribeProductInput {
+	return &servicecatalog.DescribeProductInput{Id: aws.String(s.product)}
 }
 
 // gates runs the accept+associate of each (region, portfolio) once per run,

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/servicecatalog"
 	sctypes "github.com/aws/aws-sdk-go-v2/service/servicecatalog/types"
 
 	"github.com/landfall/landfall/internal/plan"
@@ -54,12 +53,4 @@ func scTags(tags map[string]string) []sctypes.Tag {
 // placement is what the plan says about target t of product p, for rendering.
 func placement(p *plan.Product, t *runstate.Target) plan.Placement {
 	return plan.Placement{Region: t.Region, Product: p, Portfolio: p.Portfolios[t.Region], ProvisionedProductName: t.ProvisionedProductName}
-}
-
-// DescribeProductInput looks p up by ID when the plan gives one, else by name.
-func DescribeProductInput(p *plan.Product) *servicecatalog.DescribeProductInput {
-	if p.ProductIsID() {
-		return &servicecatalog.DescribeProductInput{Id: aws.String(p.Product)}
-	}
-	return &servicecatalog.DescribeProductInput{Name: aws.String(p.Product)}
 }

@@ -45,7 +45,11 @@ func (e *Engine) resolveTarget(ctx context.Context, run *runstate.Run, t *runsta
 	}
 	t.Parameters = params
 
-	prod, err := cat.DescribeProduct(ctx, DescribeProductInput(p))
+	id, ok := e.resolveProduct(ctx, t)
+	if !ok {
+		return
+	}
+	prod, err := cat.DescribeProduct(ctx, &servicecatalog.DescribeProductInput{Id: aws.String(id)})
 	if err != nil {
 		switch classify(err) {
 		case classNotFound:
@@ -85,6 +89,25 @@ func (e *Engine) resolveTarget(ctx context.Context, run *runstate.Run, t *runsta
 		return
 	}
 	t.Status, t.Error = runstate.Failed, fmt.Sprintf("would fail: provisioned product is in unexpected status %q", d.Status)
+}
+
+// resolveProduct finds the product's ID in the plan's portfolio, as a run
+// would; false when the target is already decided (failed).
+func (e *Engine) resolveProduct(ctx context.Context, t *runstate.Target) (string, bool) {
+	if e.Products == nil {
+		t.Status, t.Error = runstate.Failed, "would fail: no product resolver is configured"
+		return "", false
+	}
+	id, problem, err := e.Products.ProductID(ctx, t.Region, t.Product)
+	switch {
+	case err != nil:
+		t.Status, t.Error = runstate.Failed, "cannot resolve: "+message(err)
+	case problem != "":
+		t.Status, t.Error = runstate.Failed, "would fail: "+problem
+	default:
+		return id, true
+	}
+	return "", false
 }
 
 // dryRunNote says what a run would do with existing product d, on version

@@ -23,6 +23,7 @@ type targetStep struct {
 	run     *runstate.Run
 	t       *runstate.Target
 	p       *plan.Product // set by start once the plan's product is known
+	product string        // its ID in the plan's portfolio, set with p
 	cat     Catalog       // the member account's Service Catalog in t.Region
 	roleARN string        // the assumed execution role, associated with portfolios
 	gates   *gates
@@ -47,7 +48,7 @@ func (s *targetStep) advance(ctx context.Context) {
 // start takes a pending target from nothing to a running record (or to a
 // final status when nothing needs doing or it cannot be done).
 func (s *targetStep) start(ctx context.Context) {
-	if !s.planned(ctx) {
+	if !s.planned(ctx) || !s.identified(ctx) {
 		return
 	}
 	existing, ok := s.lookUpExisting(ctx)
@@ -89,6 +90,25 @@ func (s *targetStep) planned(ctx context.Context) bool {
 	return true
 }
 
+// identified resolves the product's ID within the plan's portfolio.
+func (s *targetStep) identified(ctx context.Context) bool {
+	if s.e.Products == nil {
+		s.fail(ctx, "no product resolver is configured: refusing to find products by name")
+		return false
+	}
+	id, problem, err := s.e.Products.ProductID(ctx, s.t.Region, s.p.Key)
+	switch {
+	case err != nil:
+		s.handle(ctx, fmt.Sprintf("resolve product %s in portfolio %s", s.p.Product, s.p.Portfolios[s.t.Region]), err)
+		return false
+	case problem != "":
+		s.fail(ctx, problem)
+		return false
+	}
+	s.product = id
+	return true
+}
+
 // lookUpExisting looks for the product Landfall would create first: on
 // re-runs and UpdateManagedAccount events it usually exists, the share was
 // accepted and the role associated long ago, and nothing else needs calling.
@@ -110,7 +130,7 @@ func (s *targetStep) lookUpExisting(ctx context.Context) (*sctypes.ProvisionedPr
 // (once per run) and the product waited for, bounded.
 func (s *targetStep) findProduct(ctx context.Context, exists bool) (*servicecatalog.DescribeProductOutput, bool) {
 	if exists {
-		prod, err := s.cat.DescribeProduct(ctx, DescribeProductInput(s.p))
+		prod, err := s.cat.DescribeProduct(ctx, s.describeInput())
 		switch {
 		case err == nil:
 			return prod, true
@@ -142,9 +162,8 @@ func (s *targetStep) findProduct(ctx context.Context, exists bool) (*servicecata
 // launch provisions the product under the name Landfall gives it.
 func (s *targetStep) launch(ctx context.Context, prod *servicecatalog.DescribeProductOutput) {
 	t := s.t
-	path, err := s.launchPath(ctx, prod.LaunchPaths)
-	if err != nil {
-		s.handle(ctx, "choose launch path", err)
+	path, ok := s.launchPath(ctx, prod.LaunchPaths)
+	if !ok {
 		return
 	}
 	params, tags, err := s.e.Plan.Render(placement(s.p, t), s.run.Account)

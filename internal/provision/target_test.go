@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -115,10 +116,14 @@ func scArtifact(id, name string, day int, g sctypes.ProvisioningArtifactGuidance
 }
 
 // described is DescribeProduct's answer for key: versions v1.0 (pa-1, older)
-// and v2.0 (pa-2, newer), with the given launch paths (one by default).
+// and v2.0 (pa-2, newer), with the given launch paths (by default one
+// through each region's planned portfolio).
 func described(key string, paths ...sctypes.LaunchPath) *servicecatalog.DescribeProductOutput {
 	if paths == nil {
-		paths = []sctypes.LaunchPath{{Id: aws.String("lp-1"), Name: aws.String("Baseline")}}
+		// One path per region's portfolio: a path's ID is its portfolio's.
+		for _, r := range slices.Sorted(maps.Keys(portfolios)) {
+			paths = append(paths, sctypes.LaunchPath{Id: aws.String(portfolios[r]), Name: aws.String("Baseline")})
+		}
 	}
 	return &servicecatalog.DescribeProductOutput{
 		ProductViewSummary: &sctypes.ProductViewSummary{ProductId: aws.String(productIDs[key]), Name: aws.String(scProducts[key])},
@@ -186,7 +191,7 @@ var (
 
 func dppCall(key string) string { return opDescribePP + " name=landfall-" + key }
 func productCall(key string) string {
-	return opProduct + " name=" + scProducts[key]
+	return opProduct + " id=" + productIDs[key]
 }
 func acceptCall(region string) string {
 	return opAccept + " portfolio=" + portfolios[region] + " type=AWS_ORGANIZATIONS"
@@ -215,7 +220,7 @@ func launchCall(region, key, artifact, replaces, path string) string {
 func updateCall(region, key, artifact string) string {
 	params, _ := renderedFor(key)
 	return opUpdate + " id=pp-1 product=" + productIDs[key] + " artifact=" + artifact +
-		" path=lp-1 token=" + Token("u", testRunID, region, key, artifact) + " params=" + params
+		" path=" + portfolios[region] + " token=" + Token("u", testRunID, region, key, artifact) + " params=" + params
 }
 
 func terminateCall(region, key string) string {
@@ -237,6 +242,7 @@ type stepCase struct {
 	errorHas    string          // a part of the target's Error; "" wants none
 	noteHas     string          // a part of the target's Note; "" wants none
 	wantOpened  bool            // the run ends the step with the portfolio opened
+	unplaced    string          // the resolver's problem: the product is not in its portfolio
 }
 
 func TestTargetStep(t *testing.T) {
@@ -263,7 +269,7 @@ func TestTargetStep(t *testing.T) {
 				ret(described(vpc)), ret(provisionOut("rec-1", "pp-1")),
 			},
 			calls: []string{dppCall(vpc), acceptCall(ue1), associateCall(ue1), productCall(vpc),
-				launchCall(ue1, vpc, "pa-2", "", "lp-1")},
+				launchCall(ue1, vpc, "pa-2", "", portfolios[ue1])},
 			want:       v2(runstate.Target{Region: ue1, Product: vpc, Status: runstate.InProgress, RecordID: "rec-1", ProvisionedProductID: "pp-1"}),
 			wantOpened: true,
 		},
@@ -275,7 +281,7 @@ func TestTargetStep(t *testing.T) {
 				ret(described(vpc)), ret(provisionOut("rec-1", "pp-1")),
 			},
 			calls: []string{dppCall(vpc), acceptCall(ue1), associateCall(ue1), productCall(vpc),
-				launchCall(ue1, vpc, "pa-2", "", "lp-1")},
+				launchCall(ue1, vpc, "pa-2", "", portfolios[ue1])},
 			want:       v2(runstate.Target{Region: ue1, Product: vpc, Status: runstate.InProgress, RecordID: "rec-1", ProvisionedProductID: "pp-1"}),
 			wantOpened: true,
 		},
@@ -309,37 +315,41 @@ func TestTargetStep(t *testing.T) {
 			errorHas: "find product baseline-vpc in portfolio port-ue1baseline0: ResourceNotFoundException: Product not found, still after 30m0s: check the plan's product and portfolio for us-east-1 and that the portfolio is shared with the organization",
 		},
 		{
-			name: "several launch paths: DescribePortfolio picks the planned portfolio's",
+			// A member account's administrator can add the shared product to a
+			// local portfolio of the same name, with constraints of their own.
+			name: "several launch paths: the plan's portfolio is taken, never a look-alike of the same name",
 			replies: []reply{
 				fails(opDescribePP, ppNotFound), shareAccepted, roleAssociated,
 				ret(described(vpc,
-					sctypes.LaunchPath{Id: aws.String("lp-local"), Name: aws.String("Team portfolio")},
-					sctypes.LaunchPath{Id: aws.String("lp-org"), Name: aws.String("Baseline")})),
-				ret(&servicecatalog.DescribePortfolioOutput{PortfolioDetail: &sctypes.PortfolioDetail{Id: aws.String("port-ue1baseline0"), DisplayName: aws.String("Baseline")}}),
+					sctypes.LaunchPath{Id: aws.String("port-l0calbase01"), Name: aws.String("Baseline")},
+					sctypes.LaunchPath{Id: aws.String("port-ue1baseline0"), Name: aws.String("Baseline")})),
 				ret(provisionOut("rec-1", "pp-1")),
 			},
-			calls: []string{dppCall(vpc), acceptCall(ue1), associateCall(ue1), productCall(vpc),
-				opPortfolio + " id=port-ue1baseline0", launchCall(ue1, vpc, "pa-2", "", "lp-org")},
+			calls:      []string{dppCall(vpc), acceptCall(ue1), associateCall(ue1), productCall(vpc), launchCall(ue1, vpc, "pa-2", "", "port-ue1baseline0")},
 			want:       v2(runstate.Target{Region: ue1, Product: vpc, Status: runstate.InProgress, RecordID: "rec-1", ProvisionedProductID: "pp-1"}),
 			wantOpened: true,
 		},
 		{
-			// Characterises current behaviour (see the report): a permanent
-			// mismatch is not an AWS error, so it is classified transient and
-			// retried on every step until the run times out.
-			name:   "several launch paths, none through the planned portfolio: retried, never failed",
+			name:   "no launch path through the plan's portfolio: failed at once, naming the paths there were",
 			opened: true,
 			replies: []reply{
 				fails(opDescribePP, ppNotFound),
 				ret(described(vpc,
-					sctypes.LaunchPath{Id: aws.String("lp-a"), Name: aws.String("Team A")},
-					sctypes.LaunchPath{Id: aws.String("lp-b"), Name: aws.String("Team B")})),
-				ret(&servicecatalog.DescribePortfolioOutput{PortfolioDetail: &sctypes.PortfolioDetail{DisplayName: aws.String("Baseline")}}),
+					sctypes.LaunchPath{Id: aws.String("port-teama00001"), Name: aws.String("Team A")},
+					sctypes.LaunchPath{Id: aws.String("port-l0calbase01"), Name: aws.String("Baseline")})),
 			},
-			calls:      []string{dppCall(vpc), productCall(vpc), opPortfolio + " id=port-ue1baseline0"},
-			want:       v2(inUE1(vpc, runstate.Pending)),
-			noteHas:    `retrying: choose launch path: no launch path through portfolio port-ue1baseline0 ("Baseline") among Team A, Team B`,
+			calls:      []string{dppCall(vpc), productCall(vpc)},
+			want:       v2(runstate.Target{Region: ue1, Product: vpc, Status: runstate.Failed}),
+			errorHas:   `product prod-vpc has no launch path through the plan's portfolio port-ue1baseline0 for ` + testRoleARN + ` in us-east-1 (paths: port-teama00001 ("Team A"), port-l0calbase01 ("Baseline"))`,
 			wantOpened: true,
+		},
+		{
+			name:     "a product the resolver cannot place in the plan's portfolio: failed at once, nothing called",
+			start:    pendingTarget(ue1, pinned),
+			unplaced: "product baseline-vpc is not in portfolio port-ue1baseline0 in us-east-1",
+			calls:    []string{},
+			want:     runstate.Target{Region: ue1, Product: pinned, Status: runstate.Failed, ProvisionedProductName: "landfall-" + pinned},
+			errorHas: "is not in portfolio",
 		},
 		{
 			name:   "pinned deprecated version: failed with the DEPRECATED message, no write call",
@@ -369,7 +379,7 @@ func TestTargetStep(t *testing.T) {
 			replies: []reply{
 				fails(opDescribePP, ppNotFound), ret(described(vpc)), ret(provisionOut("rec-2", "pp-2")),
 			},
-			calls:      []string{dppCall(vpc), productCall(vpc), launchCall(ue1, vpc, "pa-2", "/pp-1", "lp-1")},
+			calls:      []string{dppCall(vpc), productCall(vpc), launchCall(ue1, vpc, "pa-2", "/pp-1", portfolios[ue1])},
 			want:       v2(runstate.Target{Region: ue1, Product: vpc, Status: runstate.InProgress, RecordID: "rec-2", ProvisionedProductID: "pp-2", Replaces: "/pp-1"}),
 			noteHas:    "replaces pp-1, which never provisioned and was terminated",
 			wantOpened: true,
@@ -500,7 +510,7 @@ func TestTargetStep(t *testing.T) {
 				ret(existingPP(vpc, "UNDER_CHANGE", "pa-2", "rec-other", "")),
 			},
 			calls: []string{dppCall(vpc), acceptCall(ue1), associateCall(ue1), productCall(vpc),
-				launchCall(ue1, vpc, "pa-2", "", "lp-1"), dppCall(vpc)},
+				launchCall(ue1, vpc, "pa-2", "", portfolios[ue1]), dppCall(vpc)},
 			want:       v2(runstate.Target{Region: ue1, Product: vpc, Status: runstate.InProgress, RecordID: "rec-other", ProvisionedProductID: "pp-1"}),
 			noteHas:    "adopted a change already in progress",
 			wantOpened: true,
@@ -513,7 +523,7 @@ func TestTargetStep(t *testing.T) {
 				fails(opProvision, apiErr("DuplicateResourceException", "landfall-baseline-vpc exists")),
 				ret(existingPP(vpc, "AVAILABLE", "pa-2", "rec-other", "rec-other")),
 			},
-			calls:      []string{dppCall(vpc), productCall(vpc), launchCall(ue1, vpc, "pa-2", "", "lp-1"), dppCall(vpc)},
+			calls:      []string{dppCall(vpc), productCall(vpc), launchCall(ue1, vpc, "pa-2", "", portfolios[ue1]), dppCall(vpc)},
 			want:       v2(runstate.Target{Region: ue1, Product: vpc, Status: runstate.AlreadyProvisioned, RecordID: "rec-other", ProvisionedProductID: "pp-1"}),
 			wantOpened: true,
 		},
@@ -566,7 +576,7 @@ func TestTargetStep(t *testing.T) {
 			name:    "throttled launch: stays pending, retrying, nothing waited for",
 			opened:  true,
 			replies: []reply{fails(opDescribePP, ppNotFound), ret(described(vpc)), fails(opProvision, throttled)},
-			calls:   []string{dppCall(vpc), productCall(vpc), launchCall(ue1, vpc, "pa-2", "", "lp-1")},
+			calls:   []string{dppCall(vpc), productCall(vpc), launchCall(ue1, vpc, "pa-2", "", portfolios[ue1])},
 			want:    v2(inUE1(vpc, runstate.Pending)),
 			noteHas: "retrying: provision landfall-baseline-vpc: ThrottlingException: Rate exceeded",
 			// Throttling is no propagation wait: Waits stays 0.
@@ -717,7 +727,11 @@ func TestTargetStep(t *testing.T) {
 				run.Opened = []string{key}
 			}
 			clock := &fakeClock{now: t0}
-			e := &Engine{Plan: pl, Now: clock.Now, Sleep: clock.Sleep}
+			var ids ProductIDs = staticIDs(productIDs)
+			if tc.unplaced != "" {
+				ids = unplaced(tc.unplaced)
+			}
+			e := &Engine{Plan: pl, Products: ids, Now: clock.Now, Sleep: clock.Sleep}
 			cat := newScripted(t, tc.replies...)
 
 			e.step(run, &run.Targets[0], testRoleARN, cat, &gates{m: make(map[string]*gate), run: run}).advance(t.Context())

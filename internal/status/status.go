@@ -102,6 +102,9 @@ type Reporter struct {
 	Plan      *plan.Plan
 	Directory Directory
 	Accounts  Accounts
+	// Products resolves the plan's products to their IDs in the plan's
+	// portfolios, as runs do; required.
+	Products provision.ProductIDs
 	// RoleName names the execution role Accounts assumes, for messages;
 	// empty means the plan's executionRoleName.
 	RoleName string
@@ -361,7 +364,7 @@ func (r *Reporter) account(ctx context.Context, a plan.Account, management bool,
 				if blocked != nil {
 					row.State, row.Reason, row.Error = blocked.State, blocked.Reason, blocked.Error
 				} else {
-					lookUp(ctx, cat, t, &row)
+					r.lookUp(ctx, cat, t, &row)
 					if row.State == Unreachable {
 						blocked = &row
 					}
@@ -386,7 +389,7 @@ func concat(parts [][]Row) []Row {
 }
 
 // lookUp fills row with the state of one target.
-func lookUp(ctx context.Context, cat Catalog, t plan.Placement, row *Row) {
+func (r *Reporter) lookUp(ctx context.Context, cat Catalog, t plan.Placement, row *Row) {
 	out, err := cat.DescribeProvisionedProduct(ctx, &servicecatalog.DescribeProvisionedProductInput{Name: aws.String(t.ProvisionedProductName)})
 	if err != nil {
 		switch {
@@ -407,7 +410,7 @@ func lookUp(ctx context.Context, cat Catalog, t plan.Placement, row *Row) {
 	current := aws.ToString(d.ProvisioningArtifactId)
 	row.Version = current
 
-	wanted, names, werr := wantedArtifact(ctx, cat, t, d)
+	wanted, names, werr := r.wantedArtifact(ctx, cat, t, d)
 	if n := names[current]; n != "" {
 		row.Version = n
 	}
@@ -440,9 +443,19 @@ func lookUp(ctx context.Context, cat Catalog, t plan.Placement, row *Row) {
 // artifact it can see. A pinned version that is now deprecated is still the
 // wanted one: a product running it is as planned, and one running another
 // version is outdated, though a run could not move it there.
-func wantedArtifact(ctx context.Context, cat Catalog, t plan.Placement, current *sctypes.ProvisionedProductDetail) (*sctypes.ProvisioningArtifact, map[string]string, error) {
+func (r *Reporter) wantedArtifact(ctx context.Context, cat Catalog, t plan.Placement, current *sctypes.ProvisionedProductDetail) (*sctypes.ProvisioningArtifact, map[string]string, error) {
 	p := t.Product
-	out, err := cat.DescribeProduct(ctx, provision.DescribeProductInput(p))
+	if r.Products == nil {
+		return nil, nil, errors.New("no product resolver is configured: refusing to find products by name")
+	}
+	id, problem, err := r.Products.ProductID(ctx, t.Region, p.Key)
+	switch {
+	case err != nil:
+		return nil, nil, fmt.Errorf("resolve product %s: %w", p.Product, err)
+	case problem != "":
+		return nil, nil, errors.New(problem)
+	}
+	out, err := cat.DescribeProduct(ctx, &servicecatalog.DescribeProductInput{Id: aws.String(id)})
 	if err != nil {
 		return nil, nil, fmt.Errorf("describe product %s: %s", p.Product, provision.Message(err))
 	}

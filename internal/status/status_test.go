@@ -123,7 +123,7 @@ func (c *fakeCatalog) DescribeProduct(_ context.Context, in *servicecatalog.Desc
 	if c.productErr != nil {
 		return nil, c.productErr
 	}
-	arts, ok := artifacts[aws.ToString(in.Name)]
+	arts, ok := artifacts[strings.TrimPrefix(aws.ToString(in.Id), "prod-")]
 	if !ok {
 		return nil, apiErr("ResourceNotFoundException", "Product not found")
 	}
@@ -344,7 +344,7 @@ func TestStates(t *testing.T) {
 			if tt.cat != nil {
 				cats["us-west-1"] = tt.cat
 			}
-			r := &Reporter{
+			r := &Reporter{Products: productIDs{},
 				Plan:      examplePlan(t, tt.planEdit),
 				Directory: &fakeDirectory{accounts: []plan.Account{account(acct1, "LifeCycle1", custom)}},
 				Accounts:  &fakeAccounts{open: map[string]error{acct1: tt.open}, cats: map[string]map[string]*fakeCatalog{acct1: cats}, calls: calls},
@@ -420,7 +420,7 @@ func check(t *testing.T, what string, got, want Row) {
 
 func TestRowsOrderedByAccountRegionProduct(t *testing.T) {
 	calls := &callCounter{}
-	r := &Reporter{
+	r := &Reporter{Products: productIDs{},
 		Plan: examplePlan(t, nil),
 		Directory: &fakeDirectory{accounts: []plan.Account{
 			account(acct2, "LifeCycle2", custom), account(acct1, "LifeCycle1", custom),
@@ -458,7 +458,7 @@ func TestSelectionAndExclusions(t *testing.T) {
 		},
 		excluded: []directory.Excluded{{Account: "999999999999", Reason: "account status is SUSPENDED"}},
 	}
-	r := &Reporter{
+	r := &Reporter{Products: productIDs{},
 		Plan:      examplePlan(t, nil),
 		Directory: dir,
 		Accounts:  &fakeAccounts{cats: map[string]map[string]*fakeCatalog{acct1: allRegions(healthy)}, calls: calls},
@@ -504,7 +504,7 @@ func TestSelectionAndExclusions(t *testing.T) {
 func TestManagementAccountIncludedByPlan(t *testing.T) {
 	calls := &callCounter{}
 	dir := &fakeDirectory{accounts: []plan.Account{account(mgmt, "Management", plan.OU{ID: "r-ab12"})}}
-	r := &Reporter{
+	r := &Reporter{Products: productIDs{},
 		Plan: examplePlan(t, func(s string) string {
 			return strings.Replace(s, "includeManagementAccount: false", "includeManagementAccount: true", 1)
 		}),
@@ -537,7 +537,7 @@ func TestRunErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := &Reporter{Plan: examplePlan(t, nil), Directory: &fakeDirectory{err: tt.dirErr}, Accounts: &fakeAccounts{calls: &callCounter{}}}
+			r := &Reporter{Products: productIDs{}, Plan: examplePlan(t, nil), Directory: &fakeDirectory{err: tt.dirErr}, Accounts: &fakeAccounts{calls: &callCounter{}}}
 			_, err := r.Run(context.Background(), tt.req)
 			if err == nil {
 				t.Fatal("no error")
@@ -554,7 +554,7 @@ func TestRunErrors(t *testing.T) {
 func TestCanceledContextFailsTheReport(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	r := &Reporter{
+	r := &Reporter{Products: productIDs{},
 		Plan:      examplePlan(t, nil),
 		Directory: &fakeDirectory{accounts: []plan.Account{account(acct1, "LifeCycle1", custom)}},
 		Accounts:  &fakeAccounts{cats: map[string]map[string]*fakeCatalog{acct1: allRegions(healthy)}, calls: &callCounter{}},
@@ -577,7 +577,7 @@ func TestOneUnreachableAccountAmongMany(t *testing.T) {
 			open[id] = apiErr("AccessDenied", "not authorized to perform: sts:AssumeRole")
 		}
 	}
-	r := &Reporter{Plan: examplePlan(t, nil), Directory: &fakeDirectory{accounts: accts}, Accounts: &fakeAccounts{open: open, cats: cats, calls: calls}}
+	r := &Reporter{Products: productIDs{}, Plan: examplePlan(t, nil), Directory: &fakeDirectory{accounts: accts}, Accounts: &fakeAccounts{open: open, cats: cats, calls: calls}}
 	rep, err := r.Run(context.Background(), Request{All: true})
 	if err != nil {
 		t.Fatal(err)
@@ -665,4 +665,11 @@ func golden(t *testing.T, name string, got []byte) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs:\n--- got\n%s--- want\n%s", path, got, want)
 	}
+}
+
+// productIDs names each plan product prod-<key>, as if resolved in its portfolio.
+type productIDs struct{}
+
+func (productIDs) ProductID(_ context.Context, _, key string) (string, string, error) {
+	return "prod-" + key, "", nil
 }

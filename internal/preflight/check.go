@@ -1,0 +1,79 @@
+package preflight
+
+import (
+	"context"
+	"sync"
+
+	"github.com/landfall/landfall/internal/plan"
+)
+
+// CatalogCheck runs CheckCatalog for a plan at most once per plan hash in a
+// warm container: the launch function calls Check before queueing anything,
+// and only the first call of a container pays for the catalog reads.
+//
+// A passing check (no problems, no error) is kept. A check that found
+// problems or failed is not: the next call checks again, so a catalog fixed
+// since, or throttling that has passed, is seen without a cold start.
+// Concurrent callers share one check. Safe for concurrent use.
+type CatalogCheck struct {
+	Plan     *plan.Plan
+	Catalogs func(region string) Catalog
+
+	mu       sync.Mutex
+	passed   *catalogResult // the passing check of plan hash passed.hash
+	inflight *catalogCall
+}
+
+type catalogResult struct {
+	hash     string
+	report   Report
+	products *Products
+}
+
+type catalogCall struct {
+	hash     string
+	done     chan struct{}
+	report   Report
+	products *Products
+	err      error
+}
+
+// Check returns the result of checking c.Plan against the catalog: kept
+// from an earlier passing check of the same plan, shared with a check in
+// progress, or made now with ctx. Problems are in the Report (Report.Err
+// turns them into an error); an error means the check could not be made.
+// A caller whose ctx ends while it waits for another's check returns
+// ctx.Err(); the check goes on for the others.
+func (c *CatalogCheck) Check(ctx context.Context) (Report, *Products, error) {
+	hash := c.Plan.Hash
+	c.mu.Lock()
+	if r := c.passed; r != nil && r.hash == hash {
+		c.mu.Unlock()
+		return r.report, r.products, nil
+	}
+	if call := c.inflight; call != nil && call.hash == hash {
+		c.mu.Unlock()
+		select {
+		case <-call.done:
+			return call.report, call.products, call.err
+		case <-ctx.Done():
+			return Report{}, nil, ctx.Err()
+		}
+	}
+	call := &catalogCall{hash: hash, done: make(chan struct{})}
+	c.inflight = call
+	c.mu.Unlock()
+
+	call.report, call.products, call.err = CheckCatalog(ctx, c.Plan, c.Catalogs)
+
+	c.mu.Lock()
+	if call.err == nil && len(call.report.Problems) == 0 {
+		c.passed = &catalogResult{hash: hash, report: call.report, products: call.products}
+	}
+	if c.inflight == call {
+		c.inflight = nil
+	}
+	c.mu.Unlock()
+	close(call.done)
+	return call.report, call.products, call.err
+}
