@@ -33,6 +33,16 @@ var (
 		"organizations:DescribeAccount",
 		"organizations:ListAccounts",
 	}
+	// planCatalogActions: both functions check the plan against the
+	// management account's catalog and resolve each product's ID within the
+	// plan's portfolio (internal/preflight) before acting on it.
+	planCatalogActions = []string{
+		"servicecatalog:DescribePortfolio",
+		"servicecatalog:DescribePortfolioShares",
+		"servicecatalog:DescribeProvisioningArtifact",
+		"servicecatalog:ListProvisioningArtifacts",
+		"servicecatalog:SearchProductsAsAdmin",
+	}
 	kmsForSNSAndSQS = []string{"kms:Decrypt", "kms:GenerateDataKey"}
 	// keyAdministrationActions keep the key manageable by the account (and
 	// by CloudFormation) without the usual "kms:*": reading, tagging,
@@ -148,6 +158,40 @@ func (c *Construct) assumeExecutionRole(props Props) awsiam.PolicyStatement {
 	})
 }
 
+// readPlanCatalog lets a function read the plan's portfolios and the
+// products in them, in the management account, in the plan's regions only.
+func readPlanCatalog(props Props) awsiam.PolicyStatement {
+	pl := props.Plan.parsed
+	var resources []*string
+	seen := map[string]bool{}
+	add := func(r *string, key string) {
+		if !seen[key] {
+			seen[key] = true
+			resources = append(resources, r)
+		}
+	}
+	for _, p := range pl.Products {
+		for _, region := range p.Regions {
+			add(catalogARN(region, "portfolio/"+p.Portfolios[region]), region+"/"+p.Portfolios[region])
+		}
+	}
+	for _, region := range pl.Regions {
+		add(catalogARN(region, "product/*"), region+"/product")
+	}
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid: jsii.String("ReadPlanCatalog"), Actions: jsii.Strings(planCatalogActions...), Resources: &resources,
+	})
+}
+
+// catalogARN is arn:<partition>:catalog:<region>:<this account>:<resource>.
+func catalogARN(region, resource string) *string {
+	return awscdk.Fn_Join(jsii.String(""), &[]*string{
+		jsii.String("arn:"), awscdk.Aws_PARTITION(),
+		jsii.String(":catalog:" + region + ":"), awscdk.Aws_ACCOUNT_ID(),
+		jsii.String(":" + resource),
+	})
+}
+
 func statement(sid string, actions []string, resources ...*string) awsiam.PolicyStatement {
 	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:       jsii.String(sid),
@@ -163,6 +207,7 @@ func (c *Construct) grantLaunch(props Props) {
 	// Organizations' read APIs used here take no resource-level permissions
 	// that would survive new accounts and OUs: "*" (see the nag suppression).
 	r.AddToPrincipalPolicy(statement("ReadOrganization", launchOrganizationsActions, jsii.String("*")))
+	r.AddToPrincipalPolicy(readPlanCatalog(props))
 	r.AddToPrincipalPolicy(statement("QueueAccountRuns", []string{"sqs:SendMessage"}, c.WorkQueue.QueueArn()))
 	r.AddToPrincipalPolicy(statement("ParkFailedEvents", []string{"sqs:SendMessage"}, c.LaunchFailureQueue.QueueArn()))
 	r.AddToPrincipalPolicy(statement("PublishSummaries", []string{"sns:Publish"}, c.SummaryTopic.TopicArn()))
@@ -177,6 +222,7 @@ func (c *Construct) grantLaunch(props Props) {
 func (c *Construct) grantWorker(props Props) {
 	r := c.WorkerRole
 	r.AddToPrincipalPolicy(statement("CheckMembership", workerOrganizationsActions, jsii.String("*")))
+	r.AddToPrincipalPolicy(readPlanCatalog(props))
 	r.AddToPrincipalPolicy(statement("ContinueAccountRuns", []string{"sqs:SendMessage"}, c.WorkQueue.QueueArn()))
 	r.AddToPrincipalPolicy(statement("PublishSummaries", []string{"sns:Publish"}, c.SummaryTopic.TopicArn()))
 	r.AddToPrincipalPolicy(statement("EncryptMessages", kmsForSNSAndSQS, c.Key.KeyArn()))

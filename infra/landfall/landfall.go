@@ -142,6 +142,8 @@ type Construct struct {
 	Alarms               []awscloudwatch.Alarm
 	// ExecutionRoleName is the role the functions assume in member accounts.
 	ExecutionRoleName string
+
+	planRegions []string // the plan's regions, whose catalogs the functions read
 }
 
 // withDefaults returns props with zero values replaced by defaults.
@@ -226,7 +228,7 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 	props = props.withDefaults()
 	roleName := props.Plan.parsed.ExecutionRoleName
 
-	c := &Construct{Construct: constructs.NewConstruct(scope, jsii.String(id)), ExecutionRoleName: roleName}
+	c := &Construct{Construct: constructs.NewConstruct(scope, jsii.String(id)), ExecutionRoleName: roleName, planRegions: props.Plan.parsed.Regions}
 	c.Key = newKey(c.Construct)
 	c.newTopics(props)
 	c.newQueues()

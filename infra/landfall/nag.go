@@ -40,7 +40,17 @@ func (c *Construct) suppressNagFindings() {
 			"Called from the management account, Organizations reads only this organization, so \"*\" reaches nothing outside it."),
 		AppliesTo: &[]interface{}{"Resource::*"},
 	}}, jsii.Bool(true))
+	var products []interface{}
+	for _, region := range c.planRegions {
+		products = append(products, "Resource::arn:<AWS::Partition>:catalog:"+region+":<AWS::AccountId>:product/*")
+	}
 	for _, r := range []struct{ role awsiam.Role }{{c.LaunchRole}, {c.WorkerRole}} {
+		cdknag.NagSuppressions_AddResourceSuppressions(r.role, &[]*cdknag.NagPackSuppression{{
+			Id: jsii.String("AwsSolutions-IAM5"),
+			Reason: jsii.String("Service Catalog admin reads of the products in the plan's portfolios, in this account and the plan's regions only: " +
+				"product IDs are not known at synth (the preflight resolves them within the plan's portfolios, which are named exactly)."),
+			AppliesTo: &products,
+		}}, jsii.Bool(true))
 		cdknag.NagSuppressions_AddResourceSuppressions(r.role, &[]*cdknag.NagPackSuppression{
 			{
 				Id: jsii.String("AwsSolutions-IAM5"),

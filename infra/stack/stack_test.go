@@ -364,6 +364,18 @@ func TestIAMPolicies(t *testing.T) {
 	topic := s.ref(t, "SummaryTopic")
 	kms := []string{"kms:Decrypt", "kms:GenerateDataKey"}
 	logs := []string{"logs:CreateLogStream", "logs:PutLogEvents"}
+	// The example plan's portfolios, then the products of each plan region,
+	// in the management account only.
+	catalog := func(region, resource string) any {
+		return join("arn:", pseudo("AWS::Partition"), ":catalog:"+region+":", pseudo("AWS::AccountId"), ":"+resource)
+	}
+	readCatalog := allow("ReadPlanCatalog", []string{
+		"servicecatalog:DescribePortfolio", "servicecatalog:DescribePortfolioShares", "servicecatalog:DescribeProvisioningArtifact",
+		"servicecatalog:ListProvisioningArtifacts", "servicecatalog:SearchProductsAsAdmin",
+	}, []any{
+		catalog("us-east-1", "portfolio/port-ue1baseline0"), catalog("us-west-2", "portfolio/port-uw2baseline0"), catalog("us-west-1", "portfolio/port-uw1baseline0"),
+		catalog("us-east-1", "product/*"), catalog("us-west-2", "product/*"), catalog("us-west-1", "product/*"),
+	})
 	tests := []struct {
 		role string
 		want []any
@@ -375,6 +387,7 @@ func TestIAMPolicies(t *testing.T) {
 				"organizations:ListAccountsForParent", "organizations:ListChildren", "organizations:ListOrganizationalUnitsForParent",
 				"organizations:ListParents", "organizations:ListRoots",
 			}, "*"),
+			readCatalog,
 			allow("QueueAccountRuns", "sqs:SendMessage", workQueue),
 			allow("ParkFailedEvents", "sqs:SendMessage", s.getAtt(t, "LaunchFailureQueue", "Arn")),
 			allow("PublishSummaries", "sns:Publish", topic),
@@ -384,6 +397,7 @@ func TestIAMPolicies(t *testing.T) {
 		{"WorkerRole", []any{
 			allow("WriteOwnLogs", logs, s.getAtt(t, "WorkerFunctionLogs", "Arn")),
 			allow("CheckMembership", []string{"organizations:DescribeAccount", "organizations:ListAccounts"}, "*"),
+			readCatalog,
 			allow("ContinueAccountRuns", "sqs:SendMessage", workQueue),
 			allow("PublishSummaries", "sns:Publish", topic),
 			allow("EncryptMessages", kms, key),
@@ -627,6 +641,9 @@ func TestCDKNag(t *testing.T) {
 	}
 	sort.Slice(got, func(i, j int) bool { return jsonOf(got[i]) < jsonOf(got[j]) })
 	assume := `["Resource::arn:\u003cAWS::Partition\u003e:iam::*:role/AWSControlTowerExecution"]`
+	products := `["Resource::arn:\u003cAWS::Partition\u003e:catalog:us-east-1:\u003cAWS::AccountId\u003e:product/*",` +
+		`"Resource::arn:\u003cAWS::Partition\u003e:catalog:us-west-2:\u003cAWS::AccountId\u003e:product/*",` +
+		`"Resource::arn:\u003cAWS::Partition\u003e:catalog:us-west-1:\u003cAWS::AccountId\u003e:product/*"]`
 	want := []suppression{
 		{"EventDeadLetterQueue/Resource", "AwsSolutions-SQS3", ""},
 		{"LaunchFailureQueue/Resource", "AwsSolutions-SQS3", ""},
@@ -634,6 +651,10 @@ func TestCDKNag(t *testing.T) {
 		{"LaunchRole/DefaultPolicy/Resource", "AwsSolutions-IAM5", assume},
 		{"LaunchRole/Resource", "AwsSolutions-IAM5", `["Resource::*"]`},
 		{"LaunchRole/Resource", "AwsSolutions-IAM5", assume},
+		{"LaunchRole/DefaultPolicy/Resource", "AwsSolutions-IAM5", products},
+		{"LaunchRole/Resource", "AwsSolutions-IAM5", products},
+		{"WorkerRole/DefaultPolicy/Resource", "AwsSolutions-IAM5", products},
+		{"WorkerRole/Resource", "AwsSolutions-IAM5", products},
 		{"WorkerRole/DefaultPolicy/Resource", "AwsSolutions-IAM5", `["Resource::*"]`},
 		{"WorkerRole/DefaultPolicy/Resource", "AwsSolutions-IAM5", assume},
 		{"WorkerRole/Resource", "AwsSolutions-IAM5", `["Resource::*"]`},

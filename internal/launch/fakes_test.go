@@ -378,7 +378,7 @@ type selectorsOnly struct {
 }
 
 func (s selectorsOnly) Check(ctx context.Context) (preflight.Report, error) {
-	o, err := s.org.Get(ctx)
+	o, err := s.org.Get(ctx, true)
 	if err != nil {
 		return preflight.Report{}, err
 	}

@@ -23,7 +23,7 @@ type Checker struct {
 // Check returns what the plan's preflight finds. An error means
 // Organizations or Service Catalog could not answer: the caller retries.
 func (c *Checker) Check(ctx context.Context) (Report, error) {
-	org, err := c.Org.Get(ctx)
+	org, err := c.Org.Get(ctx, namesAccounts(c.Plan))
 	if err != nil {
 		return Report{}, err
 	}
@@ -34,6 +34,17 @@ func (c *Checker) Check(ctx context.Context) (Report, error) {
 	}
 	rep.Add(cat)
 	return rep, nil
+}
+
+// namesAccounts reports whether any selector of pl names accounts (by ID or
+// name glob), which is when the organization's accounts must be listed.
+func namesAccounts(pl *plan.Plan) bool {
+	for _, r := range pl.SelectorRefs() {
+		if r.Kind != plan.RefOU {
+			return true
+		}
+	}
+	return false
 }
 
 // NewCatalogs returns the management account's Service Catalog client for

@@ -27,21 +27,27 @@ var _ OrgAPI = (*organizations.Client)(nil)
 // ID in a plan written before it existed.
 const DefaultOrgMaxAge = 5 * time.Minute
 
-// OrgIndex loads the organization's OUs and accounts, keeping the result for
-// MaxAge so that a warm launch function resolving event after event walks
-// the OU tree a few times an hour, not once per event. Safe for concurrent use.
+// OrgIndex loads the organization's OUs, and its accounts when asked for,
+// keeping them for MaxAge so that a warm launch function resolving event
+// after event walks the OU tree a few times an hour, not once per event.
+// Accounts are listed only for plans whose selectors name accounts: most
+// name OUs, and a large organization's account listing is many pages.
+// Safe for concurrent use.
 type OrgIndex struct {
 	API    OrgAPI
 	MaxAge time.Duration    // default DefaultOrgMaxAge
 	Now    func() time.Time // default time.Now
 
-	mu     sync.Mutex
-	org    *Org
-	loaded time.Time
+	mu       sync.Mutex
+	ous      []plan.OU
+	ousAt    time.Time
+	accounts []plan.Account
+	accAt    time.Time
 }
 
-// Get returns the organization, loading it when the kept copy is too old.
-func (x *OrgIndex) Get(ctx context.Context) (*Org, error) {
+// Get returns the organization, loading what is asked for when the kept
+// copy is missing or too old; withAccounts also lists every account.
+func (x *OrgIndex) Get(ctx context.Context, withAccounts bool) (*Org, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	now := time.Now()
@@ -52,29 +58,56 @@ func (x *OrgIndex) Get(ctx context.Context) (*Org, error) {
 	if maxAge <= 0 {
 		maxAge = DefaultOrgMaxAge
 	}
-	if x.org != nil && now.Sub(x.loaded) < maxAge {
-		return x.org, nil
+	if x.ous == nil || now.Sub(x.ousAt) >= maxAge {
+		ous, err := loadOUs(ctx, x.API)
+		if err != nil {
+			return nil, err
+		}
+		x.ous, x.ousAt = ous, now
 	}
-	org, err := LoadOrg(ctx, x.API)
-	if err != nil {
-		return nil, err
+	if withAccounts && (x.accounts == nil || now.Sub(x.accAt) >= maxAge) {
+		accts, err := loadAccounts(ctx, x.API)
+		if err != nil {
+			return nil, err
+		}
+		x.accounts, x.accAt = accts, now
 	}
-	x.org, x.loaded = org, now
+	org := &Org{OUs: x.ous}
+	if withAccounts {
+		org.Accounts = x.accounts
+	}
 	return org, nil
 }
 
 // LoadOrg reads every OU (walking down from the root) and every account.
 func LoadOrg(ctx context.Context, api OrgAPI) (*Org, error) {
+	ous, err := loadOUs(ctx, api)
+	if err != nil {
+		return nil, err
+	}
+	accts, err := loadAccounts(ctx, api)
+	if err != nil {
+		return nil, err
+	}
+	return &Org{OUs: ous, Accounts: accts}, nil
+}
+
+func loadOUs(ctx context.Context, api OrgAPI) ([]plan.OU, error) {
 	roots, err := api.ListRoots(ctx, &organizations.ListRootsInput{})
 	if err != nil {
 		return nil, fmt.Errorf("list the organization's roots: %w", err)
 	}
-	org := &Org{}
+	org := &Org{OUs: []plan.OU{}}
 	for _, r := range roots.Roots {
 		if err := org.walk(ctx, api, aws.ToString(r.Id), 0); err != nil {
 			return nil, err
 		}
 	}
+	return org.OUs, nil
+}
+
+func loadAccounts(ctx context.Context, api OrgAPI) ([]plan.Account, error) {
+	accts := []plan.Account{}
 	p := organizations.NewListAccountsPaginator(api, &organizations.ListAccountsInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -82,10 +115,10 @@ func LoadOrg(ctx context.Context, api OrgAPI) (*Org, error) {
 			return nil, fmt.Errorf("list the organization's accounts: %w", err)
 		}
 		for _, a := range page.Accounts {
-			org.Accounts = append(org.Accounts, plan.Account{ID: aws.ToString(a.Id), Name: aws.ToString(a.Name)})
+			accts = append(accts, plan.Account{ID: aws.ToString(a.Id), Name: aws.ToString(a.Name)})
 		}
 	}
-	return org, nil
+	return accts, nil
 }
 
 // maxDepth bounds the walk: Organizations allows five levels of OUs.
