@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -12,7 +10,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // The local AWS has no authentication: it trusts the access key a request
@@ -244,38 +241,6 @@ func warnOffLoopback(w io.Writer, addr string, actual net.Addr, management strin
 		"",
 	}
 	fmt.Fprintln(w, strings.Join(lines, "\n"))
-}
-
-// serveShutdownGrace is how long in-flight calls may finish after Ctrl-C.
-const serveShutdownGrace = 5 * time.Second
-
-// serveGuarded serves h on l until ctx is done, then shuts down gracefully.
-func serveGuarded(ctx context.Context, l net.Listener, h http.Handler) error {
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(l) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve local aws on %s: %w", l.Addr(), err)
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), serveShutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		// Idle connections a client never used keep Shutdown waiting out
-		// the grace period; they carry no call, so close them.
-		if cerr := srv.Close(); cerr != nil {
-			return fmt.Errorf("shut down local aws: %w", cerr)
-		}
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve local aws on %s: %w", l.Addr(), err)
-	}
-	return nil
 }
 
 // serveSafetyHelp is the part of `landfall local serve --help` that says how

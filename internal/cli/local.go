@@ -201,7 +201,7 @@ func runServe(ctx context.Context, args []string, s Streams) error {
 	go func() { errc <- env.Poll(pctx, interval) }()
 	// The emulator's own handler, behind the guard (guard.go) that keeps
 	// browser pages out; cloud.Serve would serve it unguarded.
-	serveErr := serveGuarded(ctx, ln, guarded)
+	serveErr := localaws.ServeHandler(ctx, ln, guarded)
 	stop()
 	if pollErr := <-errc; pollErr != nil && serveErr == nil {
 		return pollErr

@@ -12,6 +12,7 @@ import (
 
 	"github.com/landfall/landfall/internal/lifecycle"
 	"github.com/landfall/landfall/internal/lifecycle/samples"
+	"github.com/landfall/landfall/internal/localaws/queues"
 	"github.com/landfall/landfall/internal/runstate"
 	"github.com/landfall/landfall/internal/workqueue"
 )
@@ -87,7 +88,7 @@ func FuzzHandle(f *testing.F) {
 			if err != nil {
 				t.Fatalf("queued run cannot be sent: %v", err)
 			}
-			if !sqsChars(string(body)) {
+			if !queues.ValidChars(string(body)) {
 				t.Fatalf("SQS would refuse the run's body: %q", body)
 			}
 			if err := json.Unmarshal(body, new(runstate.Run)); err != nil {
@@ -95,20 +96,4 @@ func FuzzHandle(f *testing.F) {
 			}
 		}
 	})
-}
-
-// sqsChars reports whether s has only the characters SQS accepts in a
-// message body.
-func sqsChars(s string) bool {
-	for _, r := range s {
-		switch {
-		case r == 0x9, r == 0xA, r == 0xD,
-			r >= 0x20 && r <= 0xD7FF,
-			r >= 0xE000 && r <= 0xFFFD,
-			r >= 0x10000 && r <= 0x10FFFF:
-		default:
-			return false
-		}
-	}
-	return true
 }

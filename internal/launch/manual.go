@@ -168,10 +168,7 @@ func queuedIDs(q []QueuedRun) string {
 // accounts resolves the payload's selection to accounts, each once, with
 // the ones left out and why.
 func (h *Handler) accounts(ctx context.Context, req *manual.Request) ([]plan.Account, *Response, error) {
-	mgmt := h.ManagementAccount
-	if mgmt == "" {
-		mgmt = membership.ManagementAccountFromContext(ctx)
-	}
+	mgmt := membership.ManagementAccount(ctx, h.ManagementAccount)
 	accts, excl, err := h.Directory.Select(ctx, directory.Selection{
 		Accounts: req.Accounts, OUs: req.OUs, Recursive: req.Recursive, All: req.All,
 		ManagementAccount: mgmt, IncludeManagement: h.Plan.IncludeManagementAccount,

@@ -240,8 +240,15 @@ func (c *Cloud) Faults() *faults.Faults { return c.faults }
 // Serve serves the emulator on l until ctx is done, then shuts down
 // gracefully, letting in-flight calls finish for a few seconds.
 func (c *Cloud) Serve(ctx context.Context, l net.Listener) error {
+	return ServeHandler(ctx, l, c.server)
+}
+
+// ServeHandler serves h (the emulator's Handler, wrapped as a caller
+// needs: `landfall local serve` guards it) on l until ctx is done, then shuts
+// down gracefully.
+func ServeHandler(ctx context.Context, l net.Listener, h http.Handler) error {
 	srv := &http.Server{
-		Handler:           c.server,
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}

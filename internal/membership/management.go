@@ -22,3 +22,13 @@ func ManagementAccountFromContext(ctx context.Context) string {
 	}
 	return a.AccountID
 }
+
+// ManagementAccount returns configured when it is set, else the account of
+// the invoked Lambda function: the one way the launch function, status and
+// the membership check decide which account is the management account.
+func ManagementAccount(ctx context.Context, configured string) string {
+	if configured != "" {
+		return configured
+	}
+	return ManagementAccountFromContext(ctx)
+}

@@ -80,10 +80,7 @@ type Checker struct {
 // Check returns nil when Landfall may act in account, a *Refusal when it may
 // not, and another error when Organizations cannot tell.
 func (c *Checker) Check(ctx context.Context, account string) error {
-	mgmt := c.ManagementAccount
-	if mgmt == "" {
-		mgmt = ManagementAccountFromContext(ctx)
-	}
+	mgmt := ManagementAccount(ctx, c.ManagementAccount)
 	if mgmt == "" {
 		// Without it the management account could pass as a member: refuse
 		// to decide rather than guess.

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/landfall/landfall/internal/suggest"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -180,7 +182,7 @@ func (d *decoder) fields(n *yaml.Node, path string, known []string) map[string]*
 			continue
 		}
 		if !slices.Contains(known, p.key) {
-			if s := suggest(p.key, known); s != "" {
+			if s := closest(p.key, known); s != "" {
 				d.add(p.keyNode, join(path, p.key), "unknown key; did you mean %q?", s)
 			} else {
 				d.add(p.keyNode, join(path, p.key), "unknown key; valid keys here: %s", strings.Join(known, ", "))
@@ -294,39 +296,13 @@ func index(path string, i int) string {
 	return path + "[" + strconv.Itoa(i) + "]"
 }
 
-// suggest returns the known key closest to key (case-insensitive equal, or at
-// most two edits away), or "".
-func suggest(key string, known []string) string {
-	best, bestDist := "", 3
-	for _, k := range known {
-		if strings.EqualFold(k, key) {
-			return k
-		}
-		if dist := editDistance(strings.ToLower(key), strings.ToLower(k)); dist < bestDist {
-			best, bestDist = k, dist
-		}
+// closest returns the known name closest to key, or "": the first of the
+// closest, by the did-you-mean rule the whole project uses.
+func closest(key string, known []string) string {
+	if s := suggest.Closest(key, known); len(s) > 0 {
+		return s[0]
 	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return ""
 }
 
 // emptyList reports whether n is a list with no items ([]).

@@ -274,7 +274,7 @@ func (p *parser) checkRegion(r string, n *yaml.Node, at string) bool {
 	if region.Known(r) {
 		return true
 	}
-	if s := suggest(r, region.All()); s != "" {
+	if s := closest(r, region.All()); s != "" {
 		p.add(n, at, "%q is not a region; did you mean %q?", r, s)
 	} else {
 		p.add(n, at, "%q is not a region", r)
@@ -563,7 +563,7 @@ func (p *parser) checkDependencies() {
 				continue
 			case !known:
 				keys := slices.DeleteFunc(pl.Keys(), func(k string) bool { return k == "" })
-				if s := suggest(d, keys); s != "" {
+				if s := closest(d, keys); s != "" {
 					p.add(n, ip, "%q is not a product key; did you mean %q?", d, s)
 				} else {
 					p.add(n, ip, "%q is not a product key; keys: %s", d, strings.Join(keys, ", "))

@@ -212,10 +212,7 @@ func (r *Reporter) Run(ctx context.Context, req Request) (*Report, error) {
 	if err := r.Validate(req); err != nil {
 		return nil, err
 	}
-	mgmt := r.ManagementAccount
-	if mgmt == "" {
-		mgmt = membership.ManagementAccountFromContext(ctx)
-	}
+	mgmt := membership.ManagementAccount(ctx, r.ManagementAccount)
 	accts, dirExcl, err := r.Directory.Select(ctx, directory.Selection{
 		Accounts: req.Accounts, OUs: req.OUs, Recursive: req.Recursive, All: req.All,
 		ManagementAccount: mgmt, IncludeManagement: r.Plan.IncludeManagementAccount,

@@ -70,7 +70,7 @@ func (q *queue) newMessage(e sendEntry, caller wire.Caller, now time.Time) (*mes
 		return nil, missingParameter("MessageBody")
 	}
 	body := *e.MessageBody
-	if !validChars(body) {
+	if !ValidChars(body) {
 		return nil, sqsError("InvalidMessageContents", "InvalidMessageContents",
 			"Invalid characters found in the message body: only #x9, #xA, #xD, #x20 to #xD7FF, #xE000 to #xFFFD and #x10000 to #x10FFFF are allowed.")
 	}
@@ -516,7 +516,7 @@ func checkAttributeValue(kind, name string, v attributeValue) (Attribute, *wire.
 	if base == "Number" && !validNumber(a.StringValue) {
 		return Attribute{}, invalidParameterValue("Can't cast the value of %s %q to a number: %q.", strings.ToLower(kind), name, a.StringValue)
 	}
-	if !validChars(a.StringValue) {
+	if !ValidChars(a.StringValue) {
 		return Attribute{}, sqsError("InvalidMessageContents", "InvalidMessageContents", "Invalid characters found in the value of %s %q.", strings.ToLower(kind), name)
 	}
 	return a, nil
@@ -584,9 +584,9 @@ func validNumber(s string) bool {
 	return exp <= 419 && exp >= -425
 }
 
-// validChars reports whether s has only the characters SQS allows in
+// ValidChars reports whether s has only the characters SQS allows in
 // message bodies and attribute values.
-func validChars(s string) bool {
+func ValidChars(s string) bool {
 	for _, r := range s {
 		switch {
 		case r == 0x9, r == 0xA, r == 0xD,
