@@ -217,3 +217,23 @@ func TestMemberLocalLookAlikeIsNeverLaunched(t *testing.T) {
 		}
 	}
 }
+
+// TestProductTypoRefusedBeforeAnythingIsQueued: a plan naming a product its
+// portfolio does not hold is refused by the launch function's preflight in
+// the first call, with the validator's message, not 30 minutes into a run.
+func TestProductTypoRefusedBeforeAnythingIsQueued(t *testing.T) {
+	env := newEnv(t, setup{plan: func(s string) string {
+		return strings.Replace(s, "product: security-audit", "product: security-audti", 1)
+	}})
+	inv := env.InvokeLaunch(context.Background(), Payload{Name: "event", Body: event(t, "create-managed-account-succeeded.json")})
+	want := `products[1].product: product "security-audti" is not in the plan's portfolio`
+	if inv.Error != "" || inv.Response.Outcome != launch.OutcomeRefused || !strings.Contains(inv.Response.Message, want) || !strings.Contains(inv.Response.Message, `did you mean "security-audit"?`) {
+		t.Fatalf("launch = %+v, want refused with %q and a did-you-mean", inv, want)
+	}
+	calls := env.Cloud.Calls().Snapshot()
+	for _, op := range []string{"sqs.SendMessage", "sts.AssumeRole"} {
+		if calls[op] != 0 {
+			t.Errorf("%s called %d times", op, calls[op])
+		}
+	}
+}

@@ -72,6 +72,16 @@ var raceCases = []stepCase{
 // errorCases: errors.
 var errorCases = []stepCase{
 	{
+		// AWS refuses a malformed identifier at once; it is not propagation.
+		name:       "malformed product ID: failed in the first step with AWS's validation error, no waiting",
+		opened:     true,
+		replies:    []reply{fails(opDescribePP, ppNotFound), fails(opProduct, apiErr("ValidationException", "1 validation error detected: Value 'prod-vpc' at 'id' failed to satisfy constraint"))},
+		calls:      []string{dppCall(vpc), productCall(vpc)},
+		want:       runstate.Target{Region: ue1, Product: vpc, Status: runstate.Failed},
+		errorHas:   "find product baseline-vpc in portfolio port-ue1baseline0: ValidationException: 1 validation error detected",
+		wantOpened: true,
+	},
+	{
 		name:    "throttled look-up: stays pending, retrying",
 		replies: []reply{fails(opDescribePP, throttled)},
 		calls:   []string{dppCall(vpc)},
