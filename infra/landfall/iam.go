@@ -67,9 +67,14 @@ var (
 
 // arn builds arn:<partition>:<service>:<region>:<account>:<resource> for this stack.
 func arn(service, resource string) *string {
+	return arnIn(service, awscdk.Aws_REGION(), resource)
+}
+
+// arnIn builds arn:<partition>:<service>:<region>:<this account>:<resource>.
+func arnIn(service string, region *string, resource string) *string {
 	return awscdk.Fn_Join(jsii.String(""), &[]*string{
 		jsii.String("arn:"), awscdk.Aws_PARTITION(),
-		jsii.String(":" + service + ":"), awscdk.Aws_REGION(),
+		jsii.String(":" + service + ":"), region,
 		jsii.String(":"), awscdk.Aws_ACCOUNT_ID(),
 		jsii.String(":" + resource),
 	})
@@ -172,23 +177,14 @@ func readPlanCatalog(props Props) awsiam.PolicyStatement {
 	}
 	for _, p := range pl.Products {
 		for _, region := range p.Regions {
-			add(catalogARN(region, "portfolio/"+p.Portfolios[region]), region+"/"+p.Portfolios[region])
+			add(arnIn("catalog", jsii.String(region), "portfolio/"+p.Portfolios[region]), region+"/"+p.Portfolios[region])
 		}
 	}
 	for _, region := range pl.Regions {
-		add(catalogARN(region, "product/*"), region+"/product")
+		add(arnIn("catalog", jsii.String(region), "product/*"), region+"/product")
 	}
 	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid: jsii.String("ReadPlanCatalog"), Actions: jsii.Strings(planCatalogActions...), Resources: &resources,
-	})
-}
-
-// catalogARN is arn:<partition>:catalog:<region>:<this account>:<resource>.
-func catalogARN(region, resource string) *string {
-	return awscdk.Fn_Join(jsii.String(""), &[]*string{
-		jsii.String("arn:"), awscdk.Aws_PARTITION(),
-		jsii.String(":catalog:" + region + ":"), awscdk.Aws_ACCOUNT_ID(),
-		jsii.String(":" + resource),
 	})
 }
 
@@ -217,8 +213,9 @@ func (c *Construct) grantLaunch(props Props) {
 
 // grantWorker gives the worker what it calls. Of Organizations it only reads
 // membership: the launch function puts the account's name and OU path in
-// the run, but a queued run may be stale or injected. The SQS event source adds the receive side (receive, delete, change
-// visibility, attributes, KMS decrypt) when it is attached.
+// the run, but a queued run may be stale or injected. The SQS event source
+// adds the receive side (receive, delete, change visibility, attributes, KMS
+// decrypt) when it is attached.
 func (c *Construct) grantWorker(props Props) {
 	r := c.WorkerRole
 	r.AddToPrincipalPolicy(statement("CheckMembership", workerOrganizationsActions, jsii.String("*")))
