@@ -3,6 +3,7 @@ package preflight
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/landfall/landfall/internal/plan"
 )
@@ -12,22 +13,31 @@ import (
 // and only the first call of a container pays for the catalog reads.
 //
 // A passing check (no problems, no error) is kept. A check that found
-// problems or failed is not: the next call checks again, so a catalog fixed
-// since, or throttling that has passed, is seen without a cold start.
+// problems is kept for RecheckAfter only, so a catalog fixed since is seen
+// without a cold start, while a worker asking target after target does not
+// repeat the whole check each time; a failed check (an error) is not kept.
 // Concurrent callers share one check. Safe for concurrent use.
 type CatalogCheck struct {
 	Plan     *plan.Plan
 	Catalogs func(region string) Catalog
+	// RecheckAfter is how long a check that found problems is reused
+	// (default DefaultRecheckAfter).
+	RecheckAfter time.Duration
 
 	mu       sync.Mutex
 	passed   *catalogResult // the passing check of plan hash passed.hash
+	failed   *catalogResult // the last check with problems, and when it ran
 	inflight *catalogCall
 }
+
+// DefaultRecheckAfter bounds how stale a check with problems may be.
+const DefaultRecheckAfter = time.Minute
 
 type catalogResult struct {
 	hash     string
 	report   Report
 	products *Products
+	at       time.Time
 }
 
 type catalogCall struct {
@@ -51,6 +61,10 @@ func (c *CatalogCheck) Check(ctx context.Context) (Report, *Products, error) {
 		c.mu.Unlock()
 		return r.report, r.products, nil
 	}
+	if r := c.failed; r != nil && r.hash == hash && time.Since(r.at) < c.recheckAfter() {
+		c.mu.Unlock()
+		return r.report, r.products, nil
+	}
 	if call := c.inflight; call != nil && call.hash == hash {
 		c.mu.Unlock()
 		select {
@@ -67,8 +81,11 @@ func (c *CatalogCheck) Check(ctx context.Context) (Report, *Products, error) {
 	call.report, call.products, call.err = CheckCatalog(ctx, c.Plan, c.Catalogs)
 
 	c.mu.Lock()
-	if call.err == nil && len(call.report.Problems) == 0 {
+	switch {
+	case call.err == nil && len(call.report.Problems) == 0:
 		c.passed = &catalogResult{hash: hash, report: call.report, products: call.products}
+	case call.err == nil:
+		c.failed = &catalogResult{hash: hash, report: call.report, products: call.products, at: time.Now()}
 	}
 	if c.inflight == call {
 		c.inflight = nil
@@ -76,4 +93,11 @@ func (c *CatalogCheck) Check(ctx context.Context) (Report, *Products, error) {
 	c.mu.Unlock()
 	close(call.done)
 	return call.report, call.products, call.err
+}
+
+func (c *CatalogCheck) recheckAfter() time.Duration {
+	if c.RecheckAfter > 0 {
+		return c.RecheckAfter
+	}
+	return DefaultRecheckAfter
 }

@@ -36,7 +36,7 @@ func TestCatalogCheckKeepsAPass(t *testing.T) {
 
 func TestCatalogCheckRetriesProblemsAndErrors(t *testing.T) {
 	w := fakeWorlds()
-	c := &CatalogCheck{Plan: catalogTestPlan(t), Catalogs: catalogsOf(w)}
+	c := &CatalogCheck{Plan: catalogTestPlan(t), Catalogs: catalogsOf(w), RecheckAfter: time.Nanosecond}
 
 	// A problem: the portfolio is not shared yet. Fixed, the next call sees it.
 	shares := w["us-west-2"].portfolios["port-uw2baseline0"].shares
@@ -153,7 +153,7 @@ func TestCatalogCheckProductID(t *testing.T) {
 
 	// An unusable portfolio is the problem of every product in it.
 	w = fakeWorlds()
-	c = &CatalogCheck{Plan: catalogTestPlan(t, "us-west-2: port-uw2baseline0", "us-west-2: port-uw2gone0"), Catalogs: catalogsOf(w)}
+	c = &CatalogCheck{Plan: catalogTestPlan(t, "us-west-2: port-uw2baseline0", "us-west-2: port-uw2gone0"), Catalogs: catalogsOf(w), RecheckAfter: time.Nanosecond}
 	if _, problem, _ := c.ProductID(context.Background(), "us-west-2", "vpc"); problem != "portfolios.us-west-2: portfolio port-uw2gone0 does not exist in us-west-2; portfolio IDs are regional: use the ID of the portfolio in us-west-2 (aws servicecatalog list-portfolios --region us-west-2, with the management account's credentials)" {
 		t.Errorf("problem %q", problem)
 	}
@@ -162,5 +162,20 @@ func TestCatalogCheckProductID(t *testing.T) {
 	w["us-east-1"].fail = map[string]error{"DescribePortfolio": apiError("DescribePortfolio", "ThrottlingException", "Rate exceeded")}
 	if _, _, err := c.ProductID(context.Background(), "us-east-1", "vpc"); err == nil {
 		t.Error("no error while throttled")
+	}
+}
+
+// TestCatalogCheckReusesProblemsForAWhile: a worker asking target after
+// target of a plan with problems does not repeat the whole check each time.
+func TestCatalogCheckReusesProblemsForAWhile(t *testing.T) {
+	w := fakeWorlds()
+	c := &CatalogCheck{Plan: catalogTestPlan(t, "product: baseline-vpc", "product: baseline-vcp"), Catalogs: catalogsOf(w)}
+	for range 5 {
+		if _, problem, err := c.ProductID(context.Background(), "us-east-1", "vpc"); err != nil || problem == "" {
+			t.Fatalf("want the typo's problem, got %q, %v", problem, err)
+		}
+	}
+	if n := w["us-east-1"].count("DescribePortfolio"); n != 1 {
+		t.Errorf("checked %d times within RecheckAfter, want once", n)
 	}
 }

@@ -15,9 +15,9 @@ import (
 // version rule answers for the version.
 //
 // It has the shape of provision.ProductIDs, so a CatalogCheck can name
-// products for the provisioning engine and the status reporter. Note that a
-// check that found problems is made again on the next call: a caller asking
-// target after target of a plan with problems repeats the whole check.
+// products for the provisioning engine and the status reporter. A check
+// that found problems is reused for RecheckAfter, so a worker asking target
+// after target of such a plan does not repeat the whole check each time.
 func (c *CatalogCheck) ProductID(ctx context.Context, region, key string) (id, problem string, err error) {
 	_, prods, err := c.Check(ctx)
 	if err != nil {
