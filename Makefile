@@ -10,15 +10,18 @@ CDK_FLAGS := --no-notices --no-version-reporting
 SYNTH_ENV := AWS_EC2_METADATA_DISABLED=true \
              CDK_DEFAULT_ACCOUNT=$${CDK_DEFAULT_ACCOUNT:-111111111111} CDK_DEFAULT_REGION=$${CDK_DEFAULT_REGION:-us-east-1}
 
-.PHONY: all build demo test test-go fmt-check vet lint bench synth synth-check diff deploy clean $(addprefix build-,$(FUNCTIONS))
+.PHONY: all build demo test test-go fmt-check vet lint bench bench-coldstart synth synth-check diff deploy clean $(addprefix build-,$(FUNCTIONS))
 
 all: test
 
 ## build: the Lambda binaries (linux/arm64, provided.al2023), build/<function>/bootstrap
 build: $(addprefix build-,$(FUNCTIONS))
 
+# How a Lambda binary is built; GOOS and GOARCH are set per use.
+LAMBDA_BUILD = CGO_ENABLED=0 $(GO) build -trimpath -tags lambda.norpc -ldflags='-s -w'
+
 $(addprefix build-,$(FUNCTIONS)): build-%:
-	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -trimpath -tags lambda.norpc -ldflags='-s -w' -o build/$*/bootstrap ./functions/$*
+	GOOS=linux GOARCH=arm64 $(LAMBDA_BUILD) -o build/$*/bootstrap ./functions/$*
 
 ## demo: a new account gets its products, on the local AWS emulator, with the embedded plan and world
 demo:
@@ -46,6 +49,19 @@ lint: node_modules/.bin/cdk
 ## bench: speed and memory goals, as benchmarks
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem $$($(GO) list ./... | grep -v /infra)
+
+## bench-coldstart: each function's init (exec to the first /invocation/next) and peak RSS
+## against the field note's init in Go (baseline), interleaved, with medians and ratios (issue #14);
+## floor is the baseline plus the Organizations and SQS clients the functions also need.
+## Timed on linux/<this machine's arch>; sizes also for linux/arm64, the deployed build.
+COLDSTART_DIR := build/coldstart
+COLDSTART_FLAGS ?= -runs 21
+bench-coldstart:
+	@set -e; for arch in $$(printf '%s\n' $$($(GO) env GOARCH) arm64 | sort -u); do \
+		for fn in $(FUNCTIONS); do GOOS=linux GOARCH=$$arch $(LAMBDA_BUILD) -o $(COLDSTART_DIR)/$$arch/$$fn ./functions/$$fn; done; \
+		for ref in baseline floor; do GOOS=linux GOARCH=$$arch $(LAMBDA_BUILD) -o $(COLDSTART_DIR)/$$arch/$$ref ./internal/coldstart/$$ref; done; \
+	done
+	$(GO) run ./internal/coldstart -dir $(COLDSTART_DIR) -functions "floor $(FUNCTIONS)" $(COLDSTART_FLAGS)
 
 # The pinned CDK CLI. Its postinstall hook writes node_modules/go.mod so that
 # `go ... ./...` does not wander into the npm packages.

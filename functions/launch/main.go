@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/landfall/landfall/internal/app"
+	"github.com/landfall/landfall/internal/app/launchfn"
 )
 
 func main() {
@@ -20,5 +21,5 @@ func main() {
 		slog.Error("refusing to start", "error", err)
 		os.Exit(1)
 	}
-	lambda.Start(app.Launch(d.AWS, d.Config, d.Plan, app.Options{}).Handle)
+	lambda.Start(launchfn.New(d.AWS, d.Config, d.Plan, app.Options{}).Handle)
 }

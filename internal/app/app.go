@@ -1,6 +1,11 @@
-// Package app wires Landfall's functions from configuration and AWS clients.
-// The Lambda mains and the local driver (`landfall local`) both build their
-// handlers here, so what runs locally is wired exactly as what runs in AWS.
+// Package app holds what Landfall's functions share at cold start: loading
+// the configuration, the plan and the AWS configuration (Load), the retry
+// settings, and the parts both handlers are built from. Each function's own
+// wiring is in its own package (internal/app/launchfn, internal/app/workerfn),
+// so a function's binary links and initializes only the packages it uses
+// (issue #14). The Lambda mains and the local driver (`landfall local`) both
+// build their handlers there, so what runs locally is wired exactly as what
+// runs in AWS.
 package app
 
 import (
@@ -17,15 +22,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/landfall/landfall/internal/config"
-	"github.com/landfall/landfall/internal/directory"
-	"github.com/landfall/landfall/internal/launch"
 	"github.com/landfall/landfall/internal/membership"
 	"github.com/landfall/landfall/internal/notify"
 	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/preflight"
 	"github.com/landfall/landfall/internal/provision"
-	"github.com/landfall/landfall/internal/status"
-	"github.com/landfall/landfall/internal/worker"
 	"github.com/landfall/landfall/internal/workqueue"
 )
 
@@ -42,7 +43,8 @@ type Options struct {
 	ManagementAccount string
 }
 
-func (o Options) logger() *slog.Logger {
+// Log is the logger to use: o.Logger, or slog.Default() when it is nil.
+func (o Options) Log() *slog.Logger {
 	if o.Logger != nil {
 		return o.Logger
 	}
@@ -93,69 +95,45 @@ func LoadPlan(c config.Config) (*plan.Plan, error) {
 	return pl, nil
 }
 
-func engine(pl *plan.Plan, c config.Config, products provision.ProductIDs, o Options) *provision.Engine {
+// Engine is the provisioning engine both functions run (the worker for real,
+// launch for dry runs).
+func Engine(pl *plan.Plan, c config.Config, products provision.ProductIDs, o Options) *provision.Engine {
 	return &provision.Engine{
 		Plan:        pl,
 		Products:    products,
 		Concurrency: c.TargetConcurrency,
 		Sleep:       o.Sleep,
 		Now:         o.Now,
-		Logger:      o.logger(),
+		Logger:      o.Log(),
 	}
 }
 
-func sessions(cfg aws.Config, pl *plan.Plan, o Options) *provision.Sessions {
+// Sessions opens member-account sessions through the plan's execution role.
+func Sessions(cfg aws.Config, pl *plan.Plan, o Options) *provision.Sessions {
 	return &provision.Sessions{Base: cfg, RoleName: pl.ExecutionRoleName, Now: o.Now}
 }
 
-// catalogCheck checks the plan against the management account's catalogs
+// CatalogCheck checks the plan against the management account's catalogs
 // once per warm container and names each product by its ID in the plan's
 // portfolio: the identity runs, dry runs and status launch and describe by.
-func catalogCheck(cfg aws.Config, pl *plan.Plan) *preflight.CatalogCheck {
+func CatalogCheck(cfg aws.Config, pl *plan.Plan) *preflight.CatalogCheck {
 	return &preflight.CatalogCheck{Plan: pl, Catalogs: preflight.NewCatalogs(cfg)}
 }
 
-// members is the one membership check the functions share: built once per
+// Members is the one membership check the functions share: built once per
 // function, so its listing of the organization is kept across warm invocations.
-func members(orgs *organizations.Client, pl *plan.Plan, o Options) *membership.Checker {
+func Members(orgs *organizations.Client, pl *plan.Plan, o Options) *membership.Checker {
 	return &membership.Checker{API: orgs, ManagementAccount: o.ManagementAccount, IncludeManagement: pl.IncludeManagementAccount, Now: o.Now}
 }
 
-// Launch builds the launch function's handler.
-func Launch(cfg aws.Config, c config.Config, pl *plan.Plan, o Options) *launch.Handler {
-	orgs := organizations.NewFromConfig(cfg)
-	dir := &directory.Directory{API: orgs}
-	accounts := sessions(cfg, pl, o)
-	products := catalogCheck(cfg, pl)
-	return &launch.Handler{
-		Plan:      pl,
-		Directory: dir,
-		Members:   members(orgs, pl, o),
-		Preflight: &preflight.Checker{Plan: pl, Org: &preflight.OrgIndex{API: orgs, Now: o.Now}, Catalog: products},
-		Queue:     &workqueue.Queue{URL: c.QueueURL, SQS: sqs.NewFromConfig(cfg)},
-		Notifier:  &notify.Notifier{TopicARN: c.TopicARN, SNS: sns.NewFromConfig(cfg)},
-		DryRunner: provision.DryRunner{Engine: engine(pl, c, products, o), Accounts: accounts},
-		Status: &status.Reporter{Plan: pl, Directory: dir, Accounts: status.Opened{Opener: accounts}, Products: products,
-			ManagementAccount: o.ManagementAccount},
-		ManagementAccount: o.ManagementAccount,
-		WorkerConcurrency: c.WorkerConcurrency,
-		Now:               o.Now,
-		Logger:            o.logger(),
-	}
+// Queue is the work queue.
+func Queue(cfg aws.Config, c config.Config) *workqueue.Queue {
+	return &workqueue.Queue{URL: c.QueueURL, SQS: sqs.NewFromConfig(cfg)}
 }
 
-// Worker builds the worker function's handler.
-func Worker(cfg aws.Config, c config.Config, pl *plan.Plan, o Options) *worker.Handler {
-	return &worker.Handler{
-		Plan:     pl,
-		Engine:   engine(pl, c, catalogCheck(cfg, pl), o),
-		Members:  members(organizations.NewFromConfig(cfg), pl, o),
-		Accounts: sessions(cfg, pl, o),
-		Queue:    &workqueue.Queue{URL: c.QueueURL, SQS: sqs.NewFromConfig(cfg)},
-		Notifier: &notify.Notifier{TopicARN: c.TopicARN, SNS: sns.NewFromConfig(cfg)},
-		Now:      o.Now,
-		Logger:   o.logger(),
-	}
+// Notifier publishes run summaries to the topic.
+func Notifier(cfg aws.Config, c config.Config) *notify.Notifier {
+	return &notify.Notifier{TopicARN: c.TopicARN, SNS: sns.NewFromConfig(cfg)}
 }
 
 // Deployment is what a function needs at cold start: its configuration, the

@@ -1,12 +1,17 @@
-package app
+package app_test
 
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/landfall/landfall/internal/app"
+	"github.com/landfall/landfall/internal/app/launchfn"
+	"github.com/landfall/landfall/internal/app/workerfn"
 	"github.com/landfall/landfall/internal/config"
 )
 
@@ -24,7 +29,7 @@ func setEnv(t *testing.T, planFile string) {
 func TestLoad(t *testing.T) {
 	setEnv(t, "../plan/example.yaml")
 	t.Setenv(config.EnvExecutionRoleName, "CustomExecution")
-	d, err := Load(context.Background())
+	d, err := app.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +37,7 @@ func TestLoad(t *testing.T) {
 		t.Errorf("deployment = region %q, %d products, role %q", d.AWS.Region, len(d.Plan.Products), d.Plan.ExecutionRoleName)
 	}
 	// The handlers wire without calling AWS.
-	if Launch(d.AWS, d.Config, d.Plan, Options{}).Status == nil || Worker(d.AWS, d.Config, d.Plan, Options{}).Engine == nil {
+	if launchfn.New(d.AWS, d.Config, d.Plan, app.Options{}).Status == nil || workerfn.New(d.AWS, d.Config, d.Plan, app.Options{}).Engine == nil {
 		t.Error("handlers not fully wired")
 	}
 }
@@ -43,7 +48,7 @@ func TestLoadRefusesAnInvalidPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	setEnv(t, bad)
-	_, err := Load(context.Background())
+	_, err := app.Load(context.Background())
 	if err == nil || !strings.Contains(err.Error(), `"us-west-9" is not a region`) {
 		t.Errorf("want the validator's message, got %v", err)
 	}
@@ -52,8 +57,30 @@ func TestLoadRefusesAnInvalidPlan(t *testing.T) {
 func TestLoadReportsConfiguration(t *testing.T) {
 	setEnv(t, "../plan/example.yaml")
 	t.Setenv(config.EnvQueueURL, "")
-	_, err := Load(context.Background())
+	_, err := app.Load(context.Background())
 	if err == nil || !strings.Contains(err.Error(), config.EnvQueueURL) {
 		t.Errorf("want the configuration problem named, got %v", err)
+	}
+}
+
+// Each function's binary links only its own handler's packages (issue #14):
+// the worker never links launch, status or directory, launch never links worker.
+func TestFunctionsLinkOnlyTheirOwnHandler(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	for fn, banned := range map[string][]string{
+		"worker": {"internal/launch", "internal/status", "internal/directory", "internal/app/launchfn"},
+		"launch": {"internal/worker", "internal/app/workerfn"},
+	} {
+		out, err := exec.Command("go", "list", "-deps", "github.com/landfall/landfall/functions/"+fn).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", fn, err)
+		}
+		for _, pkg := range banned {
+			if slices.Contains(strings.Fields(string(out)), "github.com/landfall/landfall/"+pkg) {
+				t.Errorf("functions/%s links %s", fn, pkg)
+			}
+		}
 	}
 }

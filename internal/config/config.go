@@ -8,10 +8,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/landfall/landfall/internal/shape"
 )
 
 // Environment variable names. The CDK construct (infra/landfall) sets them
@@ -102,11 +103,38 @@ type Config struct {
 	LogLevel slog.Level
 }
 
+// The shapes of the settings, hand-written rather than regexps compiled at
+// every cold start (issue #14): what they accept is what
+// ^https?://\S+/[0-9]{12}/[A-Za-z0-9_-]{1,80}$,
+// ^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$ and
+// ^[\w+=,.@-]{1,64}$ accept (config_test.go checks them against each other).
 var (
-	queueURLPattern = regexp.MustCompile(`^https?://\S+/[0-9]{12}/[A-Za-z0-9_-]{1,80}$`)
-	topicARNPattern = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$`)
-	roleNamePattern = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	digits        = shape.Chars("0-9")
+	queueName     = shape.Chars("A-Za-z0-9_-")
+	accountID     = shape.Of(shape.Run(digits, 12, 12))
+	topicARNShape = shape.Of(shape.Lit("arn:aws"), shape.Run(shape.Chars("a-z-"), 0, -1), shape.Lit(":sns:"),
+		shape.Run(shape.Chars("a-z0-9-"), 1, -1), shape.Lit(":"), shape.Run(digits, 12, 12), shape.Lit(":"),
+		shape.Run(queueName, 1, 256))
+	roleNameShape = shape.Of(shape.Run(shape.Chars("A-Za-z0-9_+=,.@-"), 1, 64))
 )
+
+// isQueueURL reports whether s is http(s)://<host and path>/<account>/<queue name>.
+func isQueueURL(s string) bool {
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+	i := strings.LastIndexByte(rest, '/')
+	if i < 0 || !queueName.All(rest[i+1:], 1, 80) {
+		return false
+	}
+	rest = rest[:i]
+	j := strings.LastIndexByte(rest, '/')
+	// The host and path before the account: one or more non-space characters (\S+).
+	return j > 0 && accountID.MatchString(rest[j+1:]) && !strings.ContainsAny(rest[:j], "\t\n\f\r ")
+}
 
 // Load reads the configuration from getenv (os.Getenv in the functions).
 func Load(getenv func(string) string) (Config, error) {
@@ -122,13 +150,13 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.PlanFile == "" {
 		errs = append(errs, fmt.Errorf("%s: not set; point it at the plan file (the CDK stack sets /opt/landfall/plan.yaml)", EnvPlanFile))
 	}
-	if !queueURLPattern.MatchString(c.QueueURL) {
+	if !isQueueURL(c.QueueURL) {
 		errs = append(errs, fmt.Errorf("%s: %q is not an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)", EnvQueueURL, c.QueueURL))
 	}
-	if !topicARNPattern.MatchString(c.TopicARN) {
+	if !topicARNShape.MatchString(c.TopicARN) {
 		errs = append(errs, fmt.Errorf("%s: %q is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)", EnvTopicARN, c.TopicARN))
 	}
-	if c.ExecutionRoleName != "" && !roleNamePattern.MatchString(c.ExecutionRoleName) {
+	if c.ExecutionRoleName != "" && !roleNameShape.MatchString(c.ExecutionRoleName) {
 		errs = append(errs, fmt.Errorf("%s: %q is not an IAM role name (1-64 of letters, digits and +=,.@_-)", EnvExecutionRoleName, c.ExecutionRoleName))
 	}
 	errs = intVar(getenv, EnvWorkerConcurrency, MinWorkerConcurrency, MaxWorkerConcurrency, CheckWorkerConcurrency, &c.WorkerConcurrency, errs)

@@ -29,6 +29,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/landfall/landfall/internal/app"
+	"github.com/landfall/landfall/internal/app/launchfn"
+	"github.com/landfall/landfall/internal/app/workerfn"
 	"github.com/landfall/landfall/internal/config"
 	"github.com/landfall/landfall/internal/launch"
 	"github.com/landfall/landfall/internal/localaws"
@@ -72,7 +74,9 @@ type Env struct {
 	start   time.Time
 	reqSeq  atomic.Int64
 	storyMu sync.Mutex
-	told    int // notifications already told in the story
+	// untold holds the subjects of summaries published since the story last
+	// told them (guarded by storyMu).
+	untold []string
 	// Story receives one line per thing that happened, for human output. Env
 	// serialises the calls.
 	Story func(format string, args ...any)
@@ -141,9 +145,34 @@ func Attach(ctx context.Context, cloud *localaws.Cloud, pl *plan.Plan, logger *s
 func (e *Env) Replan(pl *plan.Plan) {
 	e.Plan = pl
 	e.Config.PlanFile = pl.Source
-	e.Launch = app.Launch(e.AWS, e.Config, pl, e.opts)
+	e.Launch = launchfn.New(e.AWS, e.Config, pl, e.opts)
+	e.Launch.Notifier = toldNotifier{e.Launch.Notifier, e}
 	e.launchH = lambda.NewHandler(e.Launch.Handle)
-	e.Worker = lambda.NewHandler(app.Worker(e.AWS, e.Config, pl, e.opts).Handle)
+	w := workerfn.New(e.AWS, e.Config, pl, e.opts)
+	w.Notifier = toldNotifier{w.Notifier, e}
+	e.Worker = lambda.NewHandler(w.Handle)
+}
+
+// publisher is the notifier of both functions.
+type publisher interface {
+	Publish(ctx context.Context, m notify.Message) error
+}
+
+// toldNotifier keeps the subject of every summary the topic accepted for the
+// story, so telling them costs one line each, not a re-read of the topic.
+type toldNotifier struct {
+	next publisher
+	e    *Env
+}
+
+func (n toldNotifier) Publish(ctx context.Context, m notify.Message) error {
+	if err := n.next.Publish(ctx, m); err != nil {
+		return err
+	}
+	n.e.storyMu.Lock()
+	defer n.e.storyMu.Unlock()
+	n.e.untold = append(n.e.untold, m.Subject)
+	return nil
 }
 
 // ensureQueue creates the work queue and its DLQ when the world lacks them
@@ -343,14 +372,17 @@ func (e *Env) deliver(ctx context.Context, m sqstypes.Message) error {
 }
 
 // tellNotifications adds the subject of every summary published since the
-// last call to the story.
+// last call to the story. It tells only those (the topic is not read again),
+// so a backfill's story costs time linear in its summaries, and forgets them
+// once told.
 func (e *Env) tellNotifications() {
-	msgs := e.Cloud.Topics().Messages(e.Config.TopicARN)
 	e.storyMu.Lock()
 	defer e.storyMu.Unlock()
-	for ; e.told < len(msgs); e.told++ {
-		e.Story("%s SNS <- %s", e.since(), msgs[e.told].Subject)
+	for _, subject := range e.untold {
+		e.Story("%s SNS <- %s", e.since(), subject)
 	}
+	clear(e.untold)
+	e.untold = e.untold[:0]
 }
 
 func phrase(r *runstate.Run) string {

@@ -2,7 +2,6 @@ package plan
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -277,8 +276,6 @@ func (d *decoder) boolean(n *yaml.Node, path string) (bool, bool) {
 	d.add(n, path, "must be true or false, not %s", describe(n))
 	return false, false
 }
-
-var plainKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // join appends a mapping key to a path; keys that would make the path
 // ambiguous are quoted: tags["team name"].

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,26 +27,9 @@ var (
 	}
 	productKeys = []string{
 		"key", "product", "version", "regions", "portfolios", "parameters", "tags",
-		"dependsOn", "updatePolicy", "include", "exclude",
+		"dependsOn", "updatePolicy", "include", "exclude", "expectedDuration",
 	}
 	selectorKeys = []string{"ous", "recursive", "accounts", "accountNames"}
-)
-
-var (
-	reKey          = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
-	rePortfolioID  = regexp.MustCompile(`^port-[a-z0-9]+$`)
-	reProductID    = regexp.MustCompile(`^prod-[a-z0-9]+$`)
-	reArtifactID   = regexp.MustCompile(`^pa-[a-z0-9]+$`)
-	reAccountID    = regexp.MustCompile(`^[0-9]{12}$`)
-	reOUID         = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
-	reRoleName     = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
-	rePrefix       = regexp.MustCompile(`^([a-zA-Z0-9][a-zA-Z0-9._-]*)?$`)
-	reProvisioned  = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$`)
-	reValueName    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	reParameterKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]{0,254}$`)
-	reYAMLLine     = regexp.MustCompile(`^line (\d+): `)
-	// reTagChars is the character set AWS allows in tag keys and values.
-	reTagChars = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 )
 
 // Tag limits enforced by Service Catalog (and most AWS resources).
@@ -199,7 +181,7 @@ func (p *parser) document(data []byte) (root *yaml.Node, ok bool) {
 			p.add(nil, "", "the plan is empty; it needs at least regions and products")
 		} else {
 			msg, line := strings.TrimPrefix(err.Error(), "yaml: "), 0
-			if m := reYAMLLine.FindStringSubmatch(msg); m != nil {
+			if m := reYAMLLine().FindStringSubmatch(msg); m != nil {
 				line, _ = strconv.Atoi(m[1])
 				msg = msg[len(m[0]):]
 			}
@@ -464,6 +446,9 @@ func (p *parser) product(n *yaml.Node, i int) {
 	}
 	if un := f["updatePolicy"]; un != nil {
 		pr.UpdatePolicy = p.updatePolicy(un, join(at, "updatePolicy"))
+	}
+	if en := f["expectedDuration"]; en != nil {
+		pr.ExpectedDuration = p.expectedDuration(en, join(at, "expectedDuration"))
 	}
 	pr.Include = p.selector(f["include"], join(at, "include"))
 	pr.Exclude = p.selector(f["exclude"], join(at, "exclude"))

@@ -122,6 +122,9 @@ type Product struct {
 	DependsOn []string
 	// UpdatePolicy is resolved: the product's own, else the plan's.
 	UpdatePolicy UpdatePolicy
+	// ExpectedDuration is how long provisioning the product usually takes;
+	// zero when the plan does not say. Runs read its record just after it.
+	ExpectedDuration time.Duration
 	// Include and Exclude narrow the accounts that get this product, within
 	// those the plan selects.
 	Include, Exclude Selector

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"text/template"
@@ -60,14 +59,12 @@ var funcs = template.FuncMap{
 // tagsafe makes s a valid tag value: characters tags do not allow (an
 // account named "Acme, Inc. (prod)") become '-', and it is cut to 256.
 func tagsafe(s string) string {
-	out := []rune(reTagUnsafe.ReplaceAllString(s, "-"))
+	out := []rune(reTagChars.replaceOthers(s, '-'))
 	if len(out) > maxTagValueLen {
 		out = out[:maxTagValueLen]
 	}
 	return string(out)
 }
-
-var reTagUnsafe = regexp.MustCompile(`[^\p{L}\p{Z}\p{N}_.:/=+\-@]`)
 
 // octet maps s to 1..254, usable as an IPv4 octet that is never 0 or 255.
 func octet(s string) int {
@@ -118,15 +115,13 @@ func (c *compiled) exec(data RenderData) (string, error) {
 	return b.String(), nil
 }
 
-var rePosition = regexp.MustCompile(`^\d+(:\d+)?: `)
-
 // templateMessage strips text/template's "template: NAME:LINE:COL: executing
 // NAME at" preamble: the problem's path and line already locate it, and the
 // template's own line numbers count from the value, not the file.
 func templateMessage(err error, name string) string {
 	s := strings.TrimPrefix(err.Error(), "template: ")
 	s = strings.TrimPrefix(s, name+":")
-	s = rePosition.ReplaceAllString(s, "")
+	s = rePosition().ReplaceAllString(s, "")
 	s = strings.Replace(s, fmt.Sprintf("executing %q at ", name), "", 1)
 	return s
 }
