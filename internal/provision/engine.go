@@ -118,15 +118,17 @@ func (e *Engine) logger() *slog.Logger {
 // its dependents start at once). Targets in different regions and independent
 // products run concurrently; a failure in one never stops the others.
 // roleARN is the assumed execution role, which is associated with portfolios.
-// It reports whether any target changed, which the worker uses to check back
-// sooner after progress and back off while nothing moves.
+// A record is read only once it is due (see NextLook) and at most once per
+// call. It reports whether any target changed, which the worker uses to
+// back off while nothing moves.
 func (e *Engine) Advance(ctx context.Context, run *runstate.Run, roleARN string, cats Catalogs) (progressed bool) {
 	gates := &gates{m: make(map[string]*gate), run: run}
+	polled := make(map[string]bool) // records read in this call: each at most once
 	start := fingerprint(run)
 	defer func() { progressed = fingerprint(run) != start }()
 	for pass := 0; pass < 2*len(run.Targets)+2; pass++ {
 		e.settleDependencies(run)
-		ready := e.ready(run)
+		ready := e.ready(run, polled)
 		if len(ready) == 0 || e.outOfTime(ctx) {
 			return
 		}
@@ -140,6 +142,7 @@ func (e *Engine) Advance(ctx context.Context, run *runstate.Run, roleARN string,
 				if t.Status != runstate.Pending && t.Status != runstate.InProgress {
 					t.WaitingSince = time.Time{} // a later wait gets its whole budget
 				}
+				idleTarget(t)
 				return nil // per-target outcomes live in the target; siblings carry on
 			})
 		}
@@ -211,28 +214,37 @@ func (e *Engine) dependsOn(key string) []string {
 	return nil
 }
 
-// ready lists targets to work on: in progress, or pending with every
-// dependency satisfied.
-func (e *Engine) ready(run *runstate.Run) []int {
+// ready lists targets to work on: in progress with a record that is due and
+// not yet read in this Advance (polled, which ready adds to), or pending
+// with every dependency satisfied.
+func (e *Engine) ready(run *runstate.Run, polled map[string]bool) []int {
 	var out []int
+	now := e.now()
 	for i := range run.Targets {
 		t := &run.Targets[i]
 		switch t.Status {
 		case runstate.InProgress:
-			out = append(out, i)
-		case runstate.Pending:
-			ok := true
-			for _, dep := range e.dependsOn(t.Product) {
-				if d := run.Target(t.Region, dep); d != nil && !d.Status.Satisfies() {
-					ok = false
-				}
+			if due(t, now) && !polled[t.RecordID] {
+				polled[t.RecordID] = true
+				out = append(out, i)
 			}
-			if ok {
+		case runstate.Pending:
+			if e.depsSatisfied(run, t) {
 				out = append(out, i)
 			}
 		}
 	}
 	return out
+}
+
+// depsSatisfied reports whether every dependency of t in its region lets it start.
+func (e *Engine) depsSatisfied(run *runstate.Run, t *runstate.Target) bool {
+	for _, dep := range e.dependsOn(t.Product) {
+		if d := run.Target(t.Region, dep); d != nil && !d.Status.Satisfies() {
+			return false
+		}
+	}
+	return true
 }
 
 func (e *Engine) visibilityDeadline() time.Duration {

@@ -96,6 +96,7 @@ func (s *targetStep) update(ctx context.Context, prod *servicecatalog.DescribePr
 		return
 	}
 	s.follow(aws.ToString(out.RecordDetail.RecordId))
+	s.schedule(false)
 	t.Note = note
 	s.log.InfoContext(ctx, "update started", "version", t.Version, "record", t.RecordID, "note", note)
 }
@@ -142,6 +143,7 @@ func (s *targetStep) terminate(ctx context.Context, d *sctypes.ProvisionedProduc
 		return
 	}
 	s.follow(aws.ToString(out.RecordDetail.RecordId))
+	s.schedule(true)
 	t.Note = fmt.Sprintf("replacing: %s never provisioned (%s), so it is terminated and provisioned again", t.ProvisionedProductID, d.Status)
 	s.log.InfoContext(ctx, "terminating a product that never provisioned", "record", t.RecordID)
 }

@@ -13,7 +13,8 @@ import (
 	"github.com/landfall/landfall/internal/runstate"
 )
 
-// poll checks the record of an in-progress target once.
+// poll checks the record of an in-progress target once and, if it still
+// runs, schedules the next check.
 func (s *targetStep) poll(ctx context.Context) {
 	t := s.t
 	out, err := s.cat.DescribeRecord(ctx, &servicecatalog.DescribeRecordInput{Id: aws.String(t.RecordID)})
@@ -35,6 +36,12 @@ func (s *targetStep) poll(ctx context.Context) {
 		s.recordSucceeded(ctx, rd)
 	case sctypes.RecordStatusFailed:
 		s.recordFailed(ctx, rd)
+	default:
+		// Still running: its own start time anchors the schedule.
+		if rd.CreatedTime != nil && !rd.CreatedTime.IsZero() {
+			t.RecordStarted = *rd.CreatedTime
+		}
+		s.schedule(aws.ToString(rd.RecordType) == recordTerminate)
 	}
 }
 

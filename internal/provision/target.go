@@ -201,6 +201,7 @@ func (s *targetStep) launch(ctx context.Context, prod *servicecatalog.DescribePr
 		return
 	}
 	s.follow(aws.ToString(rd.RecordId))
+	s.schedule(false)
 	t.ProvisionedProductID = aws.ToString(rd.ProvisionedProductId)
 	t.Note = ""
 	if t.Replaces != "" {
@@ -222,8 +223,11 @@ func (s *targetStep) adopt(ctx context.Context, prod *servicecatalog.DescribePro
 }
 
 // follow makes the target follow record: a change now runs. Any earlier
-// wait is over, so a record that is slow to show gets its whole budget.
+// wait is over, so a record that is slow to show gets its whole budget. The
+// record is read at once (an adopted one: its start is not known yet) unless
+// the caller, which just started it, schedules it.
 func (s *targetStep) follow(record string) {
 	s.t.Status, s.t.RecordID = runstate.InProgress, record
 	s.t.WaitingSince = time.Time{}
+	s.t.RecordStarted, s.t.NextCheck = s.e.now(), time.Time{}
 }

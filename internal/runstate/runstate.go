@@ -115,6 +115,13 @@ type Target struct {
 	// WaitingSince is when the target first had to wait for propagation; the
 	// wait is bounded from then, not from the run's start.
 	WaitingSince time.Time `json:"waitingSince,omitzero"`
+	// RecordStarted is when the record an IN_PROGRESS target follows started
+	// (its CreatedTime, else when Landfall started or adopted it).
+	RecordStarted time.Time `json:"recordStarted,omitzero"`
+	// NextCheck is when that record is next worth reading: just after its
+	// expected finish, then at short intervals. Zero means at once (messages
+	// from before it existed, an adopted record).
+	NextCheck time.Time `json:"nextCheck,omitzero"`
 	// Parameters holds the rendered parameters (dry runs only, to show what would be sent).
 	Parameters map[string]string `json:"parameters,omitempty"`
 }
@@ -172,6 +179,9 @@ type Run struct {
 	// OnlyMissing makes the run leave targets alone unless they are missing or failed.
 	OnlyMissing bool      `json:"onlyMissing,omitempty"`
 	StartedAt   time.Time `json:"startedAt"`
+	// NotBefore is when a backfill releases the run, when that is later than
+	// one SQS delay can reach: until then the worker only puts it back.
+	NotBefore time.Time `json:"notBefore,omitzero"`
 	// Step counts worker invocations that advanced the run.
 	Step int `json:"step"`
 	// Idle counts consecutive steps in which no target changed; it sets the
@@ -257,6 +267,9 @@ func (r *Run) Validate() error {
 	}
 	if r.StartedAt.IsZero() {
 		errs = append(errs, errors.New("startedAt: missing"))
+	}
+	if r.NotBefore.After(r.StartedAt) {
+		errs = append(errs, fmt.Errorf("notBefore: %s is after startedAt %s; a run's age counts from its release", r.NotBefore.Format(time.RFC3339), r.StartedAt.Format(time.RFC3339)))
 	}
 	if len(r.Targets) == 0 {
 		errs = append(errs, errors.New("targets: empty; a run needs at least one (region, product) target"))

@@ -112,6 +112,9 @@ func (h *Handler) process(ctx context.Context, rec events.SQSMessage) error {
 		}
 		return fmt.Errorf("unreadable work message %s: %w", rec.MessageId, err)
 	}
+	if held, err := h.holdUntilRelease(ctx, run); held {
+		return err
+	}
 	log := h.logger().With("run", run.ID, "account", run.Account.ID, "step", run.Step)
 	// Whatever the step does, leave time to send the continuation: the step
 	// gets a deadline short of the invocation's, and sending does not inherit it.
@@ -126,7 +129,9 @@ func (h *Handler) process(ctx context.Context, rec events.SQSMessage) error {
 	}
 	if !run.Complete() {
 		run.Step++
-		delay := workqueue.Backoff(run.Idle + 1)
+		// Look again when the earliest running record is due; the blind
+		// backoff only while nothing runs or something waits to start.
+		delay := h.Engine.NextLook(run, h.now(), workqueue.Backoff(run.Idle+1))
 		log.InfoContext(ctx, "run continues", "delaySeconds", int(delay/time.Second), "counts", fmt.Sprint(run.Counts()))
 		sendCtx, cancelSend := h.sendContext(ctx)
 		defer cancelSend()
@@ -280,6 +285,24 @@ func (h *Handler) finish(ctx context.Context, log *slog.Logger, run *runstate.Ru
 	}
 	log.InfoContext(ctx, "run finished", "outcome", run.Outcome(), "subject", msg.Subject)
 	return nil
+}
+
+// holdUntilRelease puts a run back on the queue while its release
+// (NotBefore: a backfill's later waves, beyond what one SQS delay reaches)
+// is ahead, for at most SQS's longest delay, and reports whether it did. A
+// held run takes no step: nothing is counted, checked or assumed.
+func (h *Handler) holdUntilRelease(ctx context.Context, run *runstate.Run) (bool, error) {
+	wait := run.NotBefore.Sub(h.now())
+	if run.NotBefore.IsZero() || wait <= 0 {
+		return false, nil
+	}
+	// Whole seconds, rounded up: SQS counts in seconds, and early is a wasted delivery.
+	delay := min((wait + time.Second - 1).Truncate(time.Second), workqueue.MaxDelay)
+	h.logger().InfoContext(ctx, "run not released yet; put back", "run", run.ID, "account", run.Account.ID,
+		"notBefore", run.NotBefore.Format(time.RFC3339), "delaySeconds", int(delay/time.Second))
+	sendCtx, cancel := h.sendContext(ctx)
+	defer cancel()
+	return true, h.Queue.Send(sendCtx, run, delay)
 }
 
 var _ Accounts = (*provision.Sessions)(nil)
