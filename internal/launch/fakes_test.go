@@ -337,7 +337,7 @@ type fixture struct {
 
 var start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-func newFixture(t *testing.T, org *fakeOrg) *fixture {
+func newFixture(t testing.TB, org *fakeOrg) *fixture {
 	t.Helper()
 	pl, err := plan.ExamplePlan()
 	if err != nil {

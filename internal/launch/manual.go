@@ -101,15 +101,22 @@ func (h *Handler) handleManual(ctx context.Context, raw []byte) (*Response, erro
 		return resp, nil
 	}
 	for i, run := range runs {
-		delay := spreadDelay(i, len(runs), h.WorkerConcurrency)
+		release := spreadDelay(i, h.WorkerConcurrency)
 		// The run's age (maxRunAge, role and propagation waits) counts from
 		// when the worker can first see it, not from the backfill.
-		run.StartedAt = run.StartedAt.Add(delay)
+		run.StartedAt = run.StartedAt.Add(release)
+		delay := release
+		if release > workqueue.MaxDelay {
+			// Past what one SQS delay can hold: the worker puts the run back
+			// until NotBefore, doing nothing else.
+			run.NotBefore = run.StartedAt
+			delay = workqueue.MaxDelay
+		}
 		if err := h.Queue.Send(ctx, run, delay); err != nil {
 			// Runs already queued stay queued; say which, so the operator can re-send the rest.
 			return nil, fmt.Errorf("queued %d of %d runs (%s), then: %w", len(resp.Queued), len(runs), queuedIDs(resp.Queued), err)
 		}
-		resp.Queued = append(resp.Queued, QueuedRun{RunID: run.ID, Account: run.Account.ID, AccountName: run.Account.Name, Targets: len(run.Targets), DelaySeconds: int(delay / time.Second)})
+		resp.Queued = append(resp.Queued, QueuedRun{RunID: run.ID, Account: run.Account.ID, AccountName: run.Account.Name, Targets: len(run.Targets), DelaySeconds: int(release / time.Second)})
 	}
 	resp.Outcome = OutcomeQueued
 	resp.Message = fmt.Sprintf("queued %d run(s) with %d target(s)", len(runs), countTargets(runs))
@@ -120,22 +127,15 @@ func (h *Handler) handleManual(ctx context.Context, raw []byte) (*Response, erro
 	return resp, nil
 }
 
-// spreadDelay is the delay of the i-th of n runs queued at once: waves of
-// per runs (the worker's concurrency), spreadInterval apart. When that would
-// push the last wave past SQS's 15-minute limit, the waves are squeezed evenly
-// into the limit instead, so a large backfill does not pile its whole tail up
-// at 900 seconds.
-func spreadDelay(i, n, per int) time.Duration {
+// spreadDelay is when the i-th of the runs queued at once is released: waves
+// of per runs (the worker's concurrency), spreadInterval apart, at any size.
+// A release later than SQS's 15-minute delay limit is chained: the run is
+// queued with the longest delay and a NotBefore time, and the worker puts it
+// back until then. (Squeezing the waves into the limit instead would release
+// a large backfill faster than the designed rate: 3.3 times at 1,000 runs.)
+func spreadDelay(i, per int) time.Duration {
 	per = max(per, 1)
-	waves := (n + per - 1) / per
-	if waves <= 1 {
-		return 0
-	}
-	wave := time.Duration(i / per)
-	if last := time.Duration(waves-1) * spreadInterval; last <= workqueue.MaxDelay {
-		return wave * spreadInterval
-	}
-	return (workqueue.MaxDelay * wave / time.Duration(waves-1)).Truncate(time.Second)
+	return time.Duration(i/per) * spreadInterval
 }
 
 // invalid answers a payload the operator got wrong. It is an answer, not a

@@ -13,7 +13,6 @@ import (
 
 	"github.com/landfall/landfall/internal/manual"
 	"github.com/landfall/landfall/internal/runstate"
-	"github.com/landfall/landfall/internal/workqueue"
 )
 
 const securityReason = `excluded by exclude.ous "Security"`
@@ -222,7 +221,7 @@ func TestSpreadDelay(t *testing.T) {
 		{"waves 15 s apart", 11, 5, []int{0, 15, 30}},
 		{"zero concurrency counts as one", 3, 0, []int{0, 15, 30}},
 		{"61 waves reach the limit exactly", 305, 5, nil},
-		{"62 waves are squeezed into 900 s", 124, 2, []int{0, 14, 29, 44, 59, 73}},
+		{"62 waves keep the designed rate past 900 s", 124, 2, []int{0, 15, 30, 45, 60, 75}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -230,9 +229,9 @@ func TestSpreadDelay(t *testing.T) {
 			var firsts []int
 			prev := time.Duration(-1)
 			for i := range tt.n {
-				d := spreadDelay(i, tt.n, tt.per)
-				if d < prev || d > workqueue.MaxDelay || d%time.Second != 0 {
-					t.Fatalf("run %d: delay %s after %s; want whole seconds, non-decreasing, at most %s", i, d, prev, workqueue.MaxDelay)
+				d := spreadDelay(i, tt.per)
+				if d < prev || d%time.Second != 0 {
+					t.Fatalf("run %d: delay %s after %s; want whole seconds, non-decreasing", i, d, prev)
 				}
 				if i%per == 0 {
 					firsts = append(firsts, int(d/time.Second))
@@ -244,19 +243,19 @@ func TestSpreadDelay(t *testing.T) {
 			if tt.want != nil && !slices.Equal(firsts[:len(tt.want)], tt.want) {
 				t.Errorf("wave delays = %v, want %v", firsts, tt.want)
 			}
-			if last := firsts[len(firsts)-1]; tt.n > per && len(firsts) > 61 && last != 900 {
-				t.Errorf("last wave at %ds, want the whole 900 s used", last)
+			if last := firsts[len(firsts)-1]; last != (len(firsts)-1)*15 {
+				t.Errorf("last wave at %ds, want %ds: 15 s apart at any size", last, (len(firsts)-1)*15)
 			}
 		})
 	}
 }
 
 func TestLargeBackfillUsesTheWholeDelayRange(t *testing.T) {
-	// 400 runs in waves of 5 would need 1185 s at 15 s apart; they must not
-	// pile up at SQS's 900 s limit: at most one wave per delay value.
+	// 400 runs in waves of 5 need 1185 s at 15 s apart; they must not pile
+	// up at SQS's 900 s limit: at most one wave per release time.
 	per := map[time.Duration]int{}
 	for i := range 400 {
-		per[spreadDelay(i, 400, 5)]++
+		per[spreadDelay(i, 5)]++
 	}
 	for d, n := range per {
 		if n > 5 {

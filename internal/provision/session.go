@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"container/list"
 	"context"
 	"errors"
 	"fmt"
@@ -32,11 +33,17 @@ type Sessions struct {
 	// emulator's clock so cached sessions age with emulated time.
 	Now func() time.Time
 
-	mu    sync.Mutex
-	cache map[string]cachedConfig
+	mu sync.Mutex
+	// cache holds the sessions by key; order holds the same entries oldest
+	// first, which is also the order in which they stop being reusable.
+	cache map[sessionKey]*list.Element
+	order list.List
 }
 
+type sessionKey struct{ account, name string }
+
 type cachedConfig struct {
+	key     sessionKey
 	cfg     aws.Config
 	created time.Time
 }
@@ -46,9 +53,18 @@ type cachedConfig struct {
 // across its expiry, whatever clock the credentials cache itself believes.
 const maxReuse = 10 * time.Minute
 
-// maxCached bounds the cache: a warm worker sees a handful of accounts; a
-// status sweep sees hundreds once, and must not keep them all.
-const maxCached = 256
+// maxCached bounds the cache's memory: a session with its credentials is
+// about 5 KiB (TestSessionsMemoryBound), so under 20 MiB in all. Only a
+// session created less than maxReuse ago is kept, and a run holds one, so
+// what can be live is the runs that stepped within maxReuse: a deployed
+// worker container steps one run at a time, at most a few hundred in
+// maxReuse; the local driver shares one Sessions among all of its workers
+// and a backfill's runs, 40 waves of WorkerConcurrency per maxReuse at the
+// designed release rate (200 at the default 5). 4,096 covers a whole
+// 1,000-account backfill in flight at once four times over. Past the bound
+// the session closest to the end of its reuse goes first, never the whole
+// cache, so a large fleet does not thrash.
+const maxCached = 4096
 
 // RoleARN returns the execution role's ARN in account.
 func (s *Sessions) RoleARN(account string) string {
@@ -76,26 +92,47 @@ func SessionName(label string) string {
 // Credentials are fetched lazily; call Check to find out early whether the
 // role can be assumed.
 func (s *Sessions) Config(account, sessionName string) aws.Config {
-	key := account + "/" + sessionName
+	key := sessionKey{account, sessionName}
 	now := time.Now()
 	if s.Now != nil {
 		now = s.Now()
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c, ok := s.cache[key]; ok && now.Sub(c.created) < maxReuse {
-		return c.cfg
+	if el, ok := s.cache[key]; ok {
+		if c := el.Value.(*cachedConfig); now.Sub(c.created) < maxReuse {
+			return c.cfg
+		}
+		s.drop(el)
 	}
-	if s.cache == nil || len(s.cache) >= maxCached {
-		s.cache = make(map[string]cachedConfig)
-	}
+	s.evict(now)
 	cfg := s.Base.Copy()
 	provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(s.Base), s.RoleARN(account), func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = sessionName
 	})
 	cfg.Credentials = aws.NewCredentialsCache(provider)
-	s.cache[key] = cachedConfig{cfg: cfg, created: now}
+	if s.cache == nil {
+		s.cache = make(map[sessionKey]*list.Element)
+	}
+	s.cache[key] = s.order.PushBack(&cachedConfig{key: key, cfg: cfg, created: now})
 	return cfg
+}
+
+// evict makes room for one session: it drops every session past its reuse
+// (they are oldest first), then, at the bound, the oldest ones left, which
+// are the closest to the end of their reuse anyway. Called with s.mu held.
+func (s *Sessions) evict(now time.Time) {
+	for el := s.order.Front(); el != nil; el = s.order.Front() {
+		if now.Sub(el.Value.(*cachedConfig).created) < maxReuse && s.order.Len() < maxCached {
+			return
+		}
+		s.drop(el)
+	}
+}
+
+func (s *Sessions) drop(el *list.Element) {
+	delete(s.cache, el.Value.(*cachedConfig).key)
+	s.order.Remove(el)
 }
 
 // Check retrieves the credentials, so a role that cannot be assumed (not yet
