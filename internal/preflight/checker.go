@@ -2,6 +2,7 @@ package preflight
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -23,6 +24,10 @@ type Checker struct {
 // Check returns what the plan's preflight finds. An error means
 // Organizations or Service Catalog could not answer: the caller retries.
 func (c *Checker) Check(ctx context.Context) (Report, error) {
+	if c.Org == nil || c.Catalog == nil {
+		// Half a preflight would pass plans it never checked: refuse instead.
+		return Report{}, errors.New("preflight: the organization index and the catalog check are both required")
+	}
 	org, err := c.Org.Get(ctx, namesAccounts(c.Plan))
 	if err != nil {
 		return Report{}, err
