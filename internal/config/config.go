@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/landfall/landfall/internal/awsid"
 	"github.com/landfall/landfall/internal/shape"
 )
 
@@ -111,11 +112,9 @@ type Config struct {
 var (
 	digits        = shape.Chars("0-9")
 	queueName     = shape.Chars("A-Za-z0-9_-")
-	accountID     = shape.Of(shape.Run(digits, 12, 12))
 	topicARNShape = shape.Of(shape.Lit("arn:aws"), shape.Run(shape.Chars("a-z-"), 0, -1), shape.Lit(":sns:"),
 		shape.Run(shape.Chars("a-z0-9-"), 1, -1), shape.Lit(":"), shape.Run(digits, 12, 12), shape.Lit(":"),
 		shape.Run(queueName, 1, 256))
-	roleNameShape = shape.Of(shape.Run(shape.Chars("A-Za-z0-9_+=,.@-"), 1, 64))
 )
 
 // isQueueURL reports whether s is http(s)://<host and path>/<account>/<queue name>.
@@ -133,7 +132,7 @@ func isQueueURL(s string) bool {
 	rest = rest[:i]
 	j := strings.LastIndexByte(rest, '/')
 	// The host and path before the account: one or more non-space characters (\S+).
-	return j > 0 && accountID.MatchString(rest[j+1:]) && !strings.ContainsAny(rest[:j], "\t\n\f\r ")
+	return j > 0 && awsid.IsAccountID(rest[j+1:]) && !strings.ContainsAny(rest[:j], "\t\n\f\r ")
 }
 
 // Load reads the configuration from getenv (os.Getenv in the functions).
@@ -156,7 +155,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if !topicARNShape.MatchString(c.TopicARN) {
 		errs = append(errs, fmt.Errorf("%s: %q is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)", EnvTopicARN, c.TopicARN))
 	}
-	if c.ExecutionRoleName != "" && !roleNameShape.MatchString(c.ExecutionRoleName) {
+	if c.ExecutionRoleName != "" && !awsid.IsRoleName(c.ExecutionRoleName) {
 		errs = append(errs, fmt.Errorf("%s: %q is not an IAM role name (1-64 of letters, digits and +=,.@_-)", EnvExecutionRoleName, c.ExecutionRoleName))
 	}
 	errs = intVar(getenv, EnvWorkerConcurrency, MinWorkerConcurrency, MaxWorkerConcurrency, CheckWorkerConcurrency, &c.WorkerConcurrency, errs)

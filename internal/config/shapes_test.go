@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/landfall/landfall/internal/awsid"
 )
 
 // The hand-written checks accept exactly what the regexps they replace accept.
@@ -27,7 +29,7 @@ func TestShapesMatchTheRegexps(t *testing.T) {
 			"arn:aws:sns:r:111111111111:" + strings.Repeat("t", 256), "arn:aws:sns:r:111111111111:" + strings.Repeat("t", 257),
 			"arn:aws:sns:r:111111111111:t.fifo", "arn:awsX:sns:r:111111111111:t",
 		}},
-		{`^[\w+=,.@-]{1,64}$`, roleNameShape.MatchString, []string{
+		{`^[\w+=,.@-]{1,64}$`, awsid.IsRoleName, []string{
 			"", "AWSControlTowerExecution", "a b", "path/role", strings.Repeat("r", 64), strings.Repeat("r", 65), "rôle", "+=,.@-_",
 		}},
 	}

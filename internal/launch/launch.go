@@ -11,7 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -323,14 +323,21 @@ func (h *Handler) newRun(acct plan.Account, trigger runstate.Trigger, idPrefix s
 func runID(prefix, account string) string {
 	// Event IDs are UUIDs from AWS but anything in a hand-edited replay:
 	// keep the characters a run ID allows, and keep the account visible.
-	clean := runIDUnsafe.ReplaceAllString(prefix, "-")
+	clean := strings.Map(runIDSafe, prefix)
 	if room := 96 - len(account) - 1; len(clean) > room {
 		clean = clean[:room]
 	}
 	return clean + "-" + account
 }
 
-var runIDUnsafe = regexp.MustCompile(`[^A-Za-z0-9_.-]`)
+// runIDSafe keeps the characters a run ID allows and replaces the rest with "-".
+func runIDSafe(r rune) rune {
+	switch {
+	case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9', r == '_', r == '.', r == '-':
+		return r
+	}
+	return '-'
+}
 
 // requestTag is a short tag for manual run IDs: the Lambda request ID when
 // there is one, so a run can be traced to the invocation that made it.

@@ -48,12 +48,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/landfall/landfall/internal/awsid"
 	"github.com/landfall/landfall/internal/fielderror"
 	"github.com/landfall/landfall/internal/manual"
 )
@@ -145,12 +145,6 @@ type IgnoredEvent struct {
 }
 
 func (*IgnoredEvent) isEvent() {}
-
-var (
-	accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
-	ouIDPattern      = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
-	rootIDPattern    = regexp.MustCompile(`^r-[0-9a-z]{4,32}$`)
-)
 
 // envelopeKeys are the keys EventBridge writes in every event besides
 // "source" and "detail-type".
@@ -347,7 +341,7 @@ func decodeEnvelope(ev events.EventBridgeEvent, lits map[string]json.RawMessage)
 			Fix: "Landfall recognises redelivered events by this ID; keep the eventID of the original event",
 		})
 	}
-	if out.ManagementAccount != "" && !accountIDPattern.MatchString(out.ManagementAccount) {
+	if out.ManagementAccount != "" && !awsid.IsAccountID(out.ManagementAccount) {
 		problems = append(problems, &FieldError{
 			Field: "account", Value: out.ManagementAccount, Problem: "is not a 12-digit account ID",
 			Fix: "EventBridge sets it to the management account's ID",
@@ -477,7 +471,7 @@ func decodeAccount(account map[string]json.RawMessage, path string, required boo
 			Field: path + ".accountId", Problem: "missing",
 			Fix: "a " + string(StateSucceeded) + " event names the 12-digit account ID",
 		})
-	case id != "" && !accountIDPattern.MatchString(id):
+	case id != "" && !awsid.IsAccountID(id):
 		problems = append(problems, &FieldError{
 			Field: path + ".accountId", Value: id, Problem: "is not a 12-digit account ID",
 			Fix: "AWS account IDs are exactly 12 digits, such as \"123456789012\"",
@@ -508,7 +502,7 @@ func decodeOU(ou map[string]json.RawMessage, path string, required bool, out *Ac
 			Field: path + ".organizationalUnitId", Problem: "missing",
 			Fix: "a " + string(StateSucceeded) + " event names the OU the account was enrolled into",
 		})
-	case id != "" && !ouIDPattern.MatchString(id) && !rootIDPattern.MatchString(id):
+	case id != "" && !awsid.IsOUID(id) && !awsid.IsRootID(id):
 		problems = append(problems, &FieldError{
 			Field: path + ".organizationalUnitId", Value: id, Problem: "is not an OU ID",
 			Fix: `OU IDs look like "ou-ab12-l3zc8b3h" (the root: "r-ab12")`,

@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/landfall/landfall/internal/awsid"
 	"github.com/landfall/landfall/internal/lifecycle/samples"
 )
 
@@ -494,7 +495,7 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		if a, ok := ev.(*AccountEvent); ok && a.Succeeded() {
-			if !accountIDPattern.MatchString(a.AccountID) || a.AccountName == "" || a.OUID == "" || a.EventID == "" {
+			if !awsid.IsAccountID(a.AccountID) || a.AccountName == "" || a.OUID == "" || a.EventID == "" {
 				t.Fatalf("SUCCEEDED event with missing or invalid identity: %+v", a)
 			}
 		}

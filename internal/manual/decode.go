@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/landfall/landfall/internal/awsid"
 	"github.com/landfall/landfall/internal/fielderror"
 	"github.com/landfall/landfall/internal/suggest"
 )
@@ -318,7 +319,7 @@ func (d *decoder) stringList(path, key string, raw json.RawMessage, spec listSpe
 // have no leading zeros, so 012345678901 cannot even be written as one.
 func numberAccountID(path, num string) *FieldError {
 	fix := `write the 12-digit account ID in quotes, such as "123456789012": a JSON number cannot keep leading zeros`
-	if accountIDPattern.MatchString(num) {
+	if awsid.IsAccountID(num) {
 		fix = "write it in quotes, " + strconv.Quote(num) + ": a JSON number cannot keep an account ID's leading zeros"
 	}
 	return &FieldError{Field: path, Problem: "is the number " + truncate(num, maxValueLen) + ", not a string", Fix: fix}

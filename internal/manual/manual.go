@@ -34,7 +34,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 
 	"github.com/landfall/landfall/internal/suggest"
@@ -126,13 +125,6 @@ func (s *StatusRequest) Kind() Kind {
 	}
 	return ""
 }
-
-var (
-	accountIDPattern  = regexp.MustCompile(`^[0-9]{12}$`)
-	ouIDPattern       = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
-	rootIDPattern     = regexp.MustCompile(`^r-[0-9a-z]{4,32}$`)
-	productKeyPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
-)
 
 // payloadFix is the fix offered when the payload as a whole is unusable.
 const payloadFix = `send a JSON object such as {"accounts": ["123456789012"]}`

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/landfall/landfall/internal/awsid"
+	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/region"
 	"github.com/landfall/landfall/internal/suggest"
 )
@@ -151,23 +153,23 @@ func (v *validator) targets(path string, pairs []Pair) {
 }
 
 func checkAccount(path, id string) *FieldError {
-	if accountIDPattern.MatchString(id) {
+	if awsid.IsAccountID(id) {
 		return nil
 	}
 	if id == "" {
 		return &FieldError{Field: path, Problem: "is empty", Fix: `write the 12-digit account ID, such as "123456789012"`}
 	}
 	fix := `AWS account IDs are exactly 12 digits, such as "123456789012"`
-	if digits := onlyDigits(id); accountIDPattern.MatchString(digits) {
+	if digits := onlyDigits(id); awsid.IsAccountID(digits) {
 		fix = suggest.DidYouMean([]string{digits})
-	} else if ouIDPattern.MatchString(id) || rootIDPattern.MatchString(id) {
+	} else if awsid.IsOUID(id) || awsid.IsRootID(id) {
 		fix = `that is an OU ID: select it with "ous"`
 	}
 	return &FieldError{Field: path, Value: id, Problem: "is not a 12-digit account ID", Fix: fix}
 }
 
 func checkOU(path, id string) *FieldError {
-	if ouIDPattern.MatchString(id) || rootIDPattern.MatchString(id) {
+	if awsid.IsOUID(id) || awsid.IsRootID(id) {
 		return nil
 	}
 	if id == "" {
@@ -176,9 +178,9 @@ func checkOU(path, id string) *FieldError {
 	fix := `use the OU's ID, such as "ou-ab12-l3zc8b3h", not its name; the root's ID looks like "r-ab12"`
 	lower := strings.ToLower(strings.TrimSpace(id))
 	switch {
-	case accountIDPattern.MatchString(id):
+	case awsid.IsAccountID(id):
 		fix = `that is an account ID: select it with "accounts"`
-	case ouIDPattern.MatchString(lower) || rootIDPattern.MatchString(lower):
+	case awsid.IsOUID(lower) || awsid.IsRootID(lower):
 		fix = suggest.DidYouMean([]string{lower})
 	}
 	return &FieldError{Field: path, Value: id, Problem: "is not an OU ID", Fix: fix}
@@ -199,7 +201,7 @@ func checkRegion(path, code string) *FieldError {
 }
 
 func checkProduct(path, key string) *FieldError {
-	if productKeyPattern.MatchString(key) {
+	if plan.IsKey(key) {
 		return nil
 	}
 	const rule = "product keys are the plan's keys: lower-case letters, digits and dashes"
@@ -213,7 +215,7 @@ func checkProduct(path, key string) *FieldError {
 		}
 		return r
 	}, strings.ToLower(strings.TrimSpace(key)))
-	if productKeyPattern.MatchString(guess) {
+	if plan.IsKey(guess) {
 		fix = suggest.DidYouMean([]string{guess}) + " " + rule
 	}
 	return &FieldError{Field: path, Value: key, Problem: "is not a product key", Fix: fix}

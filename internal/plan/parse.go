@@ -17,6 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/landfall/landfall/internal/awsid"
 	"github.com/landfall/landfall/internal/region"
 )
 
@@ -101,7 +102,7 @@ func (p *parser) parse(data []byte, source string) *Plan {
 
 	if n := f["executionRoleName"]; n != nil {
 		if s, ok := p.str(n, "executionRoleName"); ok {
-			if !reRoleName.MatchString(s) {
+			if !awsid.IsRoleName(s) {
 				p.add(n, "executionRoleName", "%q is not an IAM role name (1-64 letters, digits and +=,.@_-); leave it out for %s", s, DefaultExecutionRoleName)
 			}
 			pl.ExecutionRoleName = s
@@ -327,7 +328,7 @@ func (p *parser) selector(n *yaml.Node, at string) Selector {
 	for _, it := range p.strList(f["ous"], join(at, "ous")) {
 		ou := it.Value
 		switch {
-		case strings.HasPrefix(ou, "ou-") && !reOUID.MatchString(ou):
+		case strings.HasPrefix(ou, "ou-") && !awsid.IsOUID(ou):
 			p.add(it.Node, it.Path, "%q is not an OU ID (ou-xxxx-xxxxxxxx, lower-case); give the OU's exact ID or its name", ou)
 		case strings.HasPrefix(ou, "r-"):
 			p.add(it.Node, it.Path, "%q is the organization root; leave %s out to select every account", ou, at)
@@ -338,7 +339,7 @@ func (p *parser) selector(n *yaml.Node, at string) Selector {
 		}
 	}
 	for _, it := range p.strList(f["accounts"], join(at, "accounts")) {
-		if !reAccountID.MatchString(it.Value) {
+		if !awsid.IsAccountID(it.Value) {
 			p.add(it.Node, it.Path, "%q is not an account ID (12 digits; quote it so YAML keeps leading zeros)", it.Value)
 			continue
 		}

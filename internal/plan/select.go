@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/landfall/landfall/internal/awsid"
 	"github.com/landfall/landfall/internal/region"
 )
 
@@ -164,7 +165,7 @@ func selects(a Account, include, exclude Selector, at string) (bool, string) {
 // reason either way (for `landfall plan` and run summaries): the management
 // account rule first, then the plan's include and exclude.
 func (pl *Plan) Selects(a Account) (bool, string) {
-	if !reAccountID.MatchString(a.ID) {
+	if !awsid.IsAccountID(a.ID) {
 		return false, fmt.Sprintf("account ID %q is not 12 digits", a.ID)
 	}
 	if a.Management && !pl.IncludeManagementAccount {
@@ -288,7 +289,7 @@ func (pl *Plan) Placements(a Account, f Filter) ([]Placement, []Exclusion, error
 	if err := pl.CheckFilter(f); err != nil {
 		return nil, nil, err
 	}
-	if !reAccountID.MatchString(a.ID) {
+	if !awsid.IsAccountID(a.ID) {
 		return nil, nil, fmt.Errorf("targets: account ID %q is not 12 digits", a.ID)
 	}
 	if ok, why := pl.Selects(a); !ok {

@@ -20,13 +20,10 @@ var (
 	nameChars  = shape.Chars("a-zA-Z0-9._-")
 	identStart = shape.Chars("A-Za-z_")
 
-	reKey          = shape.Of(shape.Run(lowerDigit, 1, 1), shape.Run(shape.Chars("a-z0-9-"), 0, 62)) // ^[a-z0-9][a-z0-9-]{0,62}$
-	rePortfolioID  = shape.Of(shape.Lit("port-"), shape.Run(lowerDigit, 1, -1))                      // ^port-[a-z0-9]+$
-	reProductID    = shape.Of(shape.Lit("prod-"), shape.Run(lowerDigit, 1, -1))                      // ^prod-[a-z0-9]+$
-	reArtifactID   = shape.Of(shape.Lit("pa-"), shape.Run(lowerDigit, 1, -1))                        // ^pa-[a-z0-9]+$
-	reAccountID    = shape.Of(shape.Run(shape.Chars("0-9"), 12, 12))                                 // ^[0-9]{12}$
-	reOUID         = shape.Of(shape.Lit("ou-"), shape.Run(lowerDigit, 4, 32), shape.Lit("-"), shape.Run(lowerDigit, 8, 32))
-	reRoleName     = shape.Of(shape.Run(shape.Chars("A-Za-z0-9_+=,.@-"), 1, 64))                        // ^[\w+=,.@-]{1,64}$
+	reKey          = shape.Of(shape.Run(lowerDigit, 1, 1), shape.Run(shape.Chars("a-z0-9-"), 0, 62))    // ^[a-z0-9][a-z0-9-]{0,62}$
+	rePortfolioID  = shape.Of(shape.Lit("port-"), shape.Run(lowerDigit, 1, -1))                         // ^port-[a-z0-9]+$
+	reProductID    = shape.Of(shape.Lit("prod-"), shape.Run(lowerDigit, 1, -1))                         // ^prod-[a-z0-9]+$
+	reArtifactID   = shape.Of(shape.Lit("pa-"), shape.Run(lowerDigit, 1, -1))                           // ^pa-[a-z0-9]+$
 	rePrefix       = emptyOr(shape.Of(shape.Run(alnum, 1, 1), shape.Run(nameChars, 0, -1)))             // ^([a-zA-Z0-9][a-zA-Z0-9._-]*)?$
 	reProvisioned  = shape.Of(shape.Run(alnum, 1, 1), shape.Run(nameChars, 0, 127))                     // ^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$
 	reValueName    = shape.Of(shape.Run(identStart, 1, 1), shape.Run(shape.Chars("A-Za-z0-9_"), 0, -1)) // ^[A-Za-z_][A-Za-z0-9_]*$
@@ -73,3 +70,7 @@ func (in runeSet) replaceOthers(s string, repl rune) string {
 		return repl
 	}, s)
 }
+
+// IsKey reports whether s is a valid product key (^[a-z0-9][a-z0-9-]{0,62}$):
+// payloads naming products are checked by the rule the plan uses.
+func IsKey(s string) bool { return reKey.MatchString(s) }

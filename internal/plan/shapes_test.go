@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/landfall/landfall/internal/awsid"
 )
 
 // The hand-written shapes accept exactly what the regexps they replace accept.
@@ -26,9 +28,9 @@ func TestShapesMatchTheirRegexps(t *testing.T) {
 		{`^port-[a-z0-9]+$`, rePortfolioID.MatchString},
 		{`^prod-[a-z0-9]+$`, reProductID.MatchString},
 		{`^pa-[a-z0-9]+$`, reArtifactID.MatchString},
-		{`^[0-9]{12}$`, reAccountID.MatchString},
-		{`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`, reOUID.MatchString},
-		{`^[\w+=,.@-]{1,64}$`, reRoleName.MatchString},
+		{`^[0-9]{12}$`, awsid.IsAccountID},
+		{`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`, awsid.IsOUID},
+		{`^[\w+=,.@-]{1,64}$`, awsid.IsRoleName},
 		{`^([a-zA-Z0-9][a-zA-Z0-9._-]*)?$`, rePrefix.MatchString},
 		{`^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$`, reProvisioned.MatchString},
 		{`^[A-Za-z_][A-Za-z0-9_]*$`, reValueName.MatchString},

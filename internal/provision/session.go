@@ -5,7 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -76,12 +76,20 @@ func (s *Sessions) RoleARN(account string) string {
 }
 
 // sessionNamePattern is what STS accepts for RoleSessionName.
-var sessionNameInvalid = regexp.MustCompile(`[^\w+=,.@-]`)
+// sessionNameSafe keeps the characters STS allows in a session name
+// ([\w+=,.@-]) and replaces the rest with "-".
+func sessionNameSafe(r rune) rune {
+	switch {
+	case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9', strings.ContainsRune("_+=,.@-", r):
+		return r
+	}
+	return '-'
+}
 
 // SessionName makes a RoleSessionName from a label (a run ID): meaningful in
 // CloudTrail, within STS's 2-64 characters of [\w+=,.@-].
 func SessionName(label string) string {
-	name := "landfall-" + sessionNameInvalid.ReplaceAllString(label, "-")
+	name := "landfall-" + strings.Map(sessionNameSafe, label)
 	if len(name) > 64 {
 		name = name[:64]
 	}

@@ -14,12 +14,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"time"
 	"unicode/utf8"
 
+	"github.com/landfall/landfall/internal/awsid"
 	"github.com/landfall/landfall/internal/plan"
+	"github.com/landfall/landfall/internal/shape"
 )
 
 // SchemaVersion is the version of the encoded Run. A worker refuses messages
@@ -247,10 +248,10 @@ func (r *Run) Outcome() string {
 	}
 }
 
-var (
-	accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
-	runIDPattern     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$`)
-)
+// runID is what a run ID may hold: it names sessions and tokens.
+var runID = shape.Of(shape.Run(shape.Chars("A-Za-z0-9"), 1, 1), shape.Run(shape.Chars("A-Za-z0-9_.-"), 0, 95)) // ^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$
+
+func isRunID(s string) bool { return runID.MatchString(s) }
 
 // Validate checks a decoded run, so that a corrupted or hand-crafted message
 // fails with a precise reason instead of half-running.
@@ -259,10 +260,10 @@ func (r *Run) Validate() error {
 	if r.Schema != SchemaVersion {
 		errs = append(errs, fmt.Errorf("schema: %d is not supported (this worker reads schema %d); drain the queue with the matching Landfall version", r.Schema, SchemaVersion))
 	}
-	if !runIDPattern.MatchString(r.ID) {
+	if !isRunID(r.ID) {
 		errs = append(errs, fmt.Errorf("id: %q is not a run ID (1-96 of A-Za-z0-9_.-)", r.ID))
 	}
-	if !accountIDPattern.MatchString(r.Account.ID) {
+	if !awsid.IsAccountID(r.Account.ID) {
 		errs = append(errs, fmt.Errorf("account.id: %q is not a 12-digit account ID", r.Account.ID))
 	}
 	if r.StartedAt.IsZero() {
