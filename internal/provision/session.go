@@ -75,7 +75,6 @@ func (s *Sessions) RoleARN(account string) string {
 	return fmt.Sprintf("arn:%s:iam::%s:role/%s", part, account, s.RoleName)
 }
 
-// sessionNamePattern is what STS accepts for RoleSessionName.
 // sessionNameSafe keeps the characters STS allows in a session name
 // ([\w+=,.@-]) and replaces the rest with "-".
 func sessionNameSafe(r rune) rune {
