@@ -323,6 +323,12 @@ func (e *Env) receiveAndDeliver(ctx context.Context, parallel int) (int, error) 
 	if err != nil {
 		return 0, fmt.Errorf("receive from work queue: %w", err)
 	}
+	if len(out.Messages) == 1 {
+		// One message (Drain) is delivered on this goroutine: a fresh one
+		// per delivery would grow its stack through the SDK's middleware
+		// again every time.
+		return 1, e.deliver(ctx, out.Messages[0])
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	for _, m := range out.Messages {
 		g.Go(func() error { return e.deliver(gctx, m) })

@@ -60,22 +60,63 @@ func (s *Service) Check(op string, doc map[string]any) []Violation {
 		return nil
 	}
 	var out []Violation
-	s.check(input, doc, "", "", nil, &out)
+	s.check(input, doc, nil, "", nil, &out)
 	return out
 }
 
-// check validates v against shape name; path is v's path, member its model
+// valuePath is where a value sits in the input, built into its string only for
+// a violation: most requests have none, and checking them should not
+// spell out the path of every member.
+type valuePath struct {
+	parent *valuePath
+	kind   byte // 'm' a structure member, 'i' a list item, 'k' a map value
+	name   string
+	index  int
+}
+
+// String spells the path as AWS does (see Violation.Path); nil is the input
+// itself, "".
+func (p *valuePath) String() string {
+	if p == nil {
+		return ""
+	}
+	parent := p.parent.String()
+	switch p.kind {
+	case 'm':
+		if parent == "" {
+			return lowerFirst(p.name)
+		}
+		return parent + "." + lowerFirst(p.name)
+	case 'i':
+		return fmt.Sprintf("%s.%d.member", parent, p.index)
+	default:
+		return parent + "." + p.name
+	}
+}
+
+// site is the value being checked, where its violations are reported.
+type site struct {
+	path    *valuePath
+	member  string
+	value   any
+	dropped []string
+	out     *[]Violation
+}
+
+func (c site) add(kind, constraint string) {
+	if !slices.Contains(c.dropped, kind) {
+		*c.out = append(*c.out, Violation{Path: c.path.String(), Member: c.member, Value: c.value, Kind: kind, Constraint: constraint})
+	}
+}
+
+// check validates v against shape name; p is v's path, member its model
 // member name, dropped the constraints that do not apply to it.
-func (s *Service) check(name string, v any, path, member string, dropped []string, out *[]Violation) {
+func (s *Service) check(name string, v any, p *valuePath, member string, dropped []string, out *[]Violation) {
 	sh := s.Shapes[name]
 	if sh == nil {
 		return
 	}
-	add := func(kind, constraint string) {
-		if !slices.Contains(dropped, kind) {
-			*out = append(*out, Violation{Path: path, Member: member, Value: v, Kind: kind, Constraint: constraint})
-		}
-	}
+	c := site{path: p, member: member, value: v, dropped: dropped, out: out}
 	switch sh.Type {
 	case "structure":
 		m, ok := v.(map[string]any)
@@ -83,36 +124,33 @@ func (s *Service) check(name string, v any, path, member string, dropped []strin
 			return
 		}
 		for _, r := range sh.Members {
-			p := lowerFirst(r.Name)
-			if path != "" {
-				p = path + "." + p
-			}
 			val, present := m[r.Name]
 			if !present || val == nil {
 				if r.Required {
-					*out = append(*out, Violation{Path: p, Member: r.Name, Kind: KindRequired, Constraint: "Member must not be null"})
+					mp := valuePath{parent: p, kind: 'm', name: r.Name}
+					*out = append(*out, Violation{Path: mp.String(), Member: r.Name, Kind: KindRequired, Constraint: "Member must not be null"})
 				}
 				continue
 			}
-			s.check(r.Shape, val, p, r.Name, r.Dropped, out)
+			s.check(r.Shape, val, &valuePath{parent: p, kind: 'm', name: r.Name}, r.Name, r.Dropped, out)
 		}
 	case "list":
 		l, ok := v.([]any)
 		if !ok {
 			return
 		}
-		s.checkSize(sh, len(l), add)
+		s.checkSize(sh, len(l), c)
 		for i, item := range l {
 			// A member's dropped constraints are its items' (gen drops
 			// them per member).
-			s.check(sh.Member.Shape, item, fmt.Sprintf("%s.%d.member", path, i+1), member, dropped, out)
+			s.check(sh.Member.Shape, item, &valuePath{parent: p, kind: 'i', index: i + 1}, member, dropped, out)
 		}
 	case "map":
 		m, ok := v.(map[string]any)
 		if !ok {
 			return
 		}
-		s.checkSize(sh, len(m), add)
+		s.checkSize(sh, len(m), c)
 		keys := make([]string, 0, len(m))
 		for k := range m {
 			keys = append(keys, k)
@@ -120,16 +158,16 @@ func (s *Service) check(name string, v any, path, member string, dropped []strin
 		sort.Strings(keys)
 		for _, k := range keys {
 			var keyProblems []Violation
-			s.check(sh.Key.Shape, k, path, member, dropped, &keyProblems)
+			s.check(sh.Key.Shape, k, p, member, dropped, &keyProblems)
 			if len(keyProblems) > 0 {
 				cs := make([]string, len(keyProblems))
 				for i, kp := range keyProblems {
 					cs[i] = kp.Constraint
 				}
-				*out = append(*out, Violation{Path: path, Member: member, Value: m, Kind: KindKey, Key: k, Constraint: "Map keys must satisfy constraint: [" + strings.Join(cs, ", ") + "]"})
+				*out = append(*out, Violation{Path: p.String(), Member: member, Value: m, Kind: KindKey, Key: k, Constraint: "Map keys must satisfy constraint: [" + strings.Join(cs, ", ") + "]"})
 			}
 			if m[k] != nil {
-				s.check(sh.Value.Shape, m[k], path+"."+k, member, nil, out)
+				s.check(sh.Value.Shape, m[k], &valuePath{parent: p, kind: 'k', name: k}, member, nil, out)
 			}
 		}
 	case "string":
@@ -137,19 +175,19 @@ func (s *Service) check(name string, v any, path, member string, dropped []strin
 		if !ok {
 			return
 		}
-		s.checkLength(sh, utf16Len(str), add)
+		s.checkLength(sh, utf16Len(str), c)
 		if sh.re != nil && !sh.re.MatchString(str) {
-			add(KindPattern, "Member must satisfy regular expression pattern: "+sh.Pattern)
+			c.add(KindPattern, "Member must satisfy regular expression pattern: "+sh.Pattern)
 		}
 		if len(sh.Enum) > 0 && !slices.Contains(sh.Enum, str) {
-			add(KindEnum, "Member must satisfy enum value set: ["+strings.Join(sh.Enum, ", ")+"]")
+			c.add(KindEnum, "Member must satisfy enum value set: ["+strings.Join(sh.Enum, ", ")+"]")
 		}
 	case "blob":
 		switch b := v.(type) {
 		case string:
-			s.checkLength(sh, len(b), add)
+			s.checkLength(sh, len(b), c)
 		case []byte:
-			s.checkLength(sh, len(b), add)
+			s.checkLength(sh, len(b), c)
 		}
 	case "integer", "long", "double", "float":
 		n, ok := number(v)
@@ -157,26 +195,26 @@ func (s *Service) check(name string, v any, path, member string, dropped []strin
 			return
 		}
 		if sh.Min != nil && n < *sh.Min {
-			add(KindMinValue, "Member must have value greater than or equal to "+formatFloat(*sh.Min))
+			c.add(KindMinValue, "Member must have value greater than or equal to "+formatFloat(*sh.Min))
 		}
 		if sh.Max != nil && n > *sh.Max {
-			add(KindMaxValue, "Member must have value less than or equal to "+formatFloat(*sh.Max))
+			c.add(KindMaxValue, "Member must have value less than or equal to "+formatFloat(*sh.Max))
 		}
 	}
 }
 
-func (s *Service) checkLength(sh *Shape, n int, add func(kind, constraint string)) {
+func (s *Service) checkLength(sh *Shape, n int, c site) {
 	if sh.Min != nil && float64(n) < *sh.Min {
-		add(KindMinLength, "Member must have length greater than or equal to "+formatFloat(*sh.Min))
+		c.add(KindMinLength, "Member must have length greater than or equal to "+formatFloat(*sh.Min))
 	}
 	if sh.Max != nil && float64(n) > *sh.Max {
-		add(KindMaxLength, "Member must have length less than or equal to "+formatFloat(*sh.Max))
+		c.add(KindMaxLength, "Member must have length less than or equal to "+formatFloat(*sh.Max))
 	}
 }
 
 // checkSize checks a list's or map's size; AWS words it as a length too.
-func (s *Service) checkSize(sh *Shape, n int, add func(kind, constraint string)) {
-	s.checkLength(sh, n, add)
+func (s *Service) checkSize(sh *Shape, n int, c site) {
+	s.checkLength(sh, n, c)
 }
 
 func number(v any) (float64, bool) {

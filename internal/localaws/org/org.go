@@ -48,6 +48,12 @@ type Organization struct {
 	spec     Spec // as given, with defaults applied; AddAccount validates against it
 	accounts map[string]*Account
 	ous      map[string]*OU
+	// ordered holds the accounts in world-file order and children the
+	// accounts of each parent in that order. Both are rebuilt by load and
+	// never changed after: a listing takes them under the read lock and pages
+	// through them without copying every account.
+	ordered  []*Account
+	children map[string][]*Account
 }
 
 // New validates spec and builds the organization. Accounts without a join
@@ -72,6 +78,8 @@ func (o *Organization) load(spec Spec, start time.Time) error {
 		spec.GovernedRegions = []string{spec.HomeRegion}
 	}
 	accounts := make(map[string]*Account, len(spec.Accounts))
+	ordered := make([]*Account, 0, len(spec.Accounts))
+	children := map[string][]*Account{}
 	for i := range spec.Accounts {
 		a := &spec.Accounts[i]
 		if a.Status == "" {
@@ -86,16 +94,20 @@ func (o *Organization) load(spec Spec, start time.Time) error {
 		if a.Roles == nil && a.ID != spec.ManagementAccount {
 			a.Roles = []string{ControlTowerExecutionRole, OrganizationAccessRole}
 		}
-		accounts[a.ID] = &Account{
+		acct := &Account{
 			ID: a.ID, Name: a.Name, Email: a.Email, Parent: a.Parent, Status: a.Status,
 			Joined: a.Joined.UTC(), Roles: slices.Clone(a.Roles), DisabledRegions: slices.Clone(a.DisabledRegions),
 		}
+		accounts[a.ID] = acct
+		ordered = append(ordered, acct)
+		children[a.Parent] = append(children[a.Parent], acct)
 	}
 	ous := make(map[string]*OU, len(spec.OUs))
 	for _, u := range spec.OUs {
 		ous[u.ID] = &OU{ID: u.ID, Name: u.Name, Parent: u.Parent}
 	}
 	o.spec, o.accounts, o.ous = spec, accounts, ous
+	o.ordered, o.children = ordered, children
 	return nil
 }
 
@@ -178,11 +190,33 @@ func cloneAccount(a *Account) Account {
 func (o *Organization) Accounts() []Account {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
-	out := make([]Account, 0, len(o.spec.Accounts))
-	for _, a := range o.spec.Accounts {
-		out = append(out, cloneAccount(o.accounts[a.ID]))
+	return cloneAccounts(o.ordered)
+}
+
+// cloneAccounts copies accounts for a caller.
+func cloneAccounts(accounts []*Account) []Account {
+	out := make([]Account, 0, len(accounts))
+	for _, a := range accounts {
+		out = append(out, cloneAccount(a))
 	}
 	return out
+}
+
+// accountList returns the accounts in world-file order, shared: the caller
+// must not change them. load replaces rather than changes the slice and
+// the accounts, so the snapshot stays valid after the lock is released.
+func (o *Organization) accountList() []*Account {
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	return o.ordered
+}
+
+// childAccountList returns the accounts directly under parent in
+// world-file order, shared like accountList.
+func (o *Organization) childAccountList(parent string) []*Account {
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	return o.children[parent]
 }
 
 // OU returns the organizational unit with the given ID.
@@ -268,10 +302,8 @@ func (o *Organization) ChildAccounts(parent string) []string {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
 	var out []string
-	for _, a := range o.spec.Accounts {
-		if a.Parent == parent {
-			out = append(out, a.ID)
-		}
+	for _, a := range o.children[parent] {
+		out = append(out, a.ID)
 	}
 	return out
 }

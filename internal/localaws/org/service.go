@@ -206,21 +206,22 @@ func (s *Service) describeAccount(r *wire.Request, in *describeAccountInput) (an
 }
 
 func (s *Service) listAccounts(r *wire.Request, in *listInput) (any, error) {
-	all := s.org.Accounts()
-	items, next, err := page(all, "ListAccounts", in.NextToken, in.MaxResults)
+	items, next, err := page(s.org.accountList(), "ListAccounts", in.NextToken, in.MaxResults)
 	if err != nil {
 		return nil, err
 	}
 	return s.accountsPage(items, next), nil
 }
 
-func (s *Service) accountsPage(items []Account, next *string) any {
+// accountsPage answers a page of accounts. The accounts are shared with
+// the model (accountList): only read here.
+func (s *Service) accountsPage(items []*Account, next *string) any {
 	out := struct {
 		Accounts  []accountJSON
 		NextToken *string `json:",omitempty"`
 	}{Accounts: make([]accountJSON, 0, len(items)), NextToken: next}
 	for _, a := range items {
-		out.Accounts = append(out.Accounts, s.account(a))
+		out.Accounts = append(out.Accounts, s.account(*a))
 	}
 	return out
 }
@@ -245,12 +246,7 @@ func (s *Service) listAccountsForParent(r *wire.Request, in *parentListInput) (a
 	if err := s.checkParent(in.ParentID); err != nil {
 		return nil, err
 	}
-	var all []Account
-	for _, id := range s.org.ChildAccounts(in.ParentID) {
-		a, _ := s.org.Account(id)
-		all = append(all, a)
-	}
-	items, next, err := page(all, "ListAccountsForParent/"+in.ParentID, in.NextToken, in.MaxResults)
+	items, next, err := page(s.org.childAccountList(in.ParentID), "ListAccountsForParent/"+in.ParentID, in.NextToken, in.MaxResults)
 	if err != nil {
 		return nil, err
 	}

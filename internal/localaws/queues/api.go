@@ -274,7 +274,7 @@ func (s *Queues) purgeQueue(req *wire.Request, in *purgeQueueInput) (any, error)
 		return nil, sqsError("PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress",
 			"Only one PurgeQueue operation on %s is allowed every 60 seconds.", q.name)
 	}
-	q.messages = nil
+	q.clearMessages()
 	q.lastPurge = req.Now
 	return struct{}{}, nil
 }

@@ -132,7 +132,7 @@ func (s *Queues) sendMessage(req *wire.Request, in *sendMessageInput) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	q.messages = append(q.messages, m)
+	q.push(m)
 	return m.sendResult(""), nil
 }
 
@@ -174,7 +174,7 @@ func (s *Queues) sendMessageBatch(req *wire.Request, in *sendMessageBatchInput) 
 			res.Failed = append(res.Failed, failure(e.ID, err))
 			continue
 		}
-		q.messages = append(q.messages, m)
+		q.push(m)
 		res.Successful = append(res.Successful, m.sendResult(e.ID))
 	}
 	return res, nil
@@ -426,7 +426,7 @@ func (q *queue) changeVisibility(e handleEntry, now time.Time) *wire.Error {
 	if err != nil {
 		return receiptHandleIsInvalid(e.ReceiptHandle)
 	}
-	_, m := q.find(r.messageID)
+	m := q.find(r.messageID)
 	if m == nil {
 		return invalidParameterValue("Value %s for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.", e.ReceiptHandle)
 	}
@@ -437,7 +437,7 @@ func (q *queue) changeVisibility(e handleEntry, now time.Time) *wire.Error {
 	if until.After(m.receivedAt.Add(maxVisibilityExtension)) {
 		return invalidParameterValue("Value %d for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [%d seconds].", timeout, maxVisibility)
 	}
-	m.visibleAt = until
+	q.setVisibleAt(m, until)
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package queues
 
 import (
+	"container/heap"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -26,6 +27,7 @@ type queue struct {
 	// standard queues promise no order, and a stable one makes tests
 	// deterministic.
 	messages  []*message
+	idx       index
 	lastPurge time.Time
 	tags      map[string]string
 }
@@ -62,6 +64,12 @@ type message struct {
 	// receive may not be extended past 12 hours from it.
 	receivedAt time.Time
 	dlqSource  string
+
+	// seq orders the messages of a queue by send (or arrival, for a message
+	// moved to a dead-letter queue); slot and where place it in the index.
+	seq   uint64
+	slot  int
+	where int
 }
 
 func newQueue(account, regionCode, name string, now time.Time) *queue {
@@ -71,6 +79,7 @@ func newQueue(account, regionCode, name string, now time.Time) *queue {
 		attrs:   defaultAttributes(),
 		created: now, modified: now,
 		tags: map[string]string{},
+		idx:  newIndex(),
 	}
 }
 
@@ -82,12 +91,19 @@ func (q *queue) intAttr(name string) int {
 	return n
 }
 
-// expire drops the messages older than the retention period.
+// expire drops the messages older than the retention period and brings
+// the index to now. Messages are only scanned when the oldest may have
+// outlived the retention period.
 func (q *queue) expire(now time.Time) {
 	retention := time.Duration(q.intAttr("MessageRetentionPeriod")) * time.Second
-	q.messages = slices.DeleteFunc(q.messages, func(m *message) bool {
-		return !now.Before(m.sentAt.Add(retention))
-	})
+	if len(q.messages) > 0 && !now.Before(q.idx.oldestSent.Add(retention)) {
+		q.messages = slices.DeleteFunc(q.messages, func(m *message) bool {
+			return !now.Before(m.sentAt.Add(retention))
+		})
+		q.reindex(now)
+		return
+	}
+	q.sync(now)
 }
 
 func (q *queue) stats(now time.Time) Stats {
@@ -124,14 +140,8 @@ func (m *message) state(now time.Time) string {
 	}
 }
 
-func (q *queue) find(id string) (int, *message) {
-	for i, m := range q.messages {
-		if m.id == id {
-			return i, m
-		}
-	}
-	return -1, nil
-}
+// find returns the message with the given ID, or nil.
+func (q *queue) find(id string) *message { return q.idx.byID[id] }
 
 // Receipt handles name the queue, the message and the receive, so a handle
 // is valid for its queue only, and a stale one (from an earlier receive)
@@ -177,8 +187,8 @@ func (q *queue) deleteByHandle(handle string) error {
 	if err != nil {
 		return err
 	}
-	if i, _ := q.find(r.messageID); i >= 0 {
-		q.messages = slices.Delete(q.messages, i, i+1)
+	if m := q.find(r.messageID); m != nil {
+		q.remove(m)
 	}
 	return nil
 }
@@ -201,19 +211,19 @@ func (s *Queues) receive(q *queue, now time.Time, limit, visibility int) []recei
 	if q.redrive != nil {
 		dlq = s.byARN(q.redrive.target)
 	}
-	kept := q.messages[:0]
-	for _, m := range q.messages {
-		if len(out) == limit || m.visibleAt.After(now) {
-			kept = append(kept, m)
-			continue
-		}
+	// The ready heap holds exactly the messages visible now, by seq: the
+	// order a scan of q.messages would meet them in.
+	for len(out) < limit && q.idx.ready.Len() > 0 {
+		m := heap.Pop(&q.idx.ready).(*message)
+		m.where = inNone
 		if dlq != nil && m.receiveCount >= q.redrive.maxReceiveCount {
+			q.remove(m)
 			m.receiveCount = 0
 			m.firstReceiveAt = time.Time{}
 			m.receivedAt = time.Time{}
 			m.visibleAt = now
 			m.dlqSource = q.arn
-			dlq.messages = append(dlq.messages, m)
+			dlq.push(m)
 			continue
 		}
 		m.receiveCount++
@@ -223,10 +233,12 @@ func (s *Queues) receive(q *queue, now time.Time, limit, visibility int) []recei
 		m.receivedAt = now
 		m.visibleAt = now.Add(time.Duration(visibility) * time.Second)
 		out = append(out, receivedMessage{msg: m, handle: newHandle(q.arn, m.id, m.receiveCount)})
-		kept = append(kept, m)
 	}
-	clear(q.messages[len(kept):]) // let moved messages be collected
-	q.messages = kept
+	// Placed back only now: a message received with a visibility timeout
+	// of 0 is visible again, but not to this same receive.
+	for _, r := range out {
+		q.place(r.msg)
+	}
 	return out
 }
 

@@ -222,13 +222,11 @@ func (s *Queues) NextVisibleAt(queueURL string) (time.Time, bool) {
 	}
 	now := s.now()
 	q.expire(now)
-	var next time.Time
-	for _, m := range q.messages {
-		if m.visibleAt.After(now) && (next.IsZero() || m.visibleAt.Before(next)) {
-			next = m.visibleAt
-		}
+	// After expire the hidden heap holds exactly the messages not visible now.
+	if q.idx.hidden.Len() == 0 {
+		return time.Time{}, false
 	}
-	return next, !next.IsZero()
+	return q.idx.hidden.min().visibleAt, true
 }
 
 // Messages returns a snapshot of the messages of the queue at queueURL in the

@@ -23,7 +23,9 @@ func (t inMemoryTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	var body []byte
 	if req.Body != nil {
 		var err error
-		body, err = io.ReadAll(req.Body)
+		// Content-Length sizes the buffer; a body that is larger (or a
+		// length that is unknown, -1) only makes the buffer grow.
+		body, err = readBody(req.Body, int(min(max(req.ContentLength, 0), 1<<20)))
 		_ = req.Body.Close() // fully read: closing cannot lose anything
 		if err != nil {
 			return nil, err

@@ -190,7 +190,11 @@ func (s *Server) serve(hr *http.Request, req *Request) (call, response) {
 		errProto = JSON11
 	}
 
-	body, err := io.ReadAll(io.LimitReader(hr.Body, int64(limit)+1))
+	sizeHint := 0
+	if hr.ContentLength >= 0 && hr.ContentLength <= int64(limit) {
+		sizeHint = int(hr.ContentLength)
+	}
+	body, err := readBody(io.LimitReader(hr.Body, int64(limit)+1), sizeHint)
 	if err != nil {
 		c.proto = errProto
 		return fail(&Error{Code: "SerializationException", Message: "cannot read request body: " + err.Error()})
@@ -330,4 +334,24 @@ func newRequestID() string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// readBody is io.ReadAll with the buffer sized for sizeHint bytes (the
+// request's Content-Length, when known), so that reading a body does not
+// grow the buffer step by step.
+func readBody(r io.Reader, sizeHint int) ([]byte, error) {
+	b := make([]byte, 0, max(sizeHint+1, 512)) // +1: room for the read that sees EOF
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
