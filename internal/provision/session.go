@@ -48,10 +48,16 @@ type cachedConfig struct {
 	created time.Time
 }
 
+// sessionDuration is how long assumed-role credentials last: an hour, the
+// most a chained role session may have (the functions' own credentials come
+// from their execution role) and the execution role's default maximum, so
+// that a run of up to maxReuse assumes the role once.
+const sessionDuration = time.Hour
+
 // maxReuse is how long a cached session is handed out again. It is shorter
-// than the assumed role's 15-minute credentials, so a session is never reused
-// across its expiry, whatever clock the credentials cache itself believes.
-const maxReuse = 10 * time.Minute
+// than sessionDuration, so a session is never reused across its expiry,
+// whatever clock the credentials cache itself believes.
+const maxReuse = 50 * time.Minute
 
 // maxCached bounds the cache's memory: a session with its credentials is
 // about 5 KiB (TestSessionsMemoryBound), so under 20 MiB in all. Only a
@@ -59,8 +65,8 @@ const maxReuse = 10 * time.Minute
 // what can be live is the runs that stepped within maxReuse: a deployed
 // worker container steps one run at a time, at most a few hundred in
 // maxReuse; the local driver shares one Sessions among all of its workers
-// and a backfill's runs, 40 waves of WorkerConcurrency per maxReuse at the
-// designed release rate (200 at the default 5). 4,096 covers a whole
+// and a backfill's runs, 200 waves of WorkerConcurrency per maxReuse at the
+// designed release rate (1,000 at the default 5). 4,096 covers a whole
 // 1,000-account backfill in flight at once four times over. Past the bound
 // the session closest to the end of its reuse goes first, never the whole
 // cache, so a large fleet does not thrash.
@@ -116,6 +122,7 @@ func (s *Sessions) Config(account, sessionName string) aws.Config {
 	cfg := s.Base.Copy()
 	provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(s.Base), s.RoleARN(account), func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = sessionName
+		o.Duration = sessionDuration
 	})
 	cfg.Credentials = aws.NewCredentialsCache(provider)
 	if s.cache == nil {

@@ -69,8 +69,8 @@ func newFakeSessions() (*Sessions, *fakeSTS, *setClock) {
 var (
 	// stepsWithinReuse is a run that ends within maxReuse (7 minutes).
 	stepsWithinReuse = []time.Duration{0, 30 * time.Second, 90 * time.Second, 210 * time.Second, 240 * time.Second, 300 * time.Second, 420 * time.Second}
-	// stepsExampleRun is the example plan's 11-minute run: its last step
-	// comes after maxReuse, so even an unbounded cache assumes twice.
+	// stepsExampleRun is the example plan's 11-minute run, still within
+	// maxReuse: the role is assumed once.
 	stepsExampleRun = append(slices.Clone(stepsWithinReuse), 660*time.Second)
 )
 
