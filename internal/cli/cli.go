@@ -25,7 +25,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"validate", "check a plan file and list every problem", runValidate},
+		{"validate", "check a plan file (with --org, against the organization and catalogs too) and list every problem", runValidate},
 		{"plan", "show what the plan gives one account: targets, versions, rendered parameters and tags", runPlan},
 		{"status", "report what every account has, where and on which version, against the plan", runStatus},
 		{"invoke", "send a manual payload (backfill, dry run, status) to the deployed launch function", runInvoke},
