@@ -28,6 +28,13 @@
 // config.LoadDefaultConfig reads AWS_ENDPOINT_URL (and per-service variables
 // such as AWS_ENDPOINT_URL_SERVICE_CATALOG), so Landfall's own binaries need
 // no code change to run against it.
+//
+// Every call is authorized as IAM would (package authz) with the policies of
+// the world file: roles' trust and identity policies, queue and topic
+// policies, KMS key policies. The administrator has AdministratorAccess and
+// the default member roles trust the management account, so a world without
+// policies behaves as before; code acts as a Lambda function's execution
+// role through RoleCredentials.
 package localaws
 
 import (
@@ -45,6 +52,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/landfall/landfall/internal/localaws/authz"
 	"github.com/landfall/landfall/internal/localaws/catalog"
 	"github.com/landfall/landfall/internal/localaws/clock"
 	"github.com/landfall/landfall/internal/localaws/faults"
@@ -72,6 +80,10 @@ type Options struct {
 	Clock clock.Clock
 	// Logger logs one line per API call; nil logs nothing.
 	Logger *slog.Logger
+	// InsecureTransport makes IAM see every request as sent over plain HTTP
+	// (aws:SecureTransport "false"). By default requests count as sent over
+	// TLS, as the SDKs send them to AWS (see package authz).
+	InsecureTransport bool
 }
 
 // Cloud is a running emulated AWS. It is safe for concurrent use.
@@ -123,23 +135,75 @@ func New(w *World, opts Options) (*Cloud, error) {
 	}
 	c.functions = lambdafn.New(lambdafn.WithClock(c.clock))
 	c.stacks = stacks.New(c.clock)
-	validator, err := model.NewValidator()
-	if err != nil {
+	if err := c.serve(w, opts); err != nil {
 		return nil, fmt.Errorf("new local aws: %w", err)
 	}
-	c.server = wire.NewServer(wire.ServerOptions{
-		Services: []wire.Service{identity.NewService(c.identity), org.NewService(c.org), c.catalog, c.topics, c.queues, c.functions, c.stacks},
-		Auth:     c.identity,
-		Clock:    c.clock,
-		// Region checks first: a call from a disabled region never reaches
-		// (or drains) a throttle bucket.
-		Middleware: []wire.Middleware{faults.DisabledRegions(c.org), c.faults.Middleware()},
-		// Every request is checked against its operation's official model
-		// before the operation runs, as AWS's front ends do.
-		Validator: validator,
-		Logger:    opts.Logger,
-	})
 	return c, nil
+}
+
+// serve builds the server and its middleware, in the order AWS's front
+// ends apply them: a call from a disabled region is refused before it
+// reaches (or drains) a throttle bucket; a throttled call is not looked at
+// further; a request is checked against its operation's official model
+// before IAM, which needs the resource it names, authorizes it.
+func (c *Cloud) serve(w *World, opts Options) error {
+	validator, err := model.NewValidator()
+	if err != nil {
+		return err
+	}
+	keys, err := authz.NewKeys(w.KMS)
+	if err != nil {
+		return err
+	}
+	services := []wire.Service{identity.NewService(c.identity), org.NewService(c.org), c.catalog, c.topics, c.queues, c.functions, c.stacks}
+	if err := authz.Check(services); err != nil {
+		return err
+	}
+	iam := authz.New(authz.Config{
+		Org: c.org, Identities: c.identity, Queues: c.queues, Topics: c.topics, Keys: keys,
+		CatalogOwners: catalogOwners(w.Catalog, c.org.ManagementAccount()), InsecureTransport: opts.InsecureTransport,
+	})
+	c.server = wire.NewServer(wire.ServerOptions{
+		Services:   services,
+		Auth:       c.identity,
+		Clock:      c.clock,
+		Middleware: []wire.Middleware{faults.DisabledRegions(c.org), c.faults.Middleware(), validated(validator), iam.Middleware()},
+		Logger:     opts.Logger,
+	})
+	return nil
+}
+
+// validated runs an operation only for requests v accepts.
+func validated(v wire.Validator) wire.Middleware {
+	return func(next wire.Operation) wire.Operation {
+		return func(r *wire.Request) (any, error) {
+			if err := v.Validate(r); err != nil {
+				return nil, err
+			}
+			return next(r)
+		}
+	}
+}
+
+// catalogOwners maps "<region>/<id>" of every portfolio and product of the
+// world's catalog to the account owning it, for IAM's resource ARNs.
+func catalogOwners(spec catalog.Spec, mgmt string) map[string]string {
+	owners := map[string]string{}
+	owner := func(account string) string {
+		if account == "" {
+			return mgmt
+		}
+		return account
+	}
+	for _, r := range spec.Regions {
+		for _, p := range r.Portfolios {
+			owners[r.Region+"/"+p.ID] = owner(p.Owner)
+		}
+		for _, p := range r.Products {
+			owners[r.Region+"/"+p.ID] = owner(p.Account)
+		}
+	}
+	return owners
 }
 
 // Handler returns the HTTP handler serving every emulated service.
@@ -175,6 +239,21 @@ func (c *Cloud) Config(region string, creds aws.CredentialsProvider) aws.Config 
 			})
 		},
 	}
+}
+
+// RoleCredentials returns the credentials of a Lambda function's execution
+// role, as Lambda hands them to the function: sessions of roleARN named
+// sessionName (Lambda uses the function's name), issued only if the role's
+// trust policy lets lambda.amazonaws.com assume it; otherwise it answers
+// STS's AccessDenied for sts:AssumeRole. The provider renews its session by
+// the emulator clock (see identity.ServiceCredentials): pass it as a
+// config's credentials as is, without aws.NewCredentialsCache.
+func (c *Cloud) RoleCredentials(roleARN, sessionName string) (aws.CredentialsProvider, error) {
+	p, err := c.identity.NewServiceCredentials(c.clock, identity.LambdaService, roleARN, sessionName)
+	if err != nil {
+		return nil, fmt.Errorf("role credentials: %w", err)
+	}
+	return p, nil
 }
 
 // Calls returns the log of API calls answered so far.

@@ -10,6 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/landfall/landfall/internal/localaws/authz"
 	"github.com/landfall/landfall/internal/localaws/catalog"
 	"github.com/landfall/landfall/internal/localaws/faults"
 	"github.com/landfall/landfall/internal/localaws/org"
@@ -31,6 +32,8 @@ type World struct {
 	SNS topics.Spec `yaml:"sns"`
 	// SQS holds the SQS queues.
 	SQS queues.Spec `yaml:"sqs"`
+	// KMS holds the KMS keys encrypted queues and topics use.
+	KMS authz.KMSSpec `yaml:"kms"`
 	// Faults are the fault rules in force from the start.
 	Faults faults.Spec `yaml:"faults"`
 }
@@ -124,6 +127,7 @@ func (w *World) Validate() error {
 	section("catalog", w.Catalog.Validate())
 	section("sns", w.SNS.Validate())
 	section("sqs", w.SQS.Validate())
+	section("kms", w.KMS.Validate())
 	section("faults", w.Faults.Validate())
 	errs = append(errs, w.crossCheck()...)
 	return errors.Join(errs...)
@@ -180,9 +184,40 @@ func (w *World) crossCheck() []error {
 			notInOrg(fmt.Sprintf("sqs.queues[%d].account", i), q.Account)
 		}
 	}
+	errs = append(errs, w.crossCheckKMS(accounts)...)
 	for i, r := range w.Faults {
 		if r.Account != "" && org.IsAccountID(r.Account) && !accounts[r.Account] {
 			notInOrg(fmt.Sprintf("faults[%d].account", i), r.Account)
+		}
+	}
+	return errs
+}
+
+// crossCheckKMS verifies that keys belong to the organization's accounts and
+// that encrypted queues and topics name a declared key or their service's
+// AWS managed key.
+func (w *World) crossCheckKMS(accounts map[string]bool) []error {
+	var errs []error
+	for i, k := range w.KMS.Keys {
+		if org.IsAccountID(k.Account) && !accounts[k.Account] {
+			errs = append(errs, fmt.Errorf("kms.keys[%d].account: %q is not an account of the organization; add it to organization.accounts or use one of its accounts", i, k.Account))
+		}
+	}
+	keys, err := authz.NewKeys(w.KMS)
+	if err != nil {
+		return errs // reported by the kms section
+	}
+	unknown := func(path, ref, service string) {
+		errs = append(errs, fmt.Errorf("%s: %q names no key of kms.keys; declare the key there (id, account, region, policy) or use alias/aws/%s", path, ref, service))
+	}
+	for i, q := range w.SQS.Queues {
+		if q.KMSMasterKeyID != "" && !keys.Resolves(q.KMSMasterKeyID, "sqs", q.Account, q.Region) {
+			unknown(fmt.Sprintf("sqs.queues[%d].kmsMasterKeyId", i), q.KMSMasterKeyID, "sqs")
+		}
+	}
+	for i, t := range w.SNS.Topics {
+		if t.KMSMasterKeyID != "" && !keys.Resolves(t.KMSMasterKeyID, "sns", t.Account, t.Region) {
+			unknown(fmt.Sprintf("sns.topics[%d].kmsMasterKeyId", i), t.KMSMasterKeyID, "sns")
 		}
 	}
 	return errs

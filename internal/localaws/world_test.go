@@ -58,9 +58,9 @@ func TestParseWorldErrors(t *testing.T) {
 		notWant string // a valid field that must not be reported
 	}{
 		{name: "unknown top-level key", append: "sso:\n  enabled: true\n",
-			want: []string{`bad.yaml:23: sso: unknown key "sso"; allowed here: catalog, faults, organization, sns, sqs, start`}},
+			want: []string{`bad.yaml:23: sso: unknown key "sso"; allowed here: catalog, faults, kms, organization, sns, sqs, start`}},
 		{name: "unknown nested key", replace: [2]string{"      name: LifeCycle1\n", "      name: LifeCycle1\n      rolez: [Admin]\n"},
-			want: []string{`bad.yaml:13: organization.accounts[1].rolez: unknown key "rolez"; allowed here: disabledRegions, email, id, joined, name, parent, roles, status`}},
+			want: []string{`bad.yaml:13: organization.accounts[1].rolez: unknown key "rolez"; allowed here: disabledRegions, email, iamRoles, id, joined, name, parent, roles, status`}},
 		{name: "unknown key in flow mapping", replace: [2]string{"name: Custom,", "nme: Custom,"},
 			want: []string{`bad.yaml:8: organization.ous[0].nme: unknown key "nme"`}},
 		{name: "unknown fault key", replace: [2]string{"    latency: 1ms\n", "    latency: 1ms\n    throttel: {rate: 1}\n"},

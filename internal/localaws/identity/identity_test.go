@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/landfall/landfall/internal/localaws/authz"
 	"github.com/landfall/landfall/internal/localaws/clock"
 	"github.com/landfall/landfall/internal/localaws/identity"
 	"github.com/landfall/landfall/internal/localaws/org"
@@ -34,7 +35,9 @@ func testOrg(t *testing.T) *org.Organization {
 		Accounts: []org.AccountSpec{
 			{ID: "111111111111", Name: "Management", Parent: "r-ab12"},
 			{ID: "222222222222", Name: "LifeCycle1", Parent: "ou-ab12-l3zc8b3h"},
-			{ID: "333333333333", Name: "LifeCycle2", Parent: "ou-ab12-l3zc8b3h", Roles: []string{"AWSControlTowerExecution", "ReadOnly"}},
+			{ID: "333333333333", Name: "LifeCycle2", Parent: "ou-ab12-l3zc8b3h", Roles: []string{"AWSControlTowerExecution"}, IAMRoles: []org.RoleSpec{
+				{Name: "ReadOnly", TrustPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"333333333333"},"Action":"sts:AssumeRole"}]}`},
+			}},
 			{ID: "444444444444", Name: "Gone", Parent: "ou-ab12-l3zc8b3h", Status: org.StatusSuspended},
 		},
 	}, start)
@@ -56,9 +59,10 @@ func newEnv(t *testing.T) *env {
 	reg := identity.New(o, identity.Options{Wall: clock.NewManual(wallNow)})
 	c := clock.NewManual(start)
 	srv := wire.NewServer(wire.ServerOptions{
-		Services: []wire.Service{identity.NewService(reg), org.NewService(o)},
-		Auth:     reg,
-		Clock:    c,
+		Services:   []wire.Service{identity.NewService(reg), org.NewService(o)},
+		Auth:       reg,
+		Clock:      c,
+		Middleware: []wire.Middleware{authz.New(authz.Config{Org: o, Identities: reg}).Middleware()},
 	})
 	return &env{clock: c, srv: srv, reg: reg}
 }
@@ -204,10 +208,15 @@ func TestAssumeRoleErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) { wantAPIError(t, tt.err, tt.wantCode, tt.wantMsg) })
 	}
 
-	// Same-account chaining is allowed.
+	// Same-account chaining is allowed where the trust policy says so:
+	// ReadOnly trusts its own account, and the session's
+	// AdministratorAccess allows sts:AssumeRole. The administrator of the
+	// management account is not trusted by ReadOnly.
 	if err := assume(member, "arn:aws:iam::333333333333:role/ReadOnly", "s3", nil); err != nil {
 		t.Errorf("same-account chaining: %v", err)
 	}
+	wantAPIError(t, assume(admin, "arn:aws:iam::333333333333:role/ReadOnly", "s4", nil), "AccessDenied",
+		"User: arn:aws:iam::111111111111:user/admin is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::333333333333:role/ReadOnly")
 	// Keys that look issued but are unknown are rejected, not promoted to admin.
 	forged := sts.NewFromConfig(e.config(credentials.NewStaticCredentialsProvider("ASIAFORGEDFORGED1234", "x", "")))
 	_, err = forged.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
@@ -258,5 +267,35 @@ func TestReportedExpiryOnSpedUpClock(t *testing.T) {
 	// One emulated hour passes in one real minute.
 	if got, want := aws.ToTime(out.Credentials.Expiration), wallNow.Add(time.Minute); !got.Equal(want) {
 		t.Errorf("Expiration = %v, want %v", got, want)
+	}
+}
+
+func TestPolicies(t *testing.T) {
+	e := newEnv(t)
+	if got := e.reg.Policies(e.reg.Admin()); len(got) != 1 || got[0] != org.AdministratorPolicy() {
+		t.Errorf("administrator's policies = %v, want AdministratorAccess", got)
+	}
+	// ReadOnly was declared without identity policies: it may do nothing.
+	session := wire.Caller{Account: "333333333333", RoleName: "ReadOnly", RoleARN: "arn:aws:iam::333333333333:role/ReadOnly"}
+	if got := e.reg.Policies(session); len(got) != 0 {
+		t.Errorf("ReadOnly's policies = %v, want none", got)
+	}
+	session.RoleName = "AWSControlTowerExecution"
+	if got := e.reg.Policies(session); len(got) != 1 || got[0] != org.AdministratorPolicy() {
+		t.Errorf("default role's policies = %v, want AdministratorAccess", got)
+	}
+	session.RoleName = "Gone"
+	if got := e.reg.Policies(session); got != nil {
+		t.Errorf("policies of a role that does not exist = %v, want none", got)
+	}
+}
+
+func TestServiceCredentials(t *testing.T) {
+	o := testOrg(t)
+	reg := identity.New(o, identity.Options{})
+	c := clock.NewManual(start)
+	if _, err := reg.NewServiceCredentials(c, identity.LambdaService, "arn:aws:iam::333333333333:role/ReadOnly", "fn"); err == nil ||
+		!strings.Contains(err.Error(), "User: lambda.amazonaws.com is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::333333333333:role/ReadOnly") {
+		t.Errorf("a role that does not trust Lambda = %v, want AccessDenied", err)
 	}
 }

@@ -16,11 +16,17 @@
 //     SDK or CLI at the emulator with dummy keys and you act as the
 //     organization's administrator, the identity Landfall runs as.
 //
-// Who may assume which role is a small model of the trust policies Control
-// Tower sets up: the management account (its administrator or any role in
-// it) may assume any role that exists in an active account of the
-// organization; a session in a member account may assume roles only in that
-// same account. Everything else is AccessDenied, with AWS's message.
+// Who may assume which role is decided by IAM policies (see package authz,
+// which evaluates the target role's trust policy and the caller's identity
+// policies before AssumeRole runs). AssumeRole itself answers AccessDenied,
+// with AWS's message, for a role that does not exist or whose account is not
+// an active account of the organization: AWS does not say which check
+// failed. The administrator's identity policy is AdministratorAccess; an
+// assumed role's are the role's own (org.Role).
+//
+// Functions' execution roles are assumed by the Lambda service, not through
+// the API: ServiceCredentials issues such sessions when the role's trust
+// policy allows the service principal.
 //
 // Expiration and the SDK's credential cache: the SDK decides when to refresh
 // credentials by comparing Expiration with the wall clock, while the emulator
@@ -178,21 +184,11 @@ func AssumeRoleDenied(caller wire.Caller, roleARN string) *wire.Error {
 	return wire.AccessDenied(fmt.Sprintf("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller.ARN, roleARN))
 }
 
-// mayAssume reports whether caller may assume role in account under the
-// trust model described in the package documentation.
-func (r *Registry) mayAssume(caller wire.Caller, account, role string) bool {
+// assumable reports whether role exists in an active account of the
+// organization; whether a caller may assume it is for IAM to decide.
+func (r *Registry) assumable(account, role string) bool {
 	a, ok := r.org.Account(account)
-	if !ok || a.Status != org.StatusActive || !r.org.RoleExists(account, role) {
-		return false
-	}
-	switch caller.Account {
-	case r.org.ManagementAccount():
-		return true
-	case account:
-		return r.org.Contains(account)
-	default:
-		return false
-	}
+	return ok && a.Status == org.StatusActive && r.org.RoleExists(account, role)
 }
 
 // idAlphabet is the alphabet of AWS unique IDs and access keys.

@@ -141,20 +141,11 @@ func (s *Service) assumeRole(r *wire.Request, in *assumeRoleInput) (any, error) 
 
 	// Only real roles in reachable accounts can be assumed; AWS does not say
 	// which check failed, and neither does the emulator.
-	canonical := RoleARN(account, role)
-	if !s.reg.mayAssume(r.Caller, account, role) {
+	if !s.reg.assumable(account, role) {
 		return nil, AssumeRoleDenied(r.Caller, roleARN)
 	}
 
-	roleID := "AROA" + stableID("role/"+role+"@"+account)
-	caller := wire.Caller{
-		Account:     account,
-		ARN:         fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/%s", account, role, sessionName),
-		UserID:      roleID + ":" + sessionName,
-		RoleARN:     canonical,
-		RoleName:    role,
-		SessionName: sessionName,
-	}
+	caller := roleSession(account, role, sessionName)
 	expires := r.Now.Add(duration)
 	key, secret, token := s.reg.Issue(caller, r.Now, expires)
 	return assumeRoleResult{
@@ -182,4 +173,16 @@ func ParseRoleARN(arn string) (account, role string, ok bool) {
 		return "", "", false
 	}
 	return m[1], m[2], true
+}
+
+// roleSession is the caller a session of role in account acts as.
+func roleSession(account, role, sessionName string) wire.Caller {
+	return wire.Caller{
+		Account:     account,
+		ARN:         fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/%s", account, role, sessionName),
+		UserID:      "AROA" + stableID("role/"+role+"@"+account) + ":" + sessionName,
+		RoleARN:     RoleARN(account, role),
+		RoleName:    role,
+		SessionName: sessionName,
+	}
 }

@@ -5,7 +5,8 @@
 //
 // The model is what the other emulated services consult: STS asks whether a
 // role exists in an account and when the account joined, Service Catalog
-// whether an account belongs to the organization a portfolio is shared with.
+// whether an account belongs to the organization a portfolio is shared with,
+// IAM (package authz) for a role's trust and identity policies (Role).
 package org
 
 import (
@@ -54,12 +55,16 @@ type Organization struct {
 	// through them without copying every account.
 	ordered  []*Account
 	children map[string][]*Account
+	// roles holds each account's IAM roles by name, rebuilt by load like
+	// ordered; policies caches parsed documents across loads.
+	roles    map[string]map[string]*Role
+	policies policyCache
 }
 
 // New validates spec and builds the organization. Accounts without a join
 // time joined at start.
 func New(spec Spec, start time.Time) (*Organization, error) {
-	o := &Organization{}
+	o := &Organization{policies: policyCache{}}
 	if err := o.load(cloneSpec(spec), start); err != nil {
 		return nil, err
 	}
@@ -96,19 +101,40 @@ func (o *Organization) load(spec Spec, start time.Time) error {
 		}
 		acct := &Account{
 			ID: a.ID, Name: a.Name, Email: a.Email, Parent: a.Parent, Status: a.Status,
-			Joined: a.Joined.UTC(), Roles: slices.Clone(a.Roles), DisabledRegions: slices.Clone(a.DisabledRegions),
+			Joined: a.Joined.UTC(), Roles: roleNames(a), DisabledRegions: slices.Clone(a.DisabledRegions),
 		}
 		accounts[a.ID] = acct
 		ordered = append(ordered, acct)
 		children[a.Parent] = append(children[a.Parent], acct)
+	}
+	roles, err := o.buildAllRoles(spec)
+	if err != nil {
+		return err
 	}
 	ous := make(map[string]*OU, len(spec.OUs))
 	for _, u := range spec.OUs {
 		ous[u.ID] = &OU{ID: u.ID, Name: u.Name, Parent: u.Parent}
 	}
 	o.spec, o.accounts, o.ous = spec, accounts, ous
-	o.ordered, o.children = ordered, children
+	o.ordered, o.children, o.roles = ordered, children, roles
 	return nil
+}
+
+// buildAllRoles builds every account's roles and adds the iamRoles to the
+// accounts' role names. The caller holds the write lock.
+func (o *Organization) buildAllRoles(spec Spec) (map[string]map[string]*Role, error) {
+	trust, err := o.policies.parse(TrustManagementAccount(spec.ManagementAccount))
+	if err != nil {
+		return nil, err
+	}
+	roles := make(map[string]map[string]*Role, len(spec.Accounts))
+	for i := range spec.Accounts {
+		a := &spec.Accounts[i]
+		if roles[a.ID], err = o.policies.buildRoles(a, trust); err != nil {
+			return nil, fmt.Errorf("account %s: %w", a.ID, err)
+		}
+	}
+	return roles, nil
 }
 
 func cloneSpec(s Spec) Spec {
@@ -117,6 +143,7 @@ func cloneSpec(s Spec) Spec {
 	s.Accounts = slices.Clone(s.Accounts)
 	for i := range s.Accounts {
 		s.Accounts[i].Roles = slices.Clone(s.Accounts[i].Roles)
+		s.Accounts[i].IAMRoles = slices.Clone(s.Accounts[i].IAMRoles)
 		s.Accounts[i].DisabledRegions = slices.Clone(s.Accounts[i].DisabledRegions)
 	}
 	return s

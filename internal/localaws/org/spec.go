@@ -70,8 +70,14 @@ type AccountSpec struct {
 	// Roles are the IAM roles that exist in the account. Nil means the
 	// defaults: AWSControlTowerExecution and OrganizationAccountAccessRole for
 	// member accounts, none for the management account. An explicit empty
-	// list means no roles.
+	// list means no roles. Each named role trusts the management account
+	// (arn:aws:iam::<management>:root) and carries AdministratorAccess, as
+	// Control Tower's and Organizations' roles do.
 	Roles []string `yaml:"roles"`
+	// IAMRoles are roles with their own trust and identity policies, e.g.
+	// Landfall's function roles. One named like a role of Roles (or a
+	// default role) replaces it.
+	IAMRoles []RoleSpec `yaml:"iamRoles"`
 	// DisabledRegions are regions disabled for this account: STS answers
 	// RegionDisabledException there. AWS only lets opt-in regions be disabled;
 	// the emulator accepts any known region so tests can simulate the failure
@@ -233,6 +239,7 @@ func (s Spec) Validate() error {
 			}
 			roles[r] = true
 		}
+		validateRoles(path, a.IAMRoles, add)
 		disabled := map[string]bool{}
 		for j, r := range a.DisabledRegions {
 			rp := fmt.Sprintf("%s.disabledRegions[%d]", path, j)

@@ -22,9 +22,11 @@ func (s *Queues) begin(req *wire.Request) func() {
 	return s.mu.Unlock
 }
 
-// resolve finds the queue a QueueUrl names, for the caller. The host is not
-// checked (the SDK sends whatever endpoint it was configured with), except
-// that a real SQS host must name the request's region.
+// resolve finds the queue a QueueUrl names. The host is not checked (the
+// SDK sends whatever endpoint it was configured with), except that a real
+// SQS host must name the request's region. Whether the caller may use a
+// queue of another account is IAM's to decide (package authz), by the
+// queue policy.
 func (s *Queues) resolve(req *wire.Request, queueURL string) (*queue, *wire.Error) {
 	if queueURL == "" {
 		return nil, missingParameter("QueueUrl")
@@ -35,9 +37,6 @@ func (s *Queues) resolve(req *wire.Request, queueURL string) (*queue, *wire.Erro
 	}
 	if regionCode != "" && regionCode != req.Region {
 		return nil, sqsError("InvalidAddress", "InvalidAddress", "The queue %s is in %s but the request was sent to %s: use a client for the queue's region.", queueURL, regionCode, req.Region)
-	}
-	if account != req.Caller.Account {
-		return nil, accessDenied(queueURL)
 	}
 	q := s.queues[key(account, req.Region, name)]
 	if q == nil {
@@ -118,9 +117,6 @@ func (s *Queues) getQueueURL(req *wire.Request, in *getQueueURLInput) (any, erro
 		account = in.QueueOwnerAWSAccountID
 	}
 	defer s.begin(req)()
-	if account != req.Caller.Account {
-		return nil, accessDenied(URL(account, req.Region, in.QueueName))
-	}
 	q := s.queues[key(account, req.Region, in.QueueName)]
 	if q == nil {
 		return nil, queueDoesNotExist()

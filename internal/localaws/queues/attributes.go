@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/landfall/landfall/internal/localaws/iampolicy"
+	"github.com/landfall/landfall/internal/localaws/org"
 	"github.com/landfall/landfall/internal/localaws/wire"
 )
 
@@ -32,8 +34,8 @@ var intRanges = map[string][2]int{
 	"KmsDataKeyReusePeriodSeconds":  {60, 86400},
 }
 
-// freeAttributes are settable attributes stored as given: the policies and
-// encryption settings matter to IAM and KMS, which are not emulated.
+// freeAttributes are settable attributes stored as given (Policy once it
+// parses as an IAM policy; package authz evaluates it and the KMS key).
 var freeAttributes = map[string]bool{"Policy": true, "RedriveAllowPolicy": true, "KmsMasterKeyId": true}
 
 // fifoAttributes only exist on FIFO queues.
@@ -74,6 +76,11 @@ func (s *Queues) normalizeAttributes(in map[string]string, account, regionCode, 
 		case freeAttributes[k]:
 			if (k == "Policy" || k == "RedriveAllowPolicy") && v != "" && !json.Valid([]byte(v)) {
 				return nil, nil, invalidAttributeValue("Invalid value for the parameter %s. Reason: must be a JSON document.", k)
+			}
+			if k == "Policy" && v != "" {
+				if _, err := org.ParseResourcePolicy(v); err != nil {
+					return nil, nil, invalidAttributeValue("Invalid value for the parameter Policy. Reason: %v.", err)
+				}
 			}
 			out[k] = v
 		case fifoAttributes[k]:
@@ -138,6 +145,9 @@ func (s *Queues) parseRedrive(doc, account, regionCode, name string) (*redrivePo
 // apply stores normalized attributes on q.
 func (q *queue) apply(attrs map[string]string, redrive *redrivePolicy, now time.Time) {
 	for k, v := range attrs {
+		if k == "Policy" {
+			q.policy, _ = iampolicy.Parse([]byte(v)) // normalizeAttributes parsed it; "" is nil
+		}
 		if v == "" {
 			delete(q.attrs, k)
 			if k == "RedrivePolicy" {

@@ -2,7 +2,6 @@ package queues
 
 import (
 	"fmt"
-	"net/http"
 
 	"github.com/landfall/landfall/internal/localaws/wire"
 )
@@ -38,18 +37,6 @@ func invalidAttributeValue(format string, args ...any) *wire.Error {
 
 func receiptHandleIsInvalid(handle string) *wire.Error {
 	return sqsError("ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid", "The input receipt handle %q is not a valid receipt handle.", handle)
-}
-
-// accessDenied is what SQS answers a caller from another account when the
-// queue policy does not grant access (queue policies are not emulated: only
-// the owner account has access).
-func accessDenied(queueURL string) *wire.Error {
-	return &wire.Error{
-		Code:      "AccessDeniedException",
-		QueryCode: "AccessDenied",
-		Message:   fmt.Sprintf("Access to the resource %s is denied.", queueURL),
-		Status:    http.StatusForbidden,
-	}
 }
 
 // Batch request errors.

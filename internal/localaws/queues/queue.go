@@ -7,10 +7,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/landfall/landfall/internal/localaws/iampolicy"
+	"github.com/landfall/landfall/internal/localaws/org"
 )
 
 // queue is one standard queue. All access goes through Queues.mu.
@@ -19,8 +23,10 @@ type queue struct {
 	url, arn              string
 	// attrs holds the settable attributes in canonical form (integers
 	// without leading zeros, RedrivePolicy re-encoded), defaults included.
-	attrs    map[string]string
-	redrive  *redrivePolicy
+	attrs   map[string]string
+	redrive *redrivePolicy
+	// policy is the Policy attribute, parsed; nil without one.
+	policy   *iampolicy.Policy
 	created  time.Time
 	modified time.Time
 	// messages are kept in send order, which is also receive order: SQS
@@ -288,3 +294,33 @@ func (m *message) systemAttributes(names []string) map[string]string {
 }
 
 func millis(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
+
+// setAccess sets the queue policy and KMS key of a queue declared in the
+// world file, as SetQueueAttributes would.
+func (q *queue) setAccess(policy, kmsKey string) error {
+	if policy != "" {
+		p, err := org.ParseResourcePolicy(policy)
+		if err != nil {
+			return fmt.Errorf("policy: %w", err)
+		}
+		q.policy, q.attrs["Policy"] = p, policy
+	}
+	if kmsKey != "" {
+		q.attrs["KmsMasterKeyId"] = kmsKey
+		q.attrs["KmsDataKeyReusePeriodSeconds"] = "300"
+	}
+	return nil
+}
+
+// ResourcePolicy returns the queue policy (nil without one) and the
+// KmsMasterKeyId ("" without one) of the queue with the given ARN, for the
+// emulator's IAM middleware; ok is false when there is no such queue.
+func (s *Queues) ResourcePolicy(arn string) (policy *iampolicy.Policy, kmsKey string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.byARN(arn)
+	if q == nil {
+		return nil, "", false
+	}
+	return q.policy, q.attrs["KmsMasterKeyId"], true
+}

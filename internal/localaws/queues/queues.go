@@ -10,6 +10,12 @@
 // never long-polls: with a manual clock nothing would ever wake it up, so
 // WaitTimeSeconds is validated and then answered immediately; callers that
 // want the next message ask NextVisibleAt and advance the clock.
+//
+// Who may call what is not decided here: the emulator's IAM middleware
+// (package authz) evaluates the caller's policies and the queue policy
+// (ResourcePolicy) before an operation runs, so a queue policy can grant
+// another account access, as in SQS. The service keeps the Policy attribute
+// parsed for it.
 package queues
 
 import (
@@ -69,6 +75,9 @@ func New(spec Spec, opts ...Option) (*Queues, error) {
 		}
 		if qs.MessageRetentionPeriod != 0 {
 			q.attrs["MessageRetentionPeriod"] = fmt.Sprint(qs.MessageRetentionPeriod)
+		}
+		if err := q.setAccess(string(qs.Policy), qs.KMSMasterKeyID); err != nil {
+			return nil, fmt.Errorf("sqs spec: queue %s: %w", qs.Name, err)
 		}
 		s.queues[q.key()] = q
 	}

@@ -36,6 +36,15 @@ type QueueSpec struct {
 	// DeadLetter, when set, redrives messages received more than
 	// MaxReceiveCount times to another declared queue.
 	DeadLetter *DeadLetterSpec `yaml:"deadLetter,omitempty"`
+	// Policy is the queue policy (the Policy attribute): JSON, or the same
+	// document as YAML. The emulator evaluates it for every call on the
+	// queue (see package authz).
+	Policy org.PolicyDocument `yaml:"policy,omitempty"`
+	// KMSMasterKeyID encrypts the queue with a KMS key (the KmsMasterKeyId
+	// attribute): a key of the kms section (ID or ARN), or alias/aws/sqs.
+	// Senders then need kms:GenerateDataKey and kms:Decrypt, receivers
+	// kms:Decrypt.
+	KMSMasterKeyID string `yaml:"kmsMasterKeyId,omitempty"`
 }
 
 // DeadLetterSpec is a queue's redrive policy.
@@ -82,6 +91,11 @@ func (s Spec) Validate() error {
 		}
 		if r := q.MessageRetentionPeriod; r != 0 && (r < minRetention || r > maxRetention) {
 			add("%s.messageRetentionPeriod: %d must be between %d and %d seconds (or left out for the default %d)", path, r, minRetention, maxRetention, defaultRetention)
+		}
+		if q.Policy != "" {
+			if _, err := org.ParseResourcePolicy(string(q.Policy)); err != nil {
+				add("%s.policy: %w", path, err)
+			}
 		}
 		if dl := q.DeadLetter; dl != nil {
 			target := q.Account + "/" + q.Region + "/" + dl.Name

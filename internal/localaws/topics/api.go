@@ -53,7 +53,7 @@ var settableAttributes = map[string]func(string) error{
 		}
 		return nil
 	},
-	"Policy":           jsonObject("Policy"),
+	"Policy":           accessPolicy,
 	"DeliveryPolicy":   jsonObject("DeliveryPolicy"),
 	"KmsMasterKeyId":   func(string) error { return nil },
 	"SignatureVersion": oneOf("SignatureVersion", "1", "2"),
@@ -71,6 +71,18 @@ func jsonObject(name string) func(string) error {
 		}
 		return nil
 	}
+}
+
+// accessPolicy checks a topic Policy: a JSON object that is an IAM policy
+// the emulator can evaluate.
+func accessPolicy(v string) error {
+	if err := jsonObject("Policy")(v); err != nil || v == "" {
+		return err
+	}
+	if _, err := org.ParseResourcePolicy(v); err != nil {
+		return fmt.Errorf("Policy Error: %v", err) //nolint:staticcheck // ST1005: SNS's own wording, "Invalid parameter: Policy Error: ..."
+	}
+	return nil
 }
 
 func oneOf(name string, allowed ...string) func(string) error {
@@ -122,9 +134,6 @@ func (t *Topics) lookup(req *wire.Request, param, arn, action string) (*topic, *
 	if tp == nil {
 		return nil, notFound("Topic does not exist")
 	}
-	if tp.account != req.Caller.Account {
-		return nil, authorizationError(req.Caller, action, arn)
-	}
 	return tp, nil
 }
 
@@ -165,12 +174,11 @@ func (t *Topics) createTopic(req *wire.Request, in *createTopicInput) (any, erro
 		}
 		return createTopicResult{TopicArn: arn}, nil
 	}
+	tp := &topic{arn: arn, account: req.Caller.Account, region: req.Region, name: name, attrs: map[string]string{}}
 	for k, v := range attrs {
-		if v == "" {
-			delete(attrs, k)
-		}
+		tp.set(k, v)
 	}
-	t.topics[arn] = &topic{arn: arn, account: req.Caller.Account, region: req.Region, name: name, attrs: attrs}
+	t.topics[arn] = tp
 	return createTopicResult{TopicArn: arn}, nil
 }
 
@@ -333,11 +341,7 @@ func (t *Topics) setTopicAttributes(req *wire.Request, in *setTopicAttributesInp
 	if name == "FifoTopic" {
 		return nil, invalidParameter("AttributeName Reason: FifoTopic can only be set when the topic is created")
 	}
-	if value == "" {
-		delete(tp.attrs, name)
-	} else {
-		tp.attrs[name] = value
-	}
+	tp.set(name, value)
 	return nil, nil
 }
 

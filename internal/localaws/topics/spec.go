@@ -26,6 +26,14 @@ type TopicSpec struct {
 	Name string `yaml:"name"`
 	// DisplayName is the optional display name (email "From" name).
 	DisplayName string `yaml:"displayName,omitempty"`
+	// Policy is the topic's access policy (the Policy attribute): JSON, or
+	// the same document as YAML. The emulator evaluates it for every call on
+	// the topic (see package authz).
+	Policy org.PolicyDocument `yaml:"policy,omitempty"`
+	// KMSMasterKeyID encrypts the topic with a KMS key (the KmsMasterKeyId
+	// attribute): a key of the kms section (ID or ARN), or alias/aws/sns.
+	// Publishers then need kms:GenerateDataKey and kms:Decrypt.
+	KMSMasterKeyID string `yaml:"kmsMasterKeyId,omitempty"`
 }
 
 // Validate reports every problem in the spec at once, each prefixed with its
@@ -47,6 +55,11 @@ func (s Spec) Validate() error {
 		}
 		if len(t.DisplayName) > maxDisplayName {
 			errs = append(errs, fmt.Errorf("%s.displayName: must be at most %d characters, got %d", path, maxDisplayName, len(t.DisplayName)))
+		}
+		if t.Policy != "" {
+			if _, err := org.ParseResourcePolicy(string(t.Policy)); err != nil {
+				errs = append(errs, fmt.Errorf("%s.policy: %w", path, err))
+			}
 		}
 		key := t.Account + "/" + t.Region + "/" + t.Name
 		if j, dup := seen[key]; dup {

@@ -8,6 +8,12 @@
 // (Delivered). Validation follows the real service closely (subject rules,
 // message structure, attribute rules, size limit, owner-only access) because
 // those are the mistakes a notifier makes that only show up in production.
+//
+// Who may call what is not decided here: the emulator's IAM middleware
+// (package authz) evaluates the caller's policies and the topic's Policy
+// attribute (ResourcePolicy) before an operation runs. A topic without a
+// Policy reports SNS's default policy but is evaluated as having none, so
+// the caller's identity policies decide within the owner account.
 package topics
 
 import (
@@ -20,6 +26,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/landfall/landfall/internal/localaws/iampolicy"
 	"github.com/landfall/landfall/internal/localaws/wire"
 	"github.com/landfall/landfall/internal/region"
 )
@@ -40,7 +47,9 @@ type topic struct {
 	arn, account, region, name string
 	// attrs holds the settable attributes (DisplayName, Policy, ...) as set;
 	// GetTopicAttributes adds the computed ones.
-	attrs       map[string]string
+	attrs map[string]string
+	// policy is the Policy attribute, parsed; nil without one.
+	policy      *iampolicy.Policy
 	subs        []*subscription
 	deletedSubs int
 }
@@ -109,6 +118,8 @@ func New(spec Spec) (*Topics, error) {
 		if ts.DisplayName != "" {
 			tp.attrs["DisplayName"] = ts.DisplayName
 		}
+		tp.set("Policy", string(ts.Policy))
+		tp.set("KmsMasterKeyId", ts.KMSMasterKeyID)
 		t.topics[arn] = tp
 	}
 	return t, nil
@@ -251,4 +262,30 @@ func newID() string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// set sets a checked topic attribute; an empty value removes it. Policy is
+// kept parsed too, for ResourcePolicy.
+func (tp *topic) set(name, value string) {
+	if name == "Policy" {
+		tp.policy, _ = iampolicy.Parse([]byte(value)) // checked by accessPolicy or the spec; "" is nil
+	}
+	if value == "" {
+		delete(tp.attrs, name)
+		return
+	}
+	tp.attrs[name] = value
+}
+
+// ResourcePolicy returns the topic's Policy (nil without one) and its
+// KmsMasterKeyId ("" without one), for the emulator's IAM middleware; ok is
+// false when there is no such topic.
+func (t *Topics) ResourcePolicy(arn string) (policy *iampolicy.Policy, kmsKey string, ok bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	tp := t.topics[arn]
+	if tp == nil {
+		return nil, "", false
+	}
+	return tp.policy, tp.attrs["KmsMasterKeyId"], true
 }

@@ -1,0 +1,235 @@
+package authz
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+
+	"github.com/landfall/landfall/internal/localaws/identity"
+	"github.com/landfall/landfall/internal/localaws/org"
+	"github.com/landfall/landfall/internal/localaws/queues"
+	"github.com/landfall/landfall/internal/localaws/stacks"
+	"github.com/landfall/landfall/internal/localaws/topics"
+	"github.com/landfall/landfall/internal/localaws/wire"
+	"github.com/landfall/landfall/internal/region"
+)
+
+// resolver returns the ARN of the resource a request acts on. ok is false
+// when the request names it in a malformed way (no such parameter, not an
+// ARN): the operation then refuses the request itself, with the service's
+// own validation error, as AWS does before it can authorize anything.
+type resolver func(a *Authorizer, c *call) (arn string, ok bool)
+
+// call is one request being authorized, with its JSON members decoded at
+// most once.
+type call struct {
+	r       *wire.Request
+	fields  jsonFields
+	decoded bool
+}
+
+// jsonFields are the members of JSON requests that name resources.
+type jsonFields struct {
+	QueueURL               string `json:"QueueUrl"`
+	QueueName              string `json:"QueueName"`
+	QueueOwnerAWSAccountID string `json:"QueueOwnerAWSAccountId"`
+	ID                     string `json:"Id"`
+	PortfolioID            string `json:"PortfolioId"`
+	ProductID              string `json:"ProductId"`
+	AccountID              string `json:"AccountId"`
+	ParentID               string `json:"ParentId"`
+	ChildID                string `json:"ChildId"`
+	OrganizationalUnitID   string `json:"OrganizationalUnitId"`
+}
+
+// json returns the request's resource-naming members. A body that does
+// not decode names nothing; the model validator has refused it already.
+func (c *call) json() *jsonFields {
+	if !c.decoded {
+		c.decoded = true
+		_ = json.Unmarshal(c.r.Body, &c.fields) // see above
+	}
+	return &c.fields
+}
+
+// member returns the JSON member name of the request.
+func (c *call) member(name string) string {
+	f := c.json()
+	switch name {
+	case "QueueUrl":
+		return f.QueueURL
+	case "QueueName":
+		return f.QueueName
+	case "QueueOwnerAWSAccountId":
+		return f.QueueOwnerAWSAccountID
+	case "Id":
+		return f.ID
+	case "PortfolioId":
+		return f.PortfolioID
+	case "ProductId":
+		return f.ProductID
+	case "AccountId":
+		return f.AccountID
+	case "ParentId":
+		return f.ParentID
+	case "ChildId":
+		return f.ChildID
+	case "OrganizationalUnitId":
+		return f.OrganizationalUnitID
+	}
+	panic("authz: no JSON member " + name + " in jsonFields") // a table bug
+}
+
+func partition(c *call) string { return region.Partition(c.r.Region) }
+
+// roleFromForm is the role AssumeRole's RoleArn names.
+func roleFromForm(_ *Authorizer, c *call) (string, bool) {
+	account, role, ok := identity.ParseRoleARN(c.r.Form.Get("RoleArn"))
+	if !ok {
+		return "", false
+	}
+	return identity.RoleARN(account, role), true
+}
+
+// orgEntity is the account, OU or root a member of an Organizations
+// request names, as arn:aws:organizations::<management>:<type>/<org>/<id>.
+func orgEntity(member string) resolver {
+	return func(a *Authorizer, c *call) (string, bool) {
+		id := c.member(member)
+		var kind string
+		switch {
+		case org.IsAccountID(id):
+			kind = "account"
+		case strings.HasPrefix(id, "ou-"):
+			kind = "ou"
+		case strings.HasPrefix(id, "r-"):
+			kind = "root"
+		default:
+			return "", false
+		}
+		return "arn:" + partition(c) + ":organizations::" + a.org.ManagementAccount() + ":" + kind + "/" + a.org.ID() + "/" + id, true
+	}
+}
+
+// portfolio and product are Service Catalog resources, in the account
+// that owns them (arn:aws:catalog:<region>:<owner>:portfolio/<id>). A
+// request naming a product by name rather than ID acts on "*".
+func portfolio(member string) resolver { return catalogResource(member, "portfolio/") }
+func product(member string) resolver   { return catalogResource(member, "product/") }
+
+func catalogResource(member, kind string) resolver {
+	return func(a *Authorizer, c *call) (string, bool) {
+		id := c.member(member)
+		if id == "" {
+			return "*", true
+		}
+		owner, ok := a.catalogOwner(c.r.Region, id)
+		if !ok {
+			owner = c.r.Caller.Account
+		}
+		return "arn:" + partition(c) + ":catalog:" + c.r.Region + ":" + owner + ":" + kind + id, true
+	}
+}
+
+// topicFromForm is the topic a Query request's TopicArn (or Publish's
+// TargetArn) names.
+func topicFromForm(_ *Authorizer, c *call) (string, bool) {
+	arn := c.r.Form.Get("TopicArn")
+	if arn == "" {
+		arn = c.r.Form.Get("TargetArn")
+	}
+	parts := strings.Split(arn, ":")
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "sns" || !org.IsAccountID(parts[4]) || parts[5] == "" {
+		return "", false
+	}
+	return arn, true
+}
+
+// topicFromName is the topic CreateTopic creates, in the caller's account.
+func topicFromName(_ *Authorizer, c *call) (string, bool) {
+	name := c.r.Form.Get("Name")
+	if name == "" {
+		return "", false
+	}
+	return topics.ARN(c.r.Caller.Account, c.r.Region, name), true
+}
+
+// queueFromURL is the queue a QueueUrl names: its account and name from
+// the path, its region from an SQS host, else the request's.
+func queueFromURL(_ *Authorizer, c *call) (string, bool) {
+	u, err := url.Parse(c.member("QueueUrl"))
+	if err != nil {
+		return "", false
+	}
+	account, name, ok := strings.Cut(strings.Trim(u.Path, "/"), "/")
+	if !ok || !org.IsAccountID(account) || name == "" || strings.Contains(name, "/") {
+		return "", false
+	}
+	reg := c.r.Region
+	if host := strings.Split(u.Hostname(), "."); len(host) >= 4 && host[0] == "sqs" && region.Known(host[1]) {
+		reg = host[1]
+	}
+	return queues.ARN(account, reg, name), true
+}
+
+// queueFromName is the queue CreateQueue creates or GetQueueUrl looks up:
+// in QueueOwnerAWSAccountId, else the caller's account.
+func queueFromName(_ *Authorizer, c *call) (string, bool) {
+	name := c.member("QueueName")
+	if name == "" {
+		return "", false
+	}
+	account := c.member("QueueOwnerAWSAccountId")
+	if account == "" {
+		account = c.r.Caller.Account
+	}
+	return queues.ARN(account, c.r.Region, name), true
+}
+
+// function is the Lambda function (or version or alias, with a qualifier)
+// the FunctionName label names: a name, a partial ARN
+// (<account>:function:<name>) or an ARN, each with an optional :qualifier.
+func function(_ *Authorizer, c *call) (string, bool) {
+	ref := c.r.PathParams["FunctionName"]
+	account, reg, rest := c.r.Caller.Account, c.r.Region, ref
+	if p := strings.Split(ref, ":"); len(p) >= 7 && p[0] == "arn" && p[2] == "lambda" && p[5] == "function" {
+		reg, account, rest = p[3], p[4], strings.Join(p[6:], ":")
+	} else if len(p) >= 3 && org.IsAccountID(p[0]) && p[1] == "function" {
+		account, rest = p[0], strings.Join(p[2:], ":")
+	}
+	name, qualifier, _ := strings.Cut(rest, ":")
+	if q := c.r.Query.Get("Qualifier"); q != "" {
+		qualifier = q
+	}
+	if name == "" || strings.Contains(qualifier, ":") {
+		return "", false
+	}
+	arn := "arn:" + region.Partition(reg) + ":lambda:" + reg + ":" + account + ":function:" + name
+	if qualifier != "" {
+		arn += ":" + qualifier
+	}
+	return arn, true
+}
+
+// stack is the stack DescribeStacks names (by name or stack ID), or "*"
+// for all of them.
+func stack(_ *Authorizer, c *call) (string, bool) {
+	name := c.r.Form.Get("StackName")
+	switch {
+	case name == "":
+		return "*", true
+	case strings.HasPrefix(name, "arn:"):
+		return name, true
+	}
+	return stacks.StackID(c.r.Caller.Account, c.r.Region, name), true
+}
+
+// accountOf returns the account part of an ARN, "" for "*" and ARNs
+// without one.
+func accountOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[4]
+}
