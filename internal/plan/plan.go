@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"text/template"
+	"text/template/parse"
 	"time"
 )
 
@@ -134,11 +134,12 @@ type Product struct {
 	tags   []*compiled
 }
 
-// compiled is one templated parameter or tag value.
+// compiled is one templated parameter or tag value, parsed; the evaluator
+// in render.go runs it.
 type compiled struct {
 	key  string
 	path string // products[0].parameters.VpcCidr, for render errors
-	t    *template.Template
+	t    *parse.Tree
 }
 
 // ProductIsID reports whether Product is a product ID (prod-…) rather than a name.

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"text/template"
 	"text/template/parse"
 )
 
@@ -40,20 +39,35 @@ type RenderData struct {
 //	                     256: {{ tagsafe .Account.Name }} ("Acme, Inc." -> "Acme- Inc.")
 //	inOU ACCOUNT OU      whether the account's OU or any OU above it has this name or ID:
 //	                     {{ if inOU .Account "Prod" }}prod{{ else }}dev{{ end }}
-var funcs = template.FuncMap{
-	"octet":      octet,
-	"lower":      strings.ToLower,
-	"upper":      strings.ToUpper,
-	"replace":    func(old, repl, s string) string { return strings.ReplaceAll(s, old, repl) },
-	"trimPrefix": func(prefix, s string) string { return strings.TrimPrefix(s, prefix) },
-	"default": func(def, s string) string {
-		if s == "" {
-			return def
-		}
-		return s
-	},
-	"inOU":    inOU,
-	"tagsafe": tagsafe,
+//
+// Besides these, templates may use the Go template built-ins in builtins
+// (builtins.go). Each entry declares its Go signature's parameters, so that
+// the evaluator (render.go) checks arguments as text/template would.
+var funcs = map[string]function{
+	"octet":      {params: []param{stringParam}, call: func(a []any) (any, error) { return octet(a[0].(string)), nil }},
+	"lower":      stringFunc(strings.ToLower),
+	"upper":      stringFunc(strings.ToUpper),
+	"replace":    {params: []param{stringParam, stringParam, stringParam}, call: func(a []any) (any, error) { return replace(a[0].(string), a[1].(string), a[2].(string)), nil }},
+	"trimPrefix": {params: []param{stringParam, stringParam}, call: func(a []any) (any, error) { return trimPrefix(a[0].(string), a[1].(string)), nil }},
+	"default":    {params: []param{stringParam, stringParam}, call: func(a []any) (any, error) { return defaultString(a[0].(string), a[1].(string)), nil }},
+	"inOU":       {params: []param{accountParam, stringParam}, call: func(a []any) (any, error) { return inOU(a[0].(Account), a[1].(string)), nil }},
+	"tagsafe":    stringFunc(tagsafe),
+}
+
+// stringFunc adapts a func(string) string.
+func stringFunc(f func(string) string) function {
+	return function{params: []param{stringParam}, call: func(a []any) (any, error) { return f(a[0].(string)), nil }}
+}
+
+func replace(old, repl, s string) string { return strings.ReplaceAll(s, old, repl) }
+
+func trimPrefix(prefix, s string) string { return strings.TrimPrefix(s, prefix) }
+
+func defaultString(def, s string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // tagsafe makes s a valid tag value: characters tags do not allow (an
@@ -89,11 +103,12 @@ func funcNames() string {
 	return strings.Join(slices.Sorted(maps.Keys(funcs)), ", ")
 }
 
-// compile parses one parameter or tag value. missingkey=error makes a
-// reference to an undefined plan value fail instead of rendering "<no value>"
-// into a provisioning parameter.
+// compile parses one parameter or tag value and refuses what the evaluator
+// does not run (subset.go). Rendering has missingkey=error semantics: a
+// reference to an undefined plan value fails instead of rendering
+// "<no value>" into a provisioning parameter.
 func compile(path, key, text string) (*compiled, error) {
-	t, err := template.New(path).Funcs(funcs).Option("missingkey=error").Parse(text)
+	trees, err := parse.Parse(path, text, "", "", parseFuncs())
 	if err != nil {
 		msg := templateMessage(err, path)
 		if strings.Contains(msg, "not defined") && strings.Contains(msg, "function") {
@@ -101,23 +116,28 @@ func compile(path, key, text string) (*compiled, error) {
 		}
 		return nil, fmt.Errorf("template does not parse: %s", msg)
 	}
-	if len(t.Templates()) > 1 {
+	if len(trees) > 1 {
 		return nil, errors.New("template defines named templates ({{define}} or {{block}}); a value is one template")
+	}
+	t := trees[path]
+	if msg := unsupported(t.Root); msg != "" {
+		return nil, errors.New(msg)
 	}
 	return &compiled{key: key, path: path, t: t}, nil
 }
 
+// exec renders the template; its error is the message alone ("<index
+// .Account.Ancestors 3>: error calling index: ..."), the value's path being
+// the caller's to add.
 func (c *compiled) exec(data RenderData) (string, error) {
-	var b strings.Builder
-	if err := c.t.Execute(&b, data); err != nil {
-		return "", err
-	}
-	return b.String(), nil
+	return execute(c.t, data)
 }
 
-// templateMessage strips text/template's "template: NAME:LINE:COL: executing
-// NAME at" preamble: the problem's path and line already locate it, and the
-// template's own line numbers count from the value, not the file.
+// templateMessage strips the "template: NAME:LINE:COL: executing NAME at"
+// preamble of text/template's messages (parse errors carry its first part):
+// the problem's path and line already locate it, and the template's own line
+// numbers count from the value, not the file. The evaluator's messages have
+// no preamble and pass unchanged.
 func templateMessage(err error, name string) string {
 	s := strings.TrimPrefix(err.Error(), "template: ")
 	s = strings.TrimPrefix(s, name+":")
@@ -157,9 +177,9 @@ func sampleData(a Account, region, key string, values map[string]string) RenderD
 // a sample account only checks the branches taken; this checks all of them.
 // Inside range and with, dot is no longer RenderData, so only $-rooted
 // references are checked there.
-func checkFields(t *template.Template, values map[string]string) []string {
+func checkFields(t *parse.Tree, values map[string]string) []string {
 	c := &fieldChecker{values: values}
-	if t.Tree != nil {
+	if t != nil && t.Root != nil {
 		c.node(t.Root, true)
 	}
 	return c.problems
@@ -311,7 +331,7 @@ func (pl *Plan) Render(t Placement, a Account) (params, tags map[string]string, 
 	for _, c := range p.params {
 		s, err := c.exec(data)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %s", c.path, templateMessage(err, c.path)))
+			errs = append(errs, fmt.Errorf("%s: %w", c.path, err))
 			continue
 		}
 		params[c.key] = s
@@ -321,7 +341,7 @@ func (pl *Plan) Render(t Placement, a Account) (params, tags map[string]string, 
 		for _, c := range list {
 			s, err := c.exec(data)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: %s", c.path, templateMessage(err, c.path)))
+				errs = append(errs, fmt.Errorf("%s: %w", c.path, err))
 				continue
 			}
 			if msg := tagValueProblem(s); msg != "" {
