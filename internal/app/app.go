@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -108,9 +109,22 @@ func Engine(pl *plan.Plan, c config.Config, products provision.ProductIDs, o Opt
 	}
 }
 
-// Sessions opens member-account sessions through the plan's execution role.
-func Sessions(cfg aws.Config, pl *plan.Plan, o Options) *provision.Sessions {
-	return &provision.Sessions{Base: cfg, RoleName: pl.ExecutionRoleName, Now: o.Now}
+// Sessions opens member-account sessions through the function's execution
+// role (ExecutionRole).
+func Sessions(cfg aws.Config, pl *plan.Plan, c config.Config, o Options) *provision.Sessions {
+	return &provision.Sessions{Base: cfg, RoleName: ExecutionRole(pl, c), Now: o.Now}
+}
+
+// ExecutionRole is the role a function assumes in member accounts: its own
+// configuration's, when set, else the plan's executionRoleName. With member
+// roles the two functions are configured with different roles (the launch
+// function a read-only one), so the role is the function's, not the plan's,
+// even where both functions share one plan (the local runner).
+func ExecutionRole(pl *plan.Plan, c config.Config) string {
+	if c.ExecutionRoleName != "" {
+		return c.ExecutionRoleName
+	}
+	return pl.ExecutionRoleName
 }
 
 // CatalogCheck checks the plan against the management account's catalogs
@@ -156,7 +170,7 @@ func Load(ctx context.Context) (*Deployment, error) {
 	if err != nil {
 		return nil, err
 	}
-	awsCfg, err := AWSConfig(ctx)
+	awsCfg, err := lambdaAWSConfig(os.Getenv)
 	if err != nil {
 		return nil, err
 	}

@@ -8,12 +8,16 @@
 package localrun
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -59,21 +63,30 @@ type Payload struct {
 type Env struct {
 	Cloud *localaws.Cloud
 	// Clock is the emulator's manual clock; nil when it runs on a wall clock.
-	Clock  *clock.Manual
-	clk    clock.Clock
-	Plan   *plan.Plan
-	Config config.Config
-	// AWS is the management account's configuration (what the functions run as).
-	AWS     aws.Config
-	Launch  *launch.Handler
-	Worker  lambda.Handler
-	launchH lambda.Handler
-	sqs     *sqs.Client
-	log     *slog.Logger
-	opts    app.Options
-	start   time.Time
-	reqSeq  atomic.Int64
-	storyMu sync.Mutex
+	Clock *clock.Manual
+	clk   clock.Clock
+	Plan  *plan.Plan
+	// Config is the launch function's configuration.
+	Config       config.Config
+	workerConfig config.Config
+	// AWS is the management account administrator's configuration, for
+	// tests and tools observing the world.
+	AWS                  aws.Config
+	launchAWS, workerAWS aws.Config
+	// launchOnFailure and asyncRetries model the launch function's
+	// asynchronous invocation settings (InvokeLaunchAsync).
+	launchOnFailure        string
+	asyncRetries           int
+	launchName, workerName string
+	Launch                 *launch.Handler
+	Worker                 lambda.Handler
+	launchH                lambda.Handler
+	sqs                    *sqs.Client
+	log                    *slog.Logger
+	opts                   app.Options
+	start                  time.Time
+	reqSeq                 atomic.Int64
+	storyMu                sync.Mutex
 	// untold holds the subjects of summaries published since the story last
 	// told them (guarded by storyMu).
 	untold []string
@@ -101,35 +114,72 @@ func New(ctx context.Context, world *localaws.World, pl *plan.Plan, logger *slog
 
 // Attach wires Landfall's functions onto a running emulator, as a deployment
 // in its management account and home region: it creates the work queue, its
-// dead-letter queue and the summary topic when the world lacks them. With a
+// dead-letter queue and the summary topic when the world lacks them, and
+// runs both functions as the management account's administrator. With a
 // manual clock, Drain runs the worker and fast-forwards time; on a wall clock
 // (`landfall local serve`), Poll runs the worker as messages become visible.
 func Attach(ctx context.Context, cloud *localaws.Cloud, pl *plan.Plan, logger *slog.Logger) (*Env, error) {
+	return AttachWith(ctx, cloud, pl, Options{Logger: logger})
+}
+
+// Options configures AttachWith.
+type Options struct {
+	// Logger receives the functions' logs; nil discards them.
+	Logger *slog.Logger
+	// LaunchRole and WorkerRole are the credentials each function runs as,
+	// as Lambda gives a function its execution role's session; nil means
+	// the management account's administrator. The worker's also receive
+	// and delete its queue's messages, as the SQS event source does with
+	// the function's role.
+	LaunchRole, WorkerRole aws.CredentialsProvider
+	// Env is the functions' deployed environment (config.Load reads it),
+	// e.g. from a synthesized template; nil creates the queue and topic and
+	// uses Landfall's defaults. Both functions get the same environment
+	// except for the keys in WorkerEnv.
+	Env map[string]string
+	// WorkerEnv overrides Env for the worker, where the template gives the
+	// functions different values (their execution role names).
+	WorkerEnv map[string]string
+	// LaunchOnFailure is the ARN of the SQS queue asynchronous launch
+	// invocations go to after their retries (InvokeLaunchAsync); empty
+	// drops them, as Lambda does without a destination.
+	LaunchOnFailure string
+	// LaunchAsyncRetries is Lambda's MaximumRetryAttempts for the launch
+	// function, 0-2; nil means Lambda's default, 2.
+	LaunchAsyncRetries *int
+	// LaunchName and WorkerName are the functions' names, for the ARNs
+	// their invocations carry; empty means landfall-launch and
+	// landfall-worker.
+	LaunchName, WorkerName string
+}
+
+// AttachWith is Attach with the functions' roles and environment chosen.
+func AttachWith(ctx context.Context, cloud *localaws.Cloud, pl *plan.Plan, o Options) (*Env, error) {
+	logger := o.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	home := cloud.Org().HomeRegion()
 	mgmt := cloud.Org().ManagementAccount()
-	awsCfg := cloud.Config(home, nil)
-	// The emulator's retryer does not sleep (its throttles refill on the
-	// emulated clock); give it the attempts the deployed functions have.
-	base := awsCfg.Retryer
-	awsCfg.Retryer = func() aws.Retryer { return retry.AddWithMaxAttempts(base(), app.RetryMaxAttempts) }
-
+	awsCfg := functionConfig(cloud, home, nil)
 	clk := cloud.Clock()
 	manual, _ := cloud.ManualClock()
-	e := &Env{Cloud: cloud, Clock: manual, clk: clk, Plan: pl, AWS: awsCfg, sqs: sqs.NewFromConfig(awsCfg), log: logger, start: clk.Now(), Story: func(string, ...any) {}}
-	queueURL, err := e.ensureQueue(ctx)
+	e := &Env{Cloud: cloud, Clock: manual, clk: clk, Plan: pl, AWS: awsCfg, log: logger, start: clk.Now(), Story: func(string, ...any) {}}
+	e.launchAWS, e.workerAWS = functionConfig(cloud, home, o.LaunchRole), functionConfig(cloud, home, o.WorkerRole)
+	e.sqs = sqs.NewFromConfig(e.workerAWS)
+	e.launchOnFailure, e.asyncRetries = o.LaunchOnFailure, 2
+	if o.LaunchAsyncRetries != nil {
+		e.asyncRetries = *o.LaunchAsyncRetries
+	}
+	e.launchName, e.workerName = cmp.Or(o.LaunchName, "landfall-launch"), cmp.Or(o.WorkerName, "landfall-worker")
+	var err error
+	if o.Env != nil {
+		err = e.configure(o.Env, o.WorkerEnv)
+	} else {
+		err = e.createResources(ctx, awsCfg)
+	}
 	if err != nil {
 		return nil, err
-	}
-	topic, err := sns.NewFromConfig(awsCfg).CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(TopicName)})
-	if err != nil {
-		return nil, fmt.Errorf("create topic %s: %w", TopicName, err)
-	}
-	e.Config = config.Config{
-		PlanFile: pl.Source, QueueURL: queueURL, TopicARN: aws.ToString(topic.TopicArn),
-		WorkerConcurrency: 5, TargetConcurrency: 8, LogLevel: slog.LevelInfo,
 	}
 	e.opts = app.Options{Now: clk.Now, Logger: logger, ManagementAccount: mgmt}
 	if manual != nil {
@@ -140,15 +190,68 @@ func Attach(ctx context.Context, cloud *localaws.Cloud, pl *plan.Plan, logger *s
 	return e, nil
 }
 
+// functionConfig is a function's SDK configuration: the emulator's retryer
+// does not sleep (its throttles refill on the emulated clock), with the
+// attempts the deployed functions have.
+func functionConfig(cloud *localaws.Cloud, region string, creds aws.CredentialsProvider) aws.Config {
+	cfg := cloud.Config(region, creds)
+	base := cfg.Retryer
+	cfg.Retryer = func() aws.Retryer { return retry.AddWithMaxAttempts(base(), app.RetryMaxAttempts) }
+	return cfg
+}
+
+// createResources makes the queue and topic a deployment would have, as the
+// administrator, and the default configuration pointing at them.
+func (e *Env) createResources(ctx context.Context, admin aws.Config) error {
+	queueURL, err := ensureQueue(ctx, sqs.NewFromConfig(admin))
+	if err != nil {
+		return err
+	}
+	topic, err := sns.NewFromConfig(admin).CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(TopicName)})
+	if err != nil {
+		return fmt.Errorf("create topic %s: %w", TopicName, err)
+	}
+	e.Config = config.Config{
+		QueueURL: queueURL, TopicARN: aws.ToString(topic.TopicArn),
+		WorkerConcurrency: 5, TargetConcurrency: 8, LogLevel: slog.LevelInfo,
+	}
+	e.workerConfig = e.Config
+	return nil
+}
+
+// configure loads both functions' configuration from their environment, as
+// their mains do. The plan file is the one the Env runs with, wherever the
+// environment says the layer put it.
+func (e *Env) configure(env, workerEnv map[string]string) error {
+	load := func(vars map[string]string) (config.Config, error) {
+		return config.Load(func(k string) string {
+			if k == config.EnvPlanFile {
+				return "-"
+			}
+			return vars[k]
+		})
+	}
+	var err error
+	if e.Config, err = load(env); err != nil {
+		return fmt.Errorf("launch function environment: %w", err)
+	}
+	merged := maps.Clone(env)
+	maps.Copy(merged, workerEnv)
+	if e.workerConfig, err = load(merged); err != nil {
+		return fmt.Errorf("worker function environment: %w", err)
+	}
+	return nil
+}
+
 // Replan rewires both functions with another plan, as a deployment of a
 // changed plan would, keeping the emulated world and anything queued.
 func (e *Env) Replan(pl *plan.Plan) {
 	e.Plan = pl
-	e.Config.PlanFile = pl.Source
-	e.Launch = launchfn.New(e.AWS, e.Config, pl, e.opts)
+	e.Config.PlanFile, e.workerConfig.PlanFile = pl.Source, pl.Source
+	e.Launch = launchfn.New(e.launchAWS, e.Config, pl, e.opts)
 	e.Launch.Notifier = toldNotifier{e.Launch.Notifier, e}
 	e.launchH = lambda.NewHandler(e.Launch.Handle)
-	w := workerfn.New(e.AWS, e.Config, pl, e.opts)
+	w := workerfn.New(e.workerAWS, e.workerConfig, pl, e.opts)
 	w.Notifier = toldNotifier{w.Notifier, e}
 	e.Worker = lambda.NewHandler(w.Handle)
 }
@@ -177,21 +280,21 @@ func (n toldNotifier) Publish(ctx context.Context, m notify.Message) error {
 
 // ensureQueue creates the work queue and its DLQ when the world lacks them
 // (CreateQueue is idempotent), as the CDK stack would.
-func (e *Env) ensureQueue(ctx context.Context) (string, error) {
-	dlq, err := e.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(DLQName)})
+func ensureQueue(ctx context.Context, api *sqs.Client) (string, error) {
+	dlq, err := api.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(DLQName)})
 	if err != nil {
 		return "", fmt.Errorf("create queue %s: %w", DLQName, err)
 	}
-	attrs, err := e.sqs.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: dlq.QueueUrl, AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
+	attrs, err := api.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: dlq.QueueUrl, AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
 	if err != nil {
 		return "", fmt.Errorf("read %s ARN: %w", DLQName, err)
 	}
-	existing, err := e.sqs.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(QueueName)})
+	existing, err := api.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(QueueName)})
 	if err == nil {
 		return aws.ToString(existing.QueueUrl), nil
 	}
 	redrive := fmt.Sprintf(`{"deadLetterTargetArn":%q,"maxReceiveCount":5}`, attrs.Attributes[string(sqstypes.QueueAttributeNameQueueArn)])
-	q, err := e.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(QueueName), Attributes: map[string]string{
+	q, err := api.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(QueueName), Attributes: map[string]string{
 		"VisibilityTimeout": "1800", "RedrivePolicy": redrive,
 	}})
 	if err != nil {
@@ -207,12 +310,17 @@ func (e *Env) since() string {
 
 func (e *Env) lambdaContext(ctx context.Context, function string) context.Context {
 	seq := e.reqSeq.Add(1)
-	mgmt := e.Launch.ManagementAccount
 	return lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{
 		AwsRequestID:       fmt.Sprintf("%08d-0000-4000-8000-%012d", seq, seq),
-		InvokedFunctionArn: fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", e.AWS.Region, mgmt, function),
+		InvokedFunctionArn: e.functionARN(function),
 	})
 }
+
+func (e *Env) functionARN(name string) string {
+	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", e.AWS.Region, e.Launch.ManagementAccount, name)
+}
+
+func (e *Env) launchARN() string { return e.functionARN(e.launchName) }
 
 // Invocation is one launch invocation's result.
 type Invocation struct {
@@ -223,7 +331,7 @@ type Invocation struct {
 
 // InvokeLaunch delivers one payload to the launch function.
 func (e *Env) InvokeLaunch(ctx context.Context, p Payload) Invocation {
-	out, err := e.launchH.Invoke(e.lambdaContext(ctx, "landfall-launch"), p.Body)
+	out, err := e.launchH.Invoke(e.lambdaContext(ctx, e.launchName), p.Body)
 	inv := Invocation{Name: p.Name}
 	if err != nil {
 		inv.Error = err.Error()
@@ -349,13 +457,13 @@ func (e *Env) deliver(ctx context.Context, m sqstypes.Message) error {
 	ev := events.SQSEvent{Records: []events.SQSMessage{{
 		MessageId: aws.ToString(m.MessageId), ReceiptHandle: aws.ToString(m.ReceiptHandle), Body: aws.ToString(m.Body),
 		Attributes: m.Attributes, EventSource: "aws:sqs", AWSRegion: e.AWS.Region,
-		EventSourceARN: fmt.Sprintf("arn:aws:sqs:%s:%s:%s", e.AWS.Region, e.Launch.ManagementAccount, QueueName),
+		EventSourceARN: queueARN(e.Config.QueueURL),
 	}}}
 	payload, err := json.Marshal(ev)
 	if err != nil {
 		return fmt.Errorf("encode SQS event: %w", err)
 	}
-	out, err := e.Worker.Invoke(e.lambdaContext(ctx, "landfall-worker"), payload)
+	out, err := e.Worker.Invoke(e.lambdaContext(ctx, e.workerName), payload)
 	if err != nil {
 		// A function error: Lambda would leave the message to reappear after
 		// the visibility timeout, and the DLQ catches it in the end.
@@ -433,3 +541,19 @@ func (e *Env) Notifications() ([]Notification, error) {
 
 // ErrNoPayloads is returned by Run without payloads.
 var ErrNoPayloads = errors.New("no payloads: give at least one --event")
+
+// queueARN is the ARN of the queue at an SQS queue URL
+// (https://sqs.<region>.amazonaws.com/<account>/<name>), as the event source
+// names it in each record.
+func queueARN(queueURL string) string {
+	u, err := url.Parse(queueURL)
+	if err != nil {
+		return ""
+	}
+	host := strings.Split(u.Host, ".")
+	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+	if len(host) < 2 || len(parts) != 2 {
+		return ""
+	}
+	return fmt.Sprintf("arn:aws:sqs:%s:%s:%s", host[1], parts[0], parts[1])
+}

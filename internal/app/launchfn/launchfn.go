@@ -20,7 +20,7 @@ import (
 func New(cfg aws.Config, c config.Config, pl *plan.Plan, o app.Options) *launch.Handler {
 	orgs := organizations.NewFromConfig(cfg)
 	dir := &directory.Directory{API: orgs}
-	accounts := app.Sessions(cfg, pl, o)
+	accounts := app.Sessions(cfg, pl, c, o)
 	products := app.CatalogCheck(cfg, pl)
 	return &launch.Handler{
 		Plan:      pl,
@@ -31,7 +31,7 @@ func New(cfg aws.Config, c config.Config, pl *plan.Plan, o app.Options) *launch.
 		Notifier:  app.Notifier(cfg, c),
 		DryRunner: provision.DryRunner{Engine: app.Engine(pl, c, products, o), Accounts: accounts},
 		Status: &status.Reporter{Plan: pl, Directory: dir, Accounts: status.Opened{Opener: accounts}, Products: products,
-			ManagementAccount: o.ManagementAccount},
+			RoleName: accounts.RoleName, ManagementAccount: o.ManagementAccount},
 		ManagementAccount: o.ManagementAccount,
 		WorkerConcurrency: c.WorkerConcurrency,
 		Now:               o.Now,

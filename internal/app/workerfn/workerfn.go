@@ -18,7 +18,7 @@ func New(cfg aws.Config, c config.Config, pl *plan.Plan, o app.Options) *worker.
 		Plan:     pl,
 		Engine:   app.Engine(pl, c, app.CatalogCheck(cfg, pl), o),
 		Members:  app.Members(organizations.NewFromConfig(cfg), pl, o),
-		Accounts: app.Sessions(cfg, pl, o),
+		Accounts: app.Sessions(cfg, pl, c, o),
 		Queue:    app.Queue(cfg, c),
 		Notifier: app.Notifier(cfg, c),
 		Now:      o.Now,

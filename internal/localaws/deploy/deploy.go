@@ -35,6 +35,7 @@ const (
 	typeLogGroup    = "AWS::Logs::LogGroup"
 	typeRule        = "AWS::Events::Rule"
 	typeStackSet    = "AWS::CloudFormation::StackSet"
+	typeInvokeCfg   = "AWS::Lambda::EventInvokeConfig"
 )
 
 // Target is where a template is deployed.
@@ -85,6 +86,11 @@ type Queue struct {
 	KMSKey string
 	// VisibilityTimeout is in seconds; nil for the SQS default.
 	VisibilityTimeout *int
+	// MessageRetentionPeriod is in seconds; 0 for the SQS default.
+	MessageRetentionPeriod int
+	// DeadLetterARN and MaxReceiveCount are its redrive policy, if any.
+	DeadLetterARN   string
+	MaxReceiveCount int
 }
 
 // Topic is an SNS topic.
@@ -107,6 +113,12 @@ type Function struct {
 	Role string
 	// Env is the function's environment.
 	Env map[string]string
+	// OnFailure is the ARN of its asynchronous invocations' on-failure
+	// destination, empty for none.
+	OnFailure string
+	// AsyncRetries is how many times Lambda retries a failed asynchronous
+	// invocation (MaximumRetryAttempts; Lambda's default is 2).
+	AsyncRetries int
 }
 
 // StackSet is a service-managed StackSet: its template and parameters, to
@@ -210,13 +222,14 @@ func Load(doc []byte, t Target) (*Deployment, error) {
 var modelledProperties = map[string][]string{
 	typeRole:        {"AssumeRolePolicyDocument", "Policies", "ManagedPolicyArns"},
 	typePolicy:      {"PolicyDocument", "Roles", "Users", "Groups"},
-	typeQueue:       {"KmsMasterKeyId", "VisibilityTimeout"},
+	typeQueue:       {"KmsMasterKeyId", "VisibilityTimeout", "MessageRetentionPeriod", "RedrivePolicy"},
 	typeQueuePolicy: {"PolicyDocument", "Queues"},
 	typeTopic:       {"KmsMasterKeyId"},
 	typeTopicPolicy: {"PolicyDocument", "Topics"},
 	typeKey:         {"KeyPolicy"},
 	typeFunction:    {"Environment", "Role"},
 	typeStackSet:    {"PermissionModel", "TemplateBody", "Parameters", "StackInstancesGroup"},
+	typeInvokeCfg:   {"FunctionName", "DestinationConfig", "MaximumRetryAttempts"},
 }
 
 func pick(props map[string]any, keys []string) map[string]any {
@@ -285,7 +298,7 @@ func newResolver(tpl *template, t Target) (*resolver, error) {
 		case typeRule:
 			arn := arnOf("events", t.Region, t.Account, "rule/"+name)
 			r.refs[id], r.attrs[id] = name, map[string]string{"Arn": arn}
-		case typePolicy, typeQueuePolicy, typeTopicPolicy, typeStackSet:
+		case typePolicy, typeQueuePolicy, typeTopicPolicy, typeStackSet, typeInvokeCfg:
 			r.refs[id] = name
 		}
 	}

@@ -57,7 +57,10 @@ func (d *Deployment) add(id, typ string, p map[string]any, r *resolver) error {
 				}
 			}
 		}
-		d.Functions = append(d.Functions, Function{LogicalID: id, Name: r.refs[id], ARN: r.attrs[id]["Arn"], Role: str(p["Role"]), Env: env})
+		d.Functions = append(d.Functions, Function{LogicalID: id, Name: r.refs[id], ARN: r.attrs[id]["Arn"], Role: str(p["Role"]), Env: env, AsyncRetries: 2})
+		return d.retryPending()
+	case typeInvokeCfg:
+		return d.addInvokeConfig(id, p)
 	case typeStackSet:
 		return d.addStackSet(id, p, r)
 	}
@@ -97,6 +100,21 @@ func (d *Deployment) addQueue(id string, p map[string]any, r *resolver) error {
 			return fmt.Errorf("VisibilityTimeout: %q is not a number of seconds", str(v))
 		}
 		q.VisibilityTimeout = &n
+	}
+	if v, ok := p["MessageRetentionPeriod"]; ok {
+		n, err := strconv.Atoi(str(v))
+		if err != nil {
+			return fmt.Errorf("MessageRetentionPeriod: %q is not a number of seconds", str(v))
+		}
+		q.MessageRetentionPeriod = n
+	}
+	if rp, ok := p["RedrivePolicy"].(map[string]any); ok {
+		q.DeadLetterARN = str(rp["deadLetterTargetArn"])
+		n, err := strconv.Atoi(str(rp["maxReceiveCount"]))
+		if err != nil || q.DeadLetterARN == "" {
+			return fmt.Errorf("RedrivePolicy: want deadLetterTargetArn and a numeric maxReceiveCount, got %s", compact(rp))
+		}
+		q.MaxReceiveCount = n
 	}
 	d.Queues = append(d.Queues, q)
 	return d.retryPending()
@@ -180,6 +198,38 @@ func (d *Deployment) addStackSet(id string, p map[string]any, r *resolver) error
 	}
 	d.StackSets = append(d.StackSets, s)
 	return nil
+}
+
+// addInvokeConfig records a function's asynchronous invocation settings.
+func (d *Deployment) addInvokeConfig(id string, p map[string]any) error {
+	name := str(p["FunctionName"])
+	var dest string
+	if dc, ok := p["DestinationConfig"].(map[string]any); ok {
+		if of, ok := dc["OnFailure"].(map[string]any); ok {
+			dest = str(of["Destination"])
+		}
+	}
+	retries := -1
+	if v, ok := p["MaximumRetryAttempts"]; ok {
+		n, err := strconv.Atoi(str(v))
+		if err != nil || n < 0 || n > 2 {
+			return fmt.Errorf("MaximumRetryAttempts: %q must be 0, 1 or 2", str(v))
+		}
+		retries = n
+	}
+	d.pending = append(d.pending, pendingAttach{source: id, kind: "FunctionName", ref: name, apply: func(ref string) bool {
+		for i := range d.Functions {
+			if d.Functions[i].Name == ref {
+				d.Functions[i].OnFailure = dest
+				if retries >= 0 {
+					d.Functions[i].AsyncRetries = retries
+				}
+				return true
+			}
+		}
+		return false
+	}})
+	return d.retryPending()
 }
 
 // pendingAttach is a policy waiting for the resource it names.

@@ -29,6 +29,9 @@ type Call struct {
 	Status int
 	// ErrorCode is the error code answered, empty on success.
 	ErrorCode string
+	// ErrorMessage is the error message answered, e.g. an AccessDenied's
+	// "... is not authorized to perform: sqs:SendMessage ...".
+	ErrorMessage string
 }
 
 type countKey struct{ key, account, region string }

@@ -15,8 +15,8 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
-	// code is the error code sent, empty on success; for the call log.
-	code string
+	// code and message are the error sent, empty on success; for the call log.
+	code, message string
 }
 
 // contentType is the Content-Type of a protocol's responses.
@@ -120,7 +120,7 @@ func encodeQueryResult(namespace, operation, requestID string, v any) (response,
 // encodeError encodes an API error in protocol p. e must already be localized.
 func encodeError(p Protocol, namespace, requestID string, e *Error) response {
 	r := encodeErrorBody(p, namespace, requestID, e)
-	r.code = e.Code
+	r.code, r.message = e.Code, e.Message
 	return r
 }
 

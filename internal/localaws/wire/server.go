@@ -149,7 +149,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 		s.calls.add(Call{
 			Key: c.service + "." + c.operation, Service: c.service, Operation: c.operation,
 			Account: c.caller.Account, Region: c.scope.Region, CallerARN: c.caller.ARN,
-			RequestID: req.RequestID, Time: req.Now, Status: resp.status, ErrorCode: errCode,
+			RequestID: req.RequestID, Time: req.Now, Status: resp.status, ErrorCode: errCode, ErrorMessage: resp.message,
 		})
 	}
 	if s.logger != nil {
