@@ -39,6 +39,8 @@ const (
 	KeyLogLevel            = "landfall:logLevel"
 	KeyLaunchCodeDir       = "landfall:launchCodeDir"
 	KeyWorkerCodeDir       = "landfall:workerCodeDir"
+	KeyMemberRoles         = "landfall:memberRoles"
+	KeyMemberRoleTargets   = "landfall:memberRoleTargets"
 )
 
 // Defaults for settings the context leaves out.
@@ -99,9 +101,27 @@ type Config struct {
 	LogRetentionDays int
 	// LogLevel is the functions' log level: debug, info, warn or error.
 	LogLevel string
+	// LaunchReservedConcurrency is the launch function's reserved
+	// concurrency (see DefaultLaunchReservedConcurrency).
+	LaunchReservedConcurrency int
+	// EncryptLogs encrypts the functions' log groups with the stack's key.
+	EncryptLogs bool
+	// LaunchDataEvents records every invocation of the launch function in a
+	// CloudTrail trail of its own (data events, billed per event).
+	LaunchDataEvents bool
+	// RedrivePrincipals may send to the work queue besides the functions, so
+	// that they can redrive the work dead-letter queue into it.
+	RedrivePrincipals []string
 	// LaunchCodeDir and WorkerCodeDir hold the functions' built `bootstrap` binaries.
 	LaunchCodeDir string
 	WorkerCodeDir string
+	// MemberRoles deploys LandfallProvisioner and LandfallReader to member
+	// accounts with a StackSet, and the functions assume those instead of
+	// the plan's executionRoleName (see infra/landfall/memberroles.go).
+	MemberRoles bool
+	// MemberRoleTargets are the OU IDs or the root ID the StackSet deploys
+	// to; empty derives them from the plan's include.ous.
+	MemberRoleTargets []string
 }
 
 // Lookup returns the context value of key, or nil when it is not set.
@@ -129,19 +149,25 @@ var (
 func Load(lookup Lookup, env Env) (Config, error) {
 	r := reader{lookup: lookup}
 	c := Config{
-		HomeRegion:          r.str(KeyHomeRegion, env("CDK_DEFAULT_REGION")),
-		ManagementAccountID: r.str(KeyManagementAccountID, env("CDK_DEFAULT_ACCOUNT")),
-		StackName:           r.str(KeyStackName, DefaultStackName),
-		PlanFile:            r.str(KeyPlanFile, DefaultPlanFile),
-		ExecutionRoleName:   r.str(KeyExecutionRoleName, ""),
-		OrganizationID:      r.str(KeyOrganizationID, ""),
-		WorkerConcurrency:   r.integer(KeyWorkerConcurrency, DefaultWorkerConcurrency),
-		TargetConcurrency:   r.integer(KeyTargetConcurrency, DefaultTargetConcurrency),
-		NotificationEmails:  r.list(KeyNotificationEmails),
-		LogRetentionDays:    r.integer(KeyLogRetentionDays, DefaultLogRetentionDays),
-		LogLevel:            r.str(KeyLogLevel, DefaultLogLevel),
-		LaunchCodeDir:       r.str(KeyLaunchCodeDir, DefaultLaunchCodeDir),
-		WorkerCodeDir:       r.str(KeyWorkerCodeDir, DefaultWorkerCodeDir),
+		HomeRegion:                r.str(KeyHomeRegion, env("CDK_DEFAULT_REGION")),
+		ManagementAccountID:       r.str(KeyManagementAccountID, env("CDK_DEFAULT_ACCOUNT")),
+		StackName:                 r.str(KeyStackName, DefaultStackName),
+		PlanFile:                  r.str(KeyPlanFile, DefaultPlanFile),
+		ExecutionRoleName:         r.str(KeyExecutionRoleName, ""),
+		OrganizationID:            r.str(KeyOrganizationID, ""),
+		WorkerConcurrency:         r.integer(KeyWorkerConcurrency, DefaultWorkerConcurrency),
+		TargetConcurrency:         r.integer(KeyTargetConcurrency, DefaultTargetConcurrency),
+		NotificationEmails:        r.list(KeyNotificationEmails),
+		LogRetentionDays:          r.integer(KeyLogRetentionDays, DefaultLogRetentionDays),
+		LogLevel:                  r.str(KeyLogLevel, DefaultLogLevel),
+		LaunchReservedConcurrency: r.integer(KeyLaunchReservedConcurrency, DefaultLaunchReservedConcurrency),
+		EncryptLogs:               r.boolean(KeyEncryptLogs, true),
+		LaunchDataEvents:          r.boolean(KeyLaunchDataEvents, false),
+		RedrivePrincipals:         r.list(KeyRedrivePrincipals),
+		LaunchCodeDir:             r.str(KeyLaunchCodeDir, DefaultLaunchCodeDir),
+		WorkerCodeDir:             r.str(KeyWorkerCodeDir, DefaultWorkerCodeDir),
+		MemberRoles:               r.boolean(KeyMemberRoles, false),
+		MemberRoleTargets:         r.list(KeyMemberRoleTargets),
 	}
 	// One team often wants both kinds of mail: an absent alarm list means
 	// "same as the notification list"; an explicit empty list means none.
@@ -199,11 +225,15 @@ func (c Config) Validate() error {
 	if err := CheckLogLevel(c.LogLevel); err != nil {
 		add(KeyLogLevel, "%v", err)
 	}
+	errs = append(errs, c.hardeningProblems()...)
 	if strings.TrimSpace(c.LaunchCodeDir) == "" {
 		add(KeyLaunchCodeDir, "empty: set it to the directory holding the launch function's bootstrap (default %s)", DefaultLaunchCodeDir)
 	}
 	if strings.TrimSpace(c.WorkerCodeDir) == "" {
 		add(KeyWorkerCodeDir, "empty: set it to the directory holding the worker function's bootstrap (default %s)", DefaultWorkerCodeDir)
+	}
+	for _, err := range c.memberRoleTargetProblems() {
+		add(KeyMemberRoleTargets, "%v", err)
 	}
 	return errors.Join(errs...)
 }
@@ -292,6 +322,28 @@ func (r *reader) integer(key string, def int) int {
 		return n
 	default:
 		r.fail(key, "got %s %v: want a whole number", kind(v), v)
+		return def
+	}
+}
+
+// boolean accepts a JSON boolean (cdk.json) or "true"/"false" (-c key=true).
+func (r *reader) boolean(key string, def bool) bool {
+	switch v := r.lookup(key).(type) {
+	case nil:
+		return def
+	case bool:
+		return v
+	case string:
+		switch strings.TrimSpace(v) {
+		case "true":
+			return true
+		case "false":
+			return false
+		}
+		r.fail(key, "got %q: want true or false (unquoted in cdk.json)", v)
+		return def
+	default:
+		r.fail(key, "got %s %v: want true or false", kind(v), v)
 		return def
 	}
 }

@@ -23,15 +23,17 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatalf("Load: %v", err)
 	}
 	want := Config{
-		HomeRegion:        "us-east-1",
-		StackName:         "Landfall",
-		PlanFile:          "internal/plan/example.yaml",
-		WorkerConcurrency: 5,
-		TargetConcurrency: 8,
-		LogRetentionDays:  90,
-		LogLevel:          "info",
-		LaunchCodeDir:     "build/launch",
-		WorkerCodeDir:     "build/worker",
+		HomeRegion:                "us-east-1",
+		StackName:                 "Landfall",
+		PlanFile:                  "internal/plan/example.yaml",
+		WorkerConcurrency:         5,
+		TargetConcurrency:         8,
+		LogRetentionDays:          90,
+		LogLevel:                  "info",
+		LaunchReservedConcurrency: 10,
+		EncryptLogs:               true,
+		LaunchCodeDir:             "build/launch",
+		WorkerCodeDir:             "build/worker",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Load defaults:\n got %+v\nwant %+v", got, want)

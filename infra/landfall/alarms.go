@@ -36,7 +36,7 @@ func (c *Construct) newAlarms() {
 	sum := &awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("Sum")}
 
 	add("WorkDeadLetterAlarm",
-		"Landfall: an account run failed 5 times and was moved to the work dead-letter queue. Read the message for the account, fix the cause, then redrive the queue or run `landfall invoke` for the account.",
+		"Landfall: an account run failed 5 times and was moved to the work dead-letter queue. Read the message for the account, fix the cause, then run `landfall invoke` for the account (or redrive the queue, as a principal listed in landfall:redrivePrincipals).",
 		visible(c.WorkDeadLetterQueue), 1)
 	add("EventDeadLetterAlarm",
 		"Landfall: EventBridge could not deliver a Control Tower account event to the launch function. The event is in the event dead-letter queue: run `landfall invoke` for its account.",
@@ -51,7 +51,7 @@ func (c *Construct) newAlarms() {
 		"Landfall: the worker function returned errors (not per-account failures, which go in the summary). Check its logs.",
 		c.WorkerFunction.MetricErrors(sum), 1)
 	add("LaunchThrottlesAlarm",
-		"Landfall: the launch function was throttled: the account's Lambda concurrency is exhausted.",
+		"Landfall: the launch function was throttled: more events or requests arrived at once than its reserved concurrency (landfall:launchReservedConcurrency). Lambda retries throttled events for up to an hour; raise the setting if this repeats.",
 		c.LaunchFunction.MetricThrottles(sum), 1)
 	add("WorkerThrottlesAlarm",
 		"Landfall: the worker function was throttled: the account's Lambda concurrency is below landfall:workerConcurrency.",

@@ -81,58 +81,97 @@ func arnIn(service string, region *string, resource string) *string {
 }
 
 // keyPolicy is the CMK's whole policy (CDK's default "kms:*" for the account
-// is replaced, not extended).
-func keyPolicy(scope constructs.Construct) awsiam.PolicyDocument {
+// is replaced, not extended). Services that encrypt with the key as
+// themselves are each limited to the resources of this stack they act for,
+// named by the physical names fixed at synth (see physicalNames).
+func (c *Construct) keyPolicy(props Props) awsiam.PolicyDocument {
 	account := awsiam.NewAccountRootPrincipal()
-	service := func(name string) *[]awsiam.IPrincipal {
-		return &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String(name), nil)}
+	statements := []awsiam.PolicyStatement{
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:        jsii.String("KeyAdministration"),
+			Principals: &[]awsiam.IPrincipal{account},
+			Actions:    jsii.Strings(keyAdministrationActions...),
+			Resources:  jsii.Strings("*"),
+		}),
+		// The account's IAM policies (the function roles, operators
+		// reading a dead-letter queue) may use the key, but only through
+		// SNS and SQS in this region.
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:        jsii.String("UseThroughSNSAndSQS"),
+			Principals: &[]awsiam.IPrincipal{account},
+			Actions:    jsii.Strings(kmsForSNSAndSQS...),
+			Resources:  jsii.Strings("*"),
+			Conditions: &map[string]any{
+				"StringEquals": map[string]any{"kms:ViaService": []*string{regional("sns"), regional("sqs")}},
+			},
+		}),
+		// EventBridge writes undeliverable events to the encrypted
+		// dead-letter queue as itself, for the lifecycle rule only.
+		servicePolicy("EventBridgeDeadLetters", "events.amazonaws.com", kmsForSNSAndSQS, map[string]any{
+			"ArnEquals": map[string]any{"aws:SourceArn": c.names.ruleARN()},
+		}),
+		// CloudWatch publishes alarms to the encrypted alarm topic as itself.
+		servicePolicy("CloudWatchAlarms", "cloudwatch.amazonaws.com", kmsForSNSAndSQS, map[string]any{
+			"StringEquals": map[string]any{"aws:SourceAccount": awscdk.Aws_ACCOUNT_ID()},
+		}),
 	}
-	return awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{
-		Statements: &[]awsiam.PolicyStatement{
-			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-				Sid:        jsii.String("KeyAdministration"),
-				Principals: &[]awsiam.IPrincipal{account},
-				Actions:    jsii.Strings(keyAdministrationActions...),
-				Resources:  jsii.Strings("*"),
-			}),
-			// The account's IAM policies (the function roles, operators
-			// reading a dead-letter queue) may use the key, but only through
-			// SNS and SQS in this region.
-			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-				Sid:        jsii.String("UseThroughSNSAndSQS"),
-				Principals: &[]awsiam.IPrincipal{account},
-				Actions:    jsii.Strings(kmsForSNSAndSQS...),
-				Resources:  jsii.Strings("*"),
-				Conditions: &map[string]any{
-					"StringEquals": map[string]any{"kms:ViaService": []*string{
-						awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("sns."), awscdk.Aws_REGION(), jsii.String(".amazonaws.com")}),
-						awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("sqs."), awscdk.Aws_REGION(), jsii.String(".amazonaws.com")}),
-					}},
-				},
-			}),
-			// EventBridge writes undeliverable events to the encrypted
-			// dead-letter queue as itself, for rules of this account.
-			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-				Sid:        jsii.String("EventBridgeDeadLetters"),
-				Principals: service("events.amazonaws.com"),
-				Actions:    jsii.Strings(kmsForSNSAndSQS...),
-				Resources:  jsii.Strings("*"),
-				Conditions: &map[string]any{
-					"ArnLike": map[string]any{"aws:SourceArn": arn("events", "rule/*")},
-				},
-			}),
-			// CloudWatch publishes alarms to the encrypted alarm topic as itself.
-			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-				Sid:        jsii.String("CloudWatchAlarms"),
-				Principals: service("cloudwatch.amazonaws.com"),
-				Actions:    jsii.Strings(kmsForSNSAndSQS...),
-				Resources:  jsii.Strings("*"),
-				Conditions: &map[string]any{
-					"StringEquals": map[string]any{"aws:SourceAccount": awscdk.Aws_ACCOUNT_ID()},
-				},
-			}),
+	if !props.UnencryptedLogs {
+		statements = append(statements, c.logsKeyStatement())
+	}
+	if props.LaunchDataEvents {
+		statements = append(statements, c.trailKeyStatements()...)
+	}
+	return awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: &statements})
+}
+
+// kmsForCloudWatchLogs spells out the actions CloudWatch Logs' documented
+// key policy grants with wildcards (kms:Encrypt*, kms:Decrypt*,
+// kms:ReEncrypt*, kms:GenerateDataKey*, kms:Describe*): the same grant, with
+// no wildcard action in the template.
+var kmsForCloudWatchLogs = []string{
+	"kms:Decrypt",
+	"kms:DescribeKey",
+	"kms:Encrypt",
+	"kms:GenerateDataKey",
+	"kms:GenerateDataKeyPair",
+	"kms:GenerateDataKeyPairWithoutPlaintext",
+	"kms:GenerateDataKeyWithoutPlaintext",
+	"kms:ReEncryptFrom",
+	"kms:ReEncryptTo",
+}
+
+// logsKeyStatement lets CloudWatch Logs (its regional service principal)
+// encrypt and decrypt the two function log groups, and no other: the
+// encryption context names the log group (CloudWatch Logs' documented
+// condition, kms:EncryptionContext:aws:logs:arn).
+func (c *Construct) logsKeyStatement() awsiam.PolicyStatement {
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("CloudWatchLogsFunctionLogs"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(regional("logs"), nil)},
+		Actions:    jsii.Strings(kmsForCloudWatchLogs...),
+		Resources:  jsii.Strings("*"),
+		Conditions: &map[string]any{
+			"ArnEquals": map[string]any{"kms:EncryptionContext:aws:logs:arn": []*string{
+				logGroupARN(c.names.launchLogs), logGroupARN(c.names.workerLogs),
+			}},
 		},
 	})
+}
+
+// servicePolicy lets an AWS service principal use the key under conditions.
+func servicePolicy(sid, service string, actions []string, conditions map[string]any) awsiam.PolicyStatement {
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String(sid),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String(service), nil)},
+		Actions:    jsii.Strings(actions...),
+		Resources:  jsii.Strings("*"),
+		Conditions: &conditions,
+	})
+}
+
+// regional is <service>.<this region>.amazonaws.com.
+func regional(service string) *string {
+	return awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String(service + "."), awscdk.Aws_REGION(), jsii.String(".amazonaws.com")})
 }
 
 func newFunctionRole(scope constructs.Construct, id, description string) awsiam.Role {
@@ -142,11 +181,12 @@ func newFunctionRole(scope constructs.Construct, id, description string) awsiam.
 	})
 }
 
-// assumeExecutionRole lets a function assume the execution role in any
+// assumeExecutionRole lets a function assume roleName (the execution role,
+// or with member roles its own one) in any
 // account of the organization: accounts are created after deployment, so
 // the account cannot be named, and the organization condition keeps the
 // wildcard inside it.
-func (c *Construct) assumeExecutionRole(props Props) awsiam.PolicyStatement {
+func (c *Construct) assumeExecutionRole(props Props, roleName string) awsiam.PolicyStatement {
 	org := "${aws:PrincipalOrgID}"
 	if props.OrganizationID != "" {
 		org = props.OrganizationID
@@ -155,7 +195,7 @@ func (c *Construct) assumeExecutionRole(props Props) awsiam.PolicyStatement {
 		Sid:     jsii.String("AssumeExecutionRoleInOrganization"),
 		Actions: jsii.Strings("sts:AssumeRole"),
 		Resources: &[]*string{awscdk.Fn_Join(jsii.String(""), &[]*string{
-			jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":iam::*:role/" + c.ExecutionRoleName),
+			jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":iam::*:role/" + roleName),
 		})},
 		Conditions: &map[string]any{
 			"StringEquals": map[string]any{"aws:ResourceOrgID": org},
@@ -208,7 +248,8 @@ func (c *Construct) grantLaunch(props Props) {
 	r.AddToPrincipalPolicy(statement("ParkFailedEvents", []string{"sqs:SendMessage"}, c.LaunchFailureQueue.QueueArn()))
 	r.AddToPrincipalPolicy(statement("PublishSummaries", []string{"sns:Publish"}, c.SummaryTopic.TopicArn()))
 	r.AddToPrincipalPolicy(statement("EncryptMessages", kmsForSNSAndSQS, c.Key.KeyArn()))
-	r.AddToPrincipalPolicy(c.assumeExecutionRole(props))
+	launch, _ := c.AssumedRoleNames()
+	r.AddToPrincipalPolicy(c.assumeExecutionRole(props, launch))
 }
 
 // grantWorker gives the worker what it calls. Of Organizations it only reads
@@ -223,5 +264,6 @@ func (c *Construct) grantWorker(props Props) {
 	r.AddToPrincipalPolicy(statement("ContinueAccountRuns", []string{"sqs:SendMessage"}, c.WorkQueue.QueueArn()))
 	r.AddToPrincipalPolicy(statement("PublishSummaries", []string{"sns:Publish"}, c.SummaryTopic.TopicArn()))
 	r.AddToPrincipalPolicy(statement("EncryptMessages", kmsForSNSAndSQS, c.Key.KeyArn()))
-	r.AddToPrincipalPolicy(c.assumeExecutionRole(props))
+	_, worker := c.AssumedRoleNames()
+	r.AddToPrincipalPolicy(c.assumeExecutionRole(props, worker))
 }

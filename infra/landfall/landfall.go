@@ -119,6 +119,30 @@ type Props struct {
 	// Each address must confirm the subscription from the mail SNS sends.
 	NotificationEmails []string
 	AlarmEmails        []string
+	// LaunchReservedConcurrency is the launch function's reserved
+	// concurrency: slots no other function of the account can take, and
+	// the most invocations that run at once (config.
+	// DefaultLaunchReservedConcurrency argues the default, 10).
+	LaunchReservedConcurrency int
+	// UnencryptedLogs leaves the function log groups with CloudWatch Logs'
+	// own encryption instead of the stack's key (the default encrypts them).
+	UnencryptedLogs bool
+	// LaunchDataEvents records every invocation of the launch function in a
+	// CloudTrail trail of its own (DataEventsTrail, which gives the cost).
+	LaunchDataEvents bool
+	// RedrivePrincipals are IAM principal ARNs (wildcards allowed in the
+	// name) that may send to the work queue besides the two functions, so
+	// that they can redrive the work dead-letter queue into it.
+	RedrivePrincipals []string
+	// MemberRoles deploys LandfallProvisioner (the worker's) and
+	// LandfallReader (the launch function's) to member accounts with a
+	// service-managed StackSet, and the functions assume those instead of
+	// the plan's executionRoleName (see MemberRoles).
+	MemberRoles bool
+	// MemberRoleTargets are the OU IDs (ou-…) or the root ID (r-…) the
+	// StackSet deploys to; empty takes the plan's include.ous, which must
+	// then be OU IDs.
+	MemberRoleTargets []string
 }
 
 // Construct is a deployed Landfall. Its fields give embedding apps the
@@ -140,10 +164,18 @@ type Construct struct {
 	WorkerRole           awsiam.Role
 	Rule                 awsevents.Rule
 	Alarms               []awscloudwatch.Alarm
-	// ExecutionRoleName is the role the functions assume in member accounts.
+	// DataEvents is the launch function's data-event trail; nil unless
+	// Props.LaunchDataEvents.
+	DataEvents *DataEventsTrail
+	// ExecutionRoleName is the plan's execution role, which the functions
+	// assume in member accounts unless MemberRoles is set (AssumedRoleNames).
 	ExecutionRoleName string
+	// MemberRoles is the StackSet of the functions' own member roles; nil
+	// unless Props.MemberRoles.
+	MemberRoles *MemberRoles
 
-	planRegions []string // the plan's regions, whose catalogs the functions read
+	planRegions []string      // the plan's regions, whose catalogs the functions read
+	names       physicalNames // of the resources the key policy names
 }
 
 // withDefaults returns props with zero values replaced by defaults.
@@ -159,6 +191,9 @@ func (p Props) withDefaults() Props {
 	}
 	if p.LogLevel == "" {
 		p.LogLevel = fnconfig.DefaultLogLevel
+	}
+	if p.LaunchReservedConcurrency == 0 {
+		p.LaunchReservedConcurrency = config.DefaultLaunchReservedConcurrency
 	}
 	return p
 }
@@ -202,6 +237,11 @@ func (p Props) Validate() error {
 	add("LogLevel", fnconfig.CheckLogLevel(p.LogLevel))
 	add("NotificationEmails", config.CheckEmails(p.NotificationEmails))
 	add("AlarmEmails", config.CheckEmails(p.AlarmEmails))
+	add("LaunchReservedConcurrency", config.CheckLaunchReservedConcurrency(p.LaunchReservedConcurrency))
+	add("RedrivePrincipals", config.CheckRedrivePrincipals(p.RedrivePrincipals))
+	if p.Plan != nil {
+		add("MemberRoleTargets", p.checkMemberRoles())
+	}
 	return errors.Join(errs...)
 }
 
@@ -229,7 +269,9 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 	roleName := props.Plan.parsed.ExecutionRoleName
 
 	c := &Construct{Construct: constructs.NewConstruct(scope, jsii.String(id)), ExecutionRoleName: roleName, planRegions: props.Plan.parsed.Regions}
-	c.Key = newKey(c.Construct)
+	c.MemberRoles = memberRolesFor(props)
+	c.names = namesFor(c.Construct)
+	c.Key = c.newKey(props)
 	c.newTopics(props)
 	c.newQueues()
 	c.PlanLayer = awslambda.NewLayerVersion(c.Construct, jsii.String("PlanLayer"), &awslambda.LayerVersionProps{
@@ -257,6 +299,9 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 	}
 	launchEnv := envWith(common, EnvWorkerConcurrency, strconv.Itoa(props.WorkerConcurrency))
 	workerEnv := envWith(common, EnvTargetConcurrency, strconv.Itoa(props.TargetConcurrency))
+	assumeLaunch, assumeWorker := c.AssumedRoleNames()
+	(*launchEnv)[EnvExecutionRoleName] = jsii.String(assumeLaunch)
+	(*workerEnv)[EnvExecutionRoleName] = jsii.String(assumeWorker)
 
 	c.LaunchRole = newFunctionRole(c.Construct, "LaunchRole", "Landfall launch function: reads the organization and queues account runs")
 	c.WorkerRole = newFunctionRole(c.Construct, "WorkerRole", "Landfall worker function: assumes the execution role in member accounts and provisions")
@@ -266,6 +311,8 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 		memoryMB:    LaunchMemoryMB,
 		role:        c.LaunchRole,
 		env:         launchEnv,
+		logGroup:    c.names.launchLogs,
+		reserved:    props.LaunchReservedConcurrency,
 	}, props)
 	c.WorkerFunction = c.newFunction("WorkerFunction", functionSpec{
 		description: "Landfall worker: runs one account run step (Service Catalog in the member account) per message",
@@ -273,6 +320,7 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 		memoryMB:    WorkerMemoryMB,
 		role:        c.WorkerRole,
 		env:         workerEnv,
+		logGroup:    c.names.workerLogs,
 	}, props)
 
 	c.grantLaunch(props)
@@ -303,6 +351,7 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 	c.Rule = awsevents.NewRule(c.Construct, jsii.String("LifecycleRule"), &awsevents.RuleProps{
 		Description:  jsii.String("Control Tower account lifecycle events (account created or updated) start Landfall account runs"),
 		EventPattern: LifecyclePattern(),
+		RuleName:     jsii.String(c.names.rule),
 	})
 	c.Rule.AddTarget(awseventstargets.NewLambdaFunction(c.LaunchFunction, &awseventstargets.LambdaFunctionProps{
 		RetryAttempts:   jsii.Number(RuleRetryAttempts),
@@ -310,6 +359,11 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 		DeadLetterQueue: c.EventDeadLetterQueue,
 	}))
 
+	c.deployMemberRoles(props)
+	c.restrictSenders(props)
+	if props.LaunchDataEvents {
+		c.DataEvents = c.newDataEventsTrail()
+	}
 	c.newAlarms()
 	c.suppressNagFindings()
 	return c, nil
@@ -339,15 +393,29 @@ func envWith(base map[string]*string, key, value string) *map[string]*string {
 	return &out
 }
 
-func newKey(scope constructs.Construct) awskms.Key {
-	return awskms.NewKey(scope, jsii.String("Key"), &awskms.KeyProps{
-		Description:       jsii.String("Landfall: encrypts the summary and alarm topics and the work and dead-letter queues"),
+func (c *Construct) newKey(props Props) awskms.Key {
+	return awskms.NewKey(c.Construct, jsii.String("Key"), &awskms.KeyProps{
+		Description:       jsii.String(keyDescription(props)),
 		EnableKeyRotation: jsii.Bool(true),
-		Policy:            keyPolicy(scope),
+		Policy:            c.keyPolicy(props),
 		// Messages in a retained dead-letter queue stay readable only while
 		// the key exists: never delete it with the stack.
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
+}
+
+// keyDescription lists what the key encrypts, for whoever finds it in the
+// KMS console.
+func keyDescription(props Props) string {
+	encrypts := []string{"the summary and alarm topics", "the work and dead-letter queues"}
+	if !props.UnencryptedLogs {
+		encrypts = append(encrypts, "the function logs")
+	}
+	if props.LaunchDataEvents {
+		encrypts = append(encrypts, "the launch function's data-event trail")
+	}
+	last := len(encrypts) - 1
+	return "Landfall: encrypts " + strings.Join(encrypts[:last], ", ") + " and " + encrypts[last]
 }
 
 func (c *Construct) newTopics(props Props) {
@@ -376,10 +444,10 @@ func (c *Construct) newTopics(props Props) {
 		},
 	}))
 	for _, email := range props.NotificationEmails {
-		c.SummaryTopic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(email), nil))
+		suppressEmailRedrive(c.SummaryTopic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(email), nil)))
 	}
 	for _, email := range props.AlarmEmails {
-		c.AlarmTopic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(email), nil))
+		suppressEmailRedrive(c.AlarmTopic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(email), nil)))
 	}
 }
 
@@ -417,13 +485,34 @@ type functionSpec struct {
 	memoryMB    int
 	role        awsiam.Role
 	env         *map[string]*string
+	logGroup    string // its name (physicalNames)
+	reserved    int    // reserved concurrency; 0 reserves none
+}
+
+// newLogGroup is a function's log group, encrypted with the stack's key
+// unless props say otherwise, and kept when the stack is deleted.
+func (c *Construct) newLogGroup(id, name string, props Props) awslogs.LogGroup {
+	logProps := &awslogs.LogGroupProps{
+		LogGroupName:  jsii.String(name),
+		Retention:     retention[props.LogRetentionDays],
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	}
+	if !props.UnencryptedLogs {
+		logProps.EncryptionKey = c.Key
+	}
+	logs := awslogs.NewLogGroup(c.Construct, jsii.String(id), logProps)
+	if props.UnencryptedLogs {
+		suppressPlainLogs(logs)
+	}
+	return logs
 }
 
 func (c *Construct) newFunction(id string, spec functionSpec, props Props) awslambda.Function {
-	logs := awslogs.NewLogGroup(c.Construct, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
-		Retention:     retention[props.LogRetentionDays],
-		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
-	})
+	logs := c.newLogGroup(id+"Logs", spec.logGroup, props)
+	var reserved *float64
+	if spec.reserved > 0 {
+		reserved = jsii.Number(float64(spec.reserved))
+	}
 	spec.role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:       jsii.String("WriteOwnLogs"),
 		Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
@@ -443,6 +532,9 @@ func (c *Construct) newFunction(id string, spec functionSpec, props Props) awsla
 		LoggingFormat:         awslambda.LoggingFormat_JSON,
 		ApplicationLogLevelV2: applicationLogLevel(props.LogLevel),
 		LogGroup:              logs,
+		// The worker has none: its SQS event source's maximum concurrency
+		// (WorkerConcurrency) caps it, without taking slots from the pool.
+		ReservedConcurrentExecutions: reserved,
 	})
 }
 

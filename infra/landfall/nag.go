@@ -12,6 +12,7 @@ import (
 // They travel with the construct, so embedding apps that run cdk-nag see the
 // same reasons.
 func (c *Construct) suppressNagFindings() {
+	c.suppressPackFindings()
 	for _, q := range []struct {
 		queue interface{}
 		role  string
@@ -26,7 +27,7 @@ func (c *Construct) suppressNagFindings() {
 		}}, nil)
 	}
 
-	assumeResource := "Resource::arn:<AWS::Partition>:iam::*:role/" + c.ExecutionRoleName
+	assumeLaunch, assumeWorker := c.AssumedRoleNames()
 	cdknag.NagSuppressions_AddResourceSuppressions(c.LaunchRole, &[]*cdknag.NagPackSuppression{{
 		Id: jsii.String("AwsSolutions-IAM5"),
 		Reason: jsii.String("Organizations read actions only, each named (no wildcard actions): ListRoots and ListAccounts accept only \"*\"; " +
@@ -44,7 +45,10 @@ func (c *Construct) suppressNagFindings() {
 	for _, region := range c.planRegions {
 		products = append(products, "Resource::arn:<AWS::Partition>:catalog:"+region+":<AWS::AccountId>:product/*")
 	}
-	for _, r := range []struct{ role awsiam.Role }{{c.LaunchRole}, {c.WorkerRole}} {
+	for _, r := range []struct {
+		role    awsiam.Role
+		assumes string
+	}{{c.LaunchRole, assumeLaunch}, {c.WorkerRole, assumeWorker}} {
 		cdknag.NagSuppressions_AddResourceSuppressions(r.role, &[]*cdknag.NagPackSuppression{{
 			Id: jsii.String("AwsSolutions-IAM5"),
 			Reason: jsii.String("Service Catalog admin reads of the products in the plan's portfolios, in this account and the plan's regions only: " +
@@ -54,9 +58,9 @@ func (c *Construct) suppressNagFindings() {
 		cdknag.NagSuppressions_AddResourceSuppressions(r.role, &[]*cdknag.NagPackSuppression{
 			{
 				Id: jsii.String("AwsSolutions-IAM5"),
-				Reason: jsii.String("sts:AssumeRole on the " + c.ExecutionRoleName +
+				Reason: jsii.String("sts:AssumeRole on the " + r.assumes +
 					" role in every account: member accounts are created after deployment, so the account part of the ARN cannot be listed. The statement's aws:ResourceOrgID condition limits it to roles in this organization."),
-				AppliesTo: &[]interface{}{assumeResource},
+				AppliesTo: &[]interface{}{"Resource::arn:<AWS::Partition>:iam::*:role/" + r.assumes},
 			},
 		}, jsii.Bool(true))
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/landfall/landfall/infra/landfall"
 	"github.com/landfall/landfall/internal/plan"
@@ -38,6 +37,9 @@ func TestPropsValidateReportsEveryField(t *testing.T) {
 		LogLevel:           "trace",
 		NotificationEmails: []string{"not-an-address"},
 		AlarmEmails:        []string{"a@example.com", "a@example.com"},
+		// Reserved concurrency 0 means the default; past Lambda's limit is not.
+		LaunchReservedConcurrency: 901,
+		RedrivePrincipals:         []string{"Operator"},
 	}.Validate()
 	if err == nil {
 		t.Fatal("Validate accepted invalid props")
@@ -53,7 +55,7 @@ func TestPropsValidateReportsEveryField(t *testing.T) {
 	}
 	equalJSON(t, "fields in error", fields, []string{
 		"ExecutionRoleName", "LaunchCodeDir", "WorkerCodeDir", "WorkerConcurrency", "TargetConcurrency",
-		"LogRetentionDays", "LogLevel", "NotificationEmails", "AlarmEmails",
+		"LogRetentionDays", "LogLevel", "NotificationEmails", "AlarmEmails", "LaunchReservedConcurrency", "RedrivePrincipals",
 	})
 	if !strings.Contains(err.Error(), "WorkerCodeDir: required") {
 		t.Errorf("error lacks the missing worker directory:\n%v", err)
@@ -97,12 +99,15 @@ func TestEmbeddedInAnotherApp(t *testing.T) {
 	if host.Node().TryFindChild(jsii.String("Second")) != nil {
 		t.Error("a failed New left a construct in the tree")
 	}
-	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(nil), nil)
+	for _, pack := range NagPacks() {
+		awscdk.Aspects_Of(app).Add(pack, nil)
+	}
 	tmpl := assertions.Template_FromStack(host, nil)
 	// The suppressions travel with the construct.
 	nag := assertions.Annotations_FromStack(host)
-	for _, m := range *nag.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
-		t.Errorf("unsuppressed cdk-nag error in the embedding app at %s: %v", *m.Id, m.Entry.Data)
+	packs := assertions.Match_StringLikeRegexp(jsii.String(`(AwsSolutions|NIST\.800\.53\.R5|HIPAA\.Security|PCI\.DSS\.321|Serverless)-.*`))
+	for _, m := range append(*nag.FindError(jsii.String("*"), packs), *nag.FindWarning(jsii.String("*"), packs)...) {
+		t.Errorf("unsuppressed cdk-nag finding in the embedding app at %s: %v", *m.Id, m.Entry.Data)
 	}
 	for typ, n := range map[string]int{"AWS::Lambda::Function": 2, "AWS::SQS::Queue": 4, "AWS::SNS::Topic": 2, "AWS::CloudWatch::Alarm": 8} {
 		assert(t, "count "+typ, func() { tmpl.ResourceCountIs(jsii.String(typ), jsii.Number(n)) })

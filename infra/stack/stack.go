@@ -1,6 +1,6 @@
 // Package stack is Landfall's CloudFormation stack: the landfall construct
 // configured from the CDK context, the outputs the operator CLI reads, and
-// the cdk-nag AwsSolutions checks. Build is what `cdk synth` runs (through
+// the cdk-nag packs (NagPacks). Build is what `cdk synth` runs (through
 // infra/main.go); tests call it in-process.
 package stack
 
@@ -38,7 +38,7 @@ type Stack struct {
 
 // Build reads the configuration from app's context (cdk.json, -c) and the
 // CDK CLI's environment, validates the plan it names with the functions'
-// validator, and adds the stack to app with cdk-nag's AwsSolutions checks.
+// validator, and adds the stack to app with the cdk-nag packs (NagPacks).
 // Any problem (every config problem, or every plan problem) is returned
 // before anything is added, so `cdk synth` fails with the message.
 func Build(app awscdk.App) (*Stack, error) {
@@ -56,8 +56,29 @@ func Build(app awscdk.App) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	for _, pack := range NagPacks() {
+		awscdk.Aspects_Of(app).Add(pack, nil)
+	}
 	return s, nil
+}
+
+// NagPackNames are the cdk-nag rule packs every synth applies, by the
+// prefix of their rule IDs (AwsSolutions-IAM5, NIST.800.53.R5-LambdaDLQ).
+var NagPackNames = []string{"AwsSolutions", "NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321", "Serverless"}
+
+// NagPacks returns the cdk-nag packs of NagPackNames, in that order: AWS
+// Solutions, NIST 800-53 rev 5, HIPAA Security, PCI DSS 3.2.1 and
+// Serverless. Each finding Landfall accepts is suppressed on its resource
+// with the reason (infra/landfall/nag.go); any other fails the tests.
+func NagPacks() []cdknag.NagPack {
+	props := &cdknag.NagPackProps{Verbose: jsii.Bool(true)}
+	return []cdknag.NagPack{
+		cdknag.NewAwsSolutionsChecks(props),
+		cdknag.NewNIST80053R5Checks(props),
+		cdknag.NewHIPAASecurityChecks(props),
+		cdknag.NewPCIDSS321Checks(props),
+		cdknag.NewServerlessChecks(props),
+	}
 }
 
 // New adds the Landfall stack for cfg and the validated plan to scope.
@@ -72,17 +93,23 @@ func New(scope constructs.Construct, cfg config.Config, pl *landfall.Plan) (*Sta
 	// Validate the construct's props before creating the stack, so that a
 	// failure leaves nothing half-built in the app.
 	props := landfall.Props{
-		Plan:               pl,
-		LaunchCodeDir:      cfg.LaunchCodeDir,
-		WorkerCodeDir:      cfg.WorkerCodeDir,
-		ExecutionRoleName:  cfg.ExecutionRoleName,
-		OrganizationID:     cfg.OrganizationID,
-		WorkerConcurrency:  cfg.WorkerConcurrency,
-		TargetConcurrency:  cfg.TargetConcurrency,
-		LogRetentionDays:   cfg.LogRetentionDays,
-		LogLevel:           cfg.LogLevel,
-		NotificationEmails: cfg.NotificationEmails,
-		AlarmEmails:        cfg.AlarmEmails,
+		Plan:                      pl,
+		LaunchCodeDir:             cfg.LaunchCodeDir,
+		WorkerCodeDir:             cfg.WorkerCodeDir,
+		ExecutionRoleName:         cfg.ExecutionRoleName,
+		OrganizationID:            cfg.OrganizationID,
+		WorkerConcurrency:         cfg.WorkerConcurrency,
+		TargetConcurrency:         cfg.TargetConcurrency,
+		LogRetentionDays:          cfg.LogRetentionDays,
+		LogLevel:                  cfg.LogLevel,
+		NotificationEmails:        cfg.NotificationEmails,
+		AlarmEmails:               cfg.AlarmEmails,
+		LaunchReservedConcurrency: cfg.LaunchReservedConcurrency,
+		UnencryptedLogs:           !cfg.EncryptLogs,
+		LaunchDataEvents:          cfg.LaunchDataEvents,
+		RedrivePrincipals:         cfg.RedrivePrincipals,
+		MemberRoles:               cfg.MemberRoles,
+		MemberRoleTargets:         cfg.MemberRoleTargets,
 	}
 	if err := props.Validate(); err != nil {
 		return nil, inContextTerms(err)
@@ -111,17 +138,20 @@ func New(scope constructs.Construct, cfg config.Config, pl *landfall.Plan) (*Sta
 // contextKeys names the cdk.json key behind each construct field, so that a
 // problem found by the construct points at the setting to change.
 var contextKeys = map[string]string{
-	"Plan":               config.KeyPlanFile,
-	"LaunchCodeDir":      config.KeyLaunchCodeDir,
-	"WorkerCodeDir":      config.KeyWorkerCodeDir,
-	"ExecutionRoleName":  config.KeyExecutionRoleName,
-	"OrganizationID":     config.KeyOrganizationID,
-	"WorkerConcurrency":  config.KeyWorkerConcurrency,
-	"TargetConcurrency":  config.KeyTargetConcurrency,
-	"LogRetentionDays":   config.KeyLogRetentionDays,
-	"LogLevel":           config.KeyLogLevel,
-	"NotificationEmails": config.KeyNotificationEmails,
-	"AlarmEmails":        config.KeyAlarmEmails,
+	"Plan":                      config.KeyPlanFile,
+	"LaunchCodeDir":             config.KeyLaunchCodeDir,
+	"WorkerCodeDir":             config.KeyWorkerCodeDir,
+	"ExecutionRoleName":         config.KeyExecutionRoleName,
+	"OrganizationID":            config.KeyOrganizationID,
+	"WorkerConcurrency":         config.KeyWorkerConcurrency,
+	"TargetConcurrency":         config.KeyTargetConcurrency,
+	"LogRetentionDays":          config.KeyLogRetentionDays,
+	"LogLevel":                  config.KeyLogLevel,
+	"NotificationEmails":        config.KeyNotificationEmails,
+	"AlarmEmails":               config.KeyAlarmEmails,
+	"LaunchReservedConcurrency": config.KeyLaunchReservedConcurrency,
+	"RedrivePrincipals":         config.KeyRedrivePrincipals,
+	"MemberRoleTargets":         config.KeyMemberRoleTargets,
 }
 
 // inContextTerms renames the construct's field errors after their context keys.
