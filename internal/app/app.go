@@ -10,14 +10,12 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -71,16 +69,6 @@ func NewRetryer(maxBackoff time.Duration) func() aws.Retryer {
 			o.MaxBackoff = maxBackoff
 		})
 	}
-}
-
-// AWSConfig loads the function's AWS configuration from the environment with
-// Landfall's retry settings.
-func AWSConfig(ctx context.Context) (aws.Config, error) {
-	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRetryer(NewRetryer(RetryMaxBackoff)))
-	if err != nil {
-		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
-	}
-	return cfg, nil
 }
 
 // LoadPlan loads and validates the plan named by the configuration, applying

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 
 	"github.com/landfall/landfall/internal/app"
@@ -141,11 +142,13 @@ func planFilter(req *manual.StatusRequest) plan.Filter {
 }
 
 // awsConfig loads the standard AWS configuration (credential chain, region,
-// AWS_ENDPOINT_URL) with Landfall's retry settings.
+// AWS_ENDPOINT_URL) with Landfall's retry settings: the CLI runs wherever an
+// operator does. The Lambda functions read only what Lambda sets (app.Load),
+// so their binaries do not link the whole credential chain (issue #14).
 func awsConfig(ctx context.Context) (aws.Config, error) {
-	cfg, err := app.AWSConfig(ctx)
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRetryer(app.NewRetryer(app.RetryMaxBackoff)))
 	if err != nil {
-		return aws.Config{}, err
+		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	if cfg.Region == "" {
 		return aws.Config{}, errors.New("no AWS region: set AWS_REGION (or a profile's region) to the Control Tower home region")

@@ -32,11 +32,21 @@
 //
 // # Templates
 //
-// Parameter and tag values are text/template templates over RenderData with a
-// few functions: octet, lower, upper, replace, trimPrefix, default and inOU
-// (documented at the funcs table in template.go). Parse checks every field and value a template
-// names, then executes it against a sample account in each of its regions, so
-// a template that cannot work fails validation rather than a run.
+// Parameter and tag values are templates in Go's template syntax over
+// RenderData, parsed by text/template/parse and run by the plan's own
+// evaluator (render.go, eval.go), which gives text/template's output and
+// error messages (with missingkey=error) without its reflection
+// (differential_test.go holds the two to the same results). The subset
+// (subset.go): text, actions, pipelines, variables, if, with and range (with
+// else, else if, break and continue), fields, the plan's functions octet,
+// lower, upper, replace, trimPrefix, default, tagsafe and inOU (the funcs
+// table in template.go), and the built-ins and, or, not, len, index, slice,
+// print, printf, println, eq, ne, lt, le, gt and ge (builtins.go). Refused at
+// validation, with what to use instead: define, template and block (a value
+// is one template), nil, complex numbers, and the built-ins call, html, js
+// and urlquery. Parse checks every field and value a template names, then
+// executes it against a sample account in each of its regions, so a template
+// that cannot work fails validation rather than a run.
 //
 // # Regional IDs
 //
