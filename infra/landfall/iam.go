@@ -44,6 +44,10 @@ var (
 		"servicecatalog:SearchProductsAsAdmin",
 	}
 	kmsForSNSAndSQS = []string{"kms:Decrypt", "kms:GenerateDataKey"}
+	// workQueueConsumerActions are what Lambda's SQS poller calls with the
+	// worker's role (the AWSLambdaSQSQueueExecutionRole set): it validates
+	// the queue when the mapping is created, then receives and deletes.
+	workQueueConsumerActions = []string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
 	// keyAdministrationActions keep the key manageable by the account (and
 	// by CloudFormation) without the usual "kms:*": reading, tagging,
 	// rotating, re-policying, disabling and scheduling deletion.
@@ -262,6 +266,9 @@ func (c *Construct) grantWorker(props Props) {
 	r.AddToPrincipalPolicy(statement("CheckMembership", workerOrganizationsActions, jsii.String("*")))
 	r.AddToPrincipalPolicy(readPlanCatalog(props))
 	r.AddToPrincipalPolicy(statement("ContinueAccountRuns", []string{"sqs:SendMessage"}, c.WorkQueue.QueueArn()))
+	// What Lambda's poller calls as the function's role (the event source
+	// mapping); KMS Decrypt for the encrypted queue is in EncryptMessages.
+	r.AddToPrincipalPolicy(statement("ReceiveAccountRuns", workQueueConsumerActions, c.WorkQueue.QueueArn()))
 	r.AddToPrincipalPolicy(statement("PublishSummaries", []string{"sns:Publish"}, c.SummaryTopic.TopicArn()))
 	r.AddToPrincipalPolicy(statement("EncryptMessages", kmsForSNSAndSQS, c.Key.KeyArn()))
 	_, worker := c.AssumedRoleNames()

@@ -23,7 +23,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
@@ -160,10 +159,12 @@ type Construct struct {
 	PlanLayer            awslambda.LayerVersion
 	LaunchFunction       awslambda.Function
 	WorkerFunction       awslambda.Function
-	LaunchRole           awsiam.Role
-	WorkerRole           awsiam.Role
-	Rule                 awsevents.Rule
-	Alarms               []awscloudwatch.Alarm
+	// WorkQueueMapping feeds the work queue to the worker.
+	WorkQueueMapping awslambda.EventSourceMapping
+	LaunchRole       awsiam.Role
+	WorkerRole       awsiam.Role
+	Rule             awsevents.Rule
+	Alarms           []awscloudwatch.Alarm
 	// DataEvents is the launch function's data-event trail; nil unless
 	// Props.LaunchDataEvents.
 	DataEvents *DataEventsTrail
@@ -341,12 +342,20 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 
 	// One account run per invocation keeps a slow account from holding
 	// others' messages; partial batch responses stay on so a future larger
-	// batch never re-runs messages that succeeded.
-	c.WorkerFunction.AddEventSource(awslambdaeventsources.NewSqsEventSource(c.WorkQueue, &awslambdaeventsources.SqsEventSourceProps{
+	// batch never re-runs messages that succeeded. The mapping is declared
+	// itself rather than through SqsEventSource, whose grant adds
+	// ChangeMessageVisibility and GetQueueUrl that Lambda's poller never
+	// calls: it needs ReceiveMessage, DeleteMessage and GetQueueAttributes
+	// (grantWorker), and Lambda checks them when the mapping is created, so
+	// the mapping waits for the role's policy.
+	c.WorkQueueMapping = awslambda.NewEventSourceMapping(c.Construct, jsii.String("WorkQueueMapping"), &awslambda.EventSourceMappingProps{
+		Target:                  c.WorkerFunction,
+		EventSourceArn:          c.WorkQueue.QueueArn(),
 		BatchSize:               jsii.Number(1),
 		ReportBatchItemFailures: jsii.Bool(true),
 		MaxConcurrency:          jsii.Number(float64(props.WorkerConcurrency)),
-	}))
+	})
+	c.WorkQueueMapping.Node().AddDependency(c.WorkerRole)
 
 	c.Rule = awsevents.NewRule(c.Construct, jsii.String("LifecycleRule"), &awsevents.RuleProps{
 		Description:  jsii.String("Control Tower account lifecycle events (account created or updated) start Landfall account runs"),

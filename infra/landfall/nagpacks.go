@@ -1,8 +1,6 @@
 package landfall
 
 import (
-	"strings"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
@@ -60,12 +58,7 @@ func (c *Construct) suppressPackFindings() {
 	for _, q := range []any{c.WorkDeadLetterQueue, c.EventDeadLetterQueue, c.LaunchFailureQueue} {
 		suppress(q, reasonDeadLetterQueue, serverless+"SQSRedrivePolicy")
 	}
-	// AddEventSource names the mapping SqsEventSource:<queue>, under the function.
-	for _, child := range *c.WorkerFunction.Node().Children() {
-		if strings.HasPrefix(*child.Node().Id(), "SqsEventSource:") {
-			suppress(child, reasonESMDestination, serverless+"LambdaEventSourceMappingDestination")
-		}
-	}
+	suppress(c.WorkQueueMapping, reasonESMDestination, serverless+"LambdaEventSourceMappingDestination")
 	if c.DataEvents != nil {
 		c.suppressTrailFindings()
 	}

@@ -384,12 +384,10 @@ func TestIAMPolicies(t *testing.T) {
 			allow("CheckMembership", []string{"organizations:DescribeAccount", "organizations:ListAccounts"}, "*"),
 			readCatalog,
 			allow("ContinueAccountRuns", "sqs:SendMessage", workQueue),
+			allow("ReceiveAccountRuns", []string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}, workQueue),
 			allow("PublishSummaries", "sns:Publish", topic),
 			allow("EncryptMessages", kms, key),
 			assumeStatement("${aws:PrincipalOrgID}"),
-			// Added by the SQS event source (queue.grantConsumeMessages).
-			allow("", []string{"sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}, workQueue),
-			allow("", "kms:Decrypt", key),
 		}},
 	}
 	for _, tt := range tests {
@@ -636,7 +634,7 @@ func packSuppressions() []suppression {
 	for _, q := range []string{"WorkDeadLetterQueue/Resource", "EventDeadLetterQueue/Resource", "LaunchFailureQueue/Resource"} {
 		add(q, "Serverless-SQSRedrivePolicy")
 	}
-	add("WorkerFunction/SqsEventSource:LandfallWorkQueue81405880/Resource", "Serverless-LambdaEventSourceMappingDestination")
+	add("WorkQueueMapping/Resource", "Serverless-LambdaEventSourceMappingDestination")
 	return out
 }
 

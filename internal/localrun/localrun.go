@@ -175,6 +175,9 @@ func AttachWith(ctx context.Context, cloud *localaws.Cloud, pl *plan.Plan, o Opt
 	var err error
 	if o.Env != nil {
 		err = e.configure(o.Env, o.WorkerEnv)
+		if err == nil {
+			err = e.checkMapping(ctx)
+		}
 	} else {
 		err = e.createResources(ctx, awsCfg)
 	}
@@ -216,6 +219,19 @@ func (e *Env) createResources(ctx context.Context, admin aws.Config) error {
 		WorkerConcurrency: 5, TargetConcurrency: 8, LogLevel: slog.LevelInfo,
 	}
 	e.workerConfig = e.Config
+	return nil
+}
+
+// checkMapping does what Lambda does when the worker's event source mapping
+// is created: it reads the queue's attributes with the function's role, and
+// refuses the mapping if it cannot.
+func (e *Env) checkMapping(ctx context.Context) error {
+	_, err := e.sqs.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{
+		QueueUrl: aws.String(e.workerConfig.QueueURL), AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn},
+	})
+	if err != nil {
+		return fmt.Errorf("create the worker's event source mapping: %w", err)
+	}
 	return nil
 }
 
@@ -442,6 +458,13 @@ func (e *Env) receiveAndDeliver(ctx context.Context, parallel int) (int, error) 
 		g.Go(func() error { return e.deliver(gctx, m) })
 	}
 	return len(out.Messages), g.Wait()
+}
+
+// DeliverNext runs the worker on the next visible message, if there is one,
+// without moving the clock: a test can act between two worker steps.
+func (e *Env) DeliverNext(ctx context.Context) (bool, error) {
+	n, err := e.receiveAndDeliver(ctx, 1)
+	return n > 0, err
 }
 
 // LaunchHandler is the launch function as aws-lambda-go's handler machinery

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/landfall/landfall/internal/localaws"
 )
 
 var target = Target{StackName: "Landfall", Account: "111111111111", Region: "eu-west-1", Parameters: map[string]string{
@@ -149,5 +151,27 @@ func TestLoadStackSet(t *testing.T) {
 	}
 	if r, ok := member.Role("R"); !ok || r.ARN != "arn:aws:iam::222222222222:role/LandfallReader" || !strings.Contains(string(r.Trust), "role/W") {
 		t.Errorf("member role = %+v", r)
+	}
+}
+
+func TestStackSetAccountsFollowOUsAndSkipTheManagementAccount(t *testing.T) {
+	w, err := localaws.DefaultWorld()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		ous  []string
+		want string
+	}{
+		{[]string{w.Organization.Root}, "222222222222 624281831893 333333333333 444444444444 555555555555 666666666666 777777777777"},
+		{[]string{"ou-ab12-w0rkl0ad"}, "666666666666 777777777777"}, // nested OUs included
+		{[]string{"ou-ab12-s3cur1ty", "ou-ab12-pr0dw0rk"}, "444444444444 555555555555 666666666666"},
+		{[]string{"ou-ab12-nothere1"}, ""},
+	}
+	for _, c := range cases {
+		got := strings.Join(StackSet{OrganizationalUnits: c.ous}.Accounts(w), " ")
+		if got != c.want {
+			t.Errorf("Accounts(%v) = %q, want %q", c.ous, got, c.want)
+		}
 	}
 }

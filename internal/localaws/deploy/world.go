@@ -90,3 +90,33 @@ func addRoles(w *localaws.World, account string, roles []Role) error {
 	}
 	return nil
 }
+
+// Accounts are the accounts a service-managed StackSet deploys to in w: every
+// account under its OUs (or root), at any depth, except the management
+// account, to which service-managed StackSets never deploy.
+func (s StackSet) Accounts(w *localaws.World) []string {
+	targets := map[string]bool{}
+	for _, ou := range s.OrganizationalUnits {
+		targets[ou] = true
+	}
+	parent := map[string]string{}
+	for _, u := range w.Organization.OUs {
+		parent[u.ID] = u.Parent
+	}
+	under := func(p string) bool {
+		for seen := 0; p != "" && seen <= len(parent); seen++ {
+			if targets[p] {
+				return true
+			}
+			p = parent[p]
+		}
+		return false
+	}
+	var out []string
+	for _, a := range w.Organization.Accounts {
+		if a.ID != w.Organization.ManagementAccount && under(a.Parent) {
+			out = append(out, a.ID)
+		}
+	}
+	return out
+}
