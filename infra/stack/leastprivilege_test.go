@@ -2,8 +2,16 @@ package stack
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 
 	"github.com/landfall/landfall/internal/leastprivilege"
 	"github.com/landfall/landfall/internal/localaws/deploy"
@@ -91,5 +99,115 @@ func TestEveryGrantIsNeeded(t *testing.T) {
 		if !skipped[action] {
 			t.Errorf("unproven lists %s, which no function role is granted: remove it", action)
 		}
+	}
+}
+
+// TestCallsOutsideTheGrantsAreDenied: the functions' roles can do nothing
+// beyond their grants, the queue and topic policies stop even the account's
+// administrator from injecting runs or faking summaries, and still let
+// administrators read, purge and subscribe by the offered protocols.
+func TestCallsOutsideTheGrantsAreDenied(t *testing.T) {
+	s := stackFor(t)
+	ctx := t.Context()
+	dep, err := leastprivilege.Deploy(ctx, proofStack(t, s), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	region := dep.Env.AWS.Region
+	as := func(creds aws.CredentialsProvider) aws.Config { return dep.Cloud.Config(region, creds) }
+	launchCfg, workerCfg, adminCfg := as(dep.Launch), as(dep.Worker), as(nil)
+	queue := func(path string) *string {
+		id, _ := s.resource(t, path)
+		q, ok := dep.Deployment.Queue(id)
+		if !ok {
+			t.Fatalf("no queue %s", path)
+		}
+		return aws.String(q.URL)
+	}
+	topicID, _ := s.resource(t, "SummaryTopic")
+	topic, _ := dep.Deployment.Topic(topicID)
+	work, eventDLQ := queue("WorkQueue"), queue("EventDeadLetterQueue")
+	body := aws.String(`{"id":"injected"}`)
+
+	denied := []struct {
+		name, action string
+		call         func() error
+	}{
+		{"worker lists the organization's roots", "organizations:ListRoots", func() error {
+			_, err := organizations.NewFromConfig(workerCfg).ListRoots(ctx, &organizations.ListRootsInput{})
+			return err
+		}},
+		{"worker purges the work queue", "sqs:PurgeQueue", func() error {
+			_, err := sqs.NewFromConfig(workerCfg).PurgeQueue(ctx, &sqs.PurgeQueueInput{QueueUrl: work})
+			return err
+		}},
+		{"launch receives from the work queue", "sqs:ReceiveMessage", func() error {
+			_, err := sqs.NewFromConfig(launchCfg).ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: work})
+			return err
+		}},
+		{"launch writes to the event dead-letter queue", "sqs:SendMessage", func() error {
+			_, err := sqs.NewFromConfig(launchCfg).SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: eventDLQ, MessageBody: body})
+			return err
+		}},
+		{"launch assumes another member role", "sts:AssumeRole", func() error {
+			_, err := sts.NewFromConfig(launchCfg).AssumeRole(ctx, &sts.AssumeRoleInput{
+				RoleArn: aws.String("arn:aws:iam::222222222222:role/OrganizationAccountAccessRole"), RoleSessionName: aws.String("probe"),
+			})
+			return err
+		}},
+		{"worker subscribes to the summary topic", "sns:Subscribe", func() error {
+			_, err := sns.NewFromConfig(workerCfg).Subscribe(ctx, &sns.SubscribeInput{TopicArn: aws.String(topic.ARN), Protocol: aws.String("email"), Endpoint: aws.String("x@example.com")})
+			return err
+		}},
+		{"administrator injects a run", "sqs:SendMessage", func() error {
+			_, err := sqs.NewFromConfig(adminCfg).SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: work, MessageBody: body})
+			return err
+		}},
+		{"administrator fakes a summary", "sns:Publish", func() error {
+			_, err := sns.NewFromConfig(adminCfg).Publish(ctx, &sns.PublishInput{TopicArn: aws.String(topic.ARN), Message: body})
+			return err
+		}},
+		{"administrator subscribes by SMS", "sns:Subscribe", func() error {
+			_, err := sns.NewFromConfig(adminCfg).Subscribe(ctx, &sns.SubscribeInput{TopicArn: aws.String(topic.ARN), Protocol: aws.String("sms"), Endpoint: aws.String("+15555550100")})
+			return err
+		}},
+	}
+	for _, c := range denied {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.call()
+			var api smithy.APIError
+			if !errors.As(err, &api) || !strings.Contains(api.ErrorCode(), "Authorization") && !strings.Contains(api.ErrorCode(), "AccessDenied") {
+				t.Fatalf("err = %v, want an access denial", err)
+			}
+			// SNS spells its prefix "SNS:" in these messages, as AWS does.
+			if !strings.Contains(strings.ToLower(api.ErrorMessage()), "perform: "+strings.ToLower(c.action)) {
+				t.Errorf("denial %q does not name %s", api.ErrorMessage(), c.action)
+			}
+		})
+	}
+
+	allowed := []struct {
+		name string
+		call func() error
+	}{
+		{"administrator reads the work queue", func() error {
+			_, err := sqs.NewFromConfig(adminCfg).ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: work})
+			return err
+		}},
+		{"administrator purges the work queue", func() error {
+			_, err := sqs.NewFromConfig(adminCfg).PurgeQueue(ctx, &sqs.PurgeQueueInput{QueueUrl: work})
+			return err
+		}},
+		{"administrator subscribes by email", func() error {
+			_, err := sns.NewFromConfig(adminCfg).Subscribe(ctx, &sns.SubscribeInput{TopicArn: aws.String(topic.ARN), Protocol: aws.String("email"), Endpoint: aws.String("ops@example.com")})
+			return err
+		}},
+	}
+	for _, c := range allowed {
+		t.Run(c.name, func(t *testing.T) {
+			if err := c.call(); err != nil {
+				t.Fatalf("locked out: %v", err)
+			}
+		})
 	}
 }

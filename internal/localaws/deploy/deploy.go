@@ -152,6 +152,9 @@ func (d *Deployment) Role(logicalID string) (*Role, bool) { return find(d.Roles,
 // Queue returns the queue with the given logical ID.
 func (d *Deployment) Queue(logicalID string) (*Queue, bool) { return find(d.Queues, logicalID) }
 
+// Topic returns the topic with the given logical ID.
+func (d *Deployment) Topic(logicalID string) (*Topic, bool) { return find(d.Topics, logicalID) }
+
 // Function returns the function with the given logical ID.
 func (d *Deployment) Function(logicalID string) (*Function, bool) {
 	return find(d.Functions, logicalID)
@@ -162,6 +165,7 @@ type logical interface{ id() string }
 func (r Role) id() string     { return r.LogicalID }
 func (q Queue) id() string    { return q.LogicalID }
 func (f Function) id() string { return f.LogicalID }
+func (t Topic) id() string    { return t.LogicalID }
 
 func find[T logical](items []T, id string) (*T, bool) {
 	for i := range items {
