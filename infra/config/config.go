@@ -144,12 +144,13 @@ var (
 )
 
 // Load reads every setting from the context, falls back to the CDK CLI's
-// CDK_DEFAULT_REGION and CDK_DEFAULT_ACCOUNT for the region and account, and
-// returns all problems at once, each naming its context key.
+// CDK_DEFAULT_REGION and CDK_DEFAULT_ACCOUNT for the region and account
+// (a landfall:homeRegion that disagrees with CDK_DEFAULT_REGION is an
+// error), and returns all problems at once, each naming its context key.
 func Load(lookup Lookup, env Env) (Config, error) {
 	r := reader{lookup: lookup}
 	c := Config{
-		HomeRegion:                r.str(KeyHomeRegion, env("CDK_DEFAULT_REGION")),
+		HomeRegion:                r.homeRegion(env(EnvStackRegion)),
 		ManagementAccountID:       r.str(KeyManagementAccountID, env("CDK_DEFAULT_ACCOUNT")),
 		StackName:                 r.str(KeyStackName, DefaultStackName),
 		PlanFile:                  r.str(KeyPlanFile, DefaultPlanFile),
@@ -188,7 +189,7 @@ func (c Config) Validate() error {
 	}
 	switch {
 	case c.HomeRegion == "":
-		add(KeyHomeRegion, "not set: set it in cdk.json to your Control Tower home region (for example \"us-east-1\")")
+		add(KeyHomeRegion, "%s", homeRegionUnset())
 	case !region.Known(c.HomeRegion):
 		add(KeyHomeRegion, "%q is not an AWS region: use your Control Tower home region (for example \"us-east-1\")", c.HomeRegion)
 	}

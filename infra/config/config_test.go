@@ -48,13 +48,64 @@ func TestLoadFallsBackToCLIEnvironment(t *testing.T) {
 	if got.HomeRegion != "eu-west-1" || got.ManagementAccountID != "111111111111" {
 		t.Errorf("region, account = %q, %q; want eu-west-1, 111111111111", got.HomeRegion, got.ManagementAccountID)
 	}
-	got, err = Load(contextOf(map[string]any{KeyHomeRegion: "us-west-2", KeyManagementAccountID: "222222222222"}),
+	got, err = Load(contextOf(map[string]any{KeyManagementAccountID: "222222222222"}),
 		envOf(map[string]string{"CDK_DEFAULT_REGION": "eu-west-1", "CDK_DEFAULT_ACCOUNT": "111111111111"}))
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
-	if got.HomeRegion != "us-west-2" || got.ManagementAccountID != "222222222222" {
-		t.Errorf("context must win over the environment: got %q, %q", got.HomeRegion, got.ManagementAccountID)
+	if got.ManagementAccountID != "222222222222" {
+		t.Errorf("a pinned account must win over the credentials' account: got %q", got.ManagementAccountID)
+	}
+}
+
+// TestHomeRegion checks where the home region comes from: the stack's
+// region (CDK_DEFAULT_REGION) unless landfall:homeRegion pins it, and never
+// a pinned region that disagrees with the stack's.
+func TestHomeRegion(t *testing.T) {
+	tests := []struct {
+		name          string
+		pinned, stack string
+		want          string
+		wantErr       []string
+	}{
+		{name: "stack region only", stack: "eu-west-1", want: "eu-west-1"},
+		{name: "pinned only", pinned: "us-west-2", want: "us-west-2"},
+		{name: "both agree", pinned: "us-west-2", stack: "us-west-2", want: "us-west-2"},
+		{name: "both disagree", pinned: "us-east-1", stack: "eu-west-1", wantErr: []string{
+			`landfall:homeRegion: "us-east-1" differs from the stack's region "eu-west-1" (CDK_DEFAULT_REGION`,
+			"deploy with AWS_REGION=us-east-1",
+			"otherwise remove landfall:homeRegion from cdk.json",
+		}},
+		{name: "neither", wantErr: []string{
+			"landfall:homeRegion: not set: deploy with AWS_REGION (or an AWS profile's region) set to your Control Tower home region",
+			"or set landfall:homeRegion in cdk.json",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := map[string]any{}
+			if tt.pinned != "" {
+				ctx[KeyHomeRegion] = tt.pinned
+			}
+			got, err := Load(contextOf(ctx), envOf(map[string]string{"CDK_DEFAULT_REGION": tt.stack}))
+			if len(tt.wantErr) == 0 {
+				if err != nil || got.HomeRegion != tt.want {
+					t.Fatalf("home region %q (%v), want %q", got.HomeRegion, err, tt.want)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("Load accepted home region %q with stack region %q", tt.pinned, tt.stack)
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+			if n := strings.Count(err.Error(), KeyHomeRegion+":"); n != 1 {
+				t.Errorf("%d home region problems, want 1:\n%v", n, err)
+			}
+		})
 	}
 }
 
@@ -203,9 +254,14 @@ func TestCDKJSONDefaultsAreValid(t *testing.T) {
 	if doc.App != "go run ./infra" {
 		t.Errorf("cdk.json app = %q, want %q", doc.App, "go run ./infra")
 	}
-	got, err := Load(contextOf(doc.Context), envOf(nil))
+	// The CDK CLI passes the deploying credentials' region; cdk.json must
+	// not pin another one.
+	got, err := Load(contextOf(doc.Context), envOf(map[string]string{"CDK_DEFAULT_REGION": "eu-west-1"}))
 	if err != nil {
-		t.Fatalf("cdk.json context is invalid: %v", err)
+		t.Fatalf("cdk.json context is invalid for a stack in eu-west-1: %v", err)
+	}
+	if got.HomeRegion != "eu-west-1" {
+		t.Errorf("cdk.json home region = %q, want the stack's region eu-west-1", got.HomeRegion)
 	}
 	if got.PlanFile != DefaultPlanFile {
 		t.Errorf("cdk.json plan file = %q, want the shipped example %q", got.PlanFile, DefaultPlanFile)

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/landfall/landfall/infra/config"
 )
 
 // All CDK tests live in this one package: a test binary that loads the CDK
@@ -23,6 +25,11 @@ const repoRoot = "../.."
 // TestMain closes the jsii runtime, which would otherwise leave a
 // /tmp/jsii-runtime.* directory behind (except under -race: see race_test.go).
 func TestMain(m *testing.M) {
+	// The CDK CLI sets the stack's region from the deploying credentials;
+	// cdk.json leaves the home region to it (the Makefile's synth does the same).
+	if err := os.Setenv(config.EnvStackRegion, "us-east-1"); err != nil {
+		panic(err)
+	}
 	code := m.Run()
 	for _, dir := range cleanup {
 		os.RemoveAll(dir)

@@ -211,11 +211,15 @@ type functionError struct {
 
 // invoke sends the payload synchronously and prints the answer.
 func invoke(ctx context.Context, api Invoker, function string, payload []byte, s Streams) error {
+	// A backfill or a status report over many accounts keeps the call open
+	// for a while: say so on a terminal.
+	stop := newProgress(s).follow(ctx, func() string { return "invoke: waiting for " + function })
 	out, err := api.Invoke(ctx, &lambda.InvokeInput{
 		FunctionName:   aws.String(function),
 		InvocationType: lambdatypes.InvocationTypeRequestResponse,
 		Payload:        payload,
 	})
+	stop()
 	if err != nil {
 		return fmt.Errorf("invoke %s: %w", function, err)
 	}

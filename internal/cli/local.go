@@ -15,6 +15,7 @@ import (
 	"github.com/landfall/landfall/internal/launch"
 	"github.com/landfall/landfall/internal/localaws"
 	"github.com/landfall/landfall/internal/localaws/clock"
+	"github.com/landfall/landfall/internal/localaws/topics"
 	"github.com/landfall/landfall/internal/localrun"
 	"github.com/landfall/landfall/internal/plan"
 )
@@ -69,10 +70,16 @@ func runLocal(ctx context.Context, args []string, s Streams) error {
 	if err != nil {
 		return err
 	}
-	if !*asJSON {
-		env.Story = func(format string, a ...any) { fmt.Fprintf(s.Out, format+"\n", a...) }
+	var prog *progress
+	if !*verbose { // the functions' logs would tear the line apart
+		prog = newProgress(s)
 	}
+	if !*asJSON {
+		env.Story = func(format string, a ...any) { prog.printf(s.Out, format+"\n", a...) }
+	}
+	stop := prog.follow(ctx, localProgress(env))
 	res, err := env.Run(ctx, payloads)
+	stop()
 	if err != nil {
 		return err
 	}
@@ -97,6 +104,18 @@ func runLocal(ctx context.Context, args []string, s Streams) error {
 		return fmt.Errorf("the launch function rejected %d of %d payloads (see above)", rejected, len(res.Invocations))
 	}
 	return nil
+}
+
+// localProgress is the progress line of a local run: the AWS calls the
+// functions made and the notifications they published so far.
+func localProgress(env *localrun.Env) func() string {
+	return func() string {
+		calls := 0
+		for _, n := range env.Cloud.Calls().Snapshot() {
+			calls += n
+		}
+		return fmt.Sprintf("local: %d AWS calls, %d notifications", calls, len(env.Cloud.Topics().Messages(env.Config.TopicARN)))
+	}
 }
 
 func loadPlan(path string) (*plan.Plan, error) {
@@ -134,7 +153,7 @@ func runServe(ctx context.Context, args []string, s Streams) error {
 	worldFile := fs.String("world", "", "world file (default: the embedded default world)")
 	planFile := fs.String("plan", "", "plan the served Landfall functions run with (default: the embedded example plan)")
 	speed := fs.Float64("speed", 1, "run the emulated clock this many times faster than the wall clock (60: a minute per second)")
-	logCalls := fs.Bool("log-calls", true, "log every AWS call to stderr")
+	logCalls := fs.Bool("log-calls", false, "also log every AWS call to stderr (thousands of lines a minute while the worker runs)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -170,6 +189,12 @@ func runServe(ctx context.Context, args []string, s Streams) error {
 		defer mu.Unlock()
 		fmt.Fprintf(s.Out, format+"\n", a...)
 	}
+	// Each notification in full: what its subscribers would read.
+	cloud.Topics().OnPublish(func(m topics.Message) {
+		mu.Lock()
+		defer mu.Unlock()
+		writeNotification(s.Out, m)
+	})
 	cloud.RegisterFunction(LaunchFunctionName, env.LaunchHandler())
 	// As deployed, the stack's outputs say where the deployment is, so
 	// `landfall invoke` finds the function without --function.

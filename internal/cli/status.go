@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"regexp"
@@ -23,27 +24,66 @@ import (
 	"github.com/landfall/landfall/internal/status"
 )
 
-const statusExamples = `  landfall status                                             # every account of the organization
+const statusExamples = `  landfall status                                             # every account, with the deployed plan (Landfall stack)
   landfall status --accounts 222222222222,333333333333 --json
   landfall status --ou ou-ab12-w0rkl0ad --recursive --regions us-west-1 --drift-only
-  landfall status --plan plan.yaml --fail-on-drift             # for cron/CI: exit 3 on drift
+  landfall status --plan plan.yaml --fail-on-drift             # a plan file, read locally; for cron/CI: exit 3 on drift
+  landfall status --stack Landfall-Staging                     # the deployed plan of another stack
   # Against the local AWS (landfall local serve):
   AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 landfall status
 
+Which plan: --plan FILE (or $LANDFALL_PLAN_FILE) reports against that file
+from here, assuming the plan's execution role in every account. Without one,
+the deployed launch function reports with the plan it runs ({"status": ...}
+through Lambda Invoke), found as ` + "`landfall invoke`" + ` finds it: --function,
+--stack, $LANDFALL_FUNCTION, $LANDFALL_STACK, else the Landfall stack.
+
 Exit status: 0 when the report was made, even if some targets are not OK
 (the report says so); 3 with --fail-on-drift when any target is not OK;
-1 when no report could be made (credentials, Organizations); 2 for usage errors.
-Runs with the management account's credentials (standard AWS credential
-chain, AWS_REGION = the Control Tower home region) and assumes the plan's
-execution role in every account; it only reads.`
+1 when no report could be made (credentials, Organizations, no plan); 2 for
+usage errors. Runs with the management account's credentials (standard AWS
+credential chain, AWS_REGION = the Control Tower home region); it only reads.`
 
-// exitDrift is the exit status of `landfall status --fail-on-drift` when a
+// exitDrift is the exit status of ` + "`landfall status --fail-on-drift`" + ` when a
 // target is not OK: distinct from 1 (no report) so cron jobs can tell drift
 // from breakage.
 const exitDrift = 3
 
+// statusFlagSet is status's flags, parsed.
+type statusFlagSet struct {
+	req                            *manual.StatusRequest
+	asJSON, driftOnly, failOnDrift bool
+	planFile, role                 string
+	concurrency                    int
+	function, stack                string
+	// set names the flags given on the command line.
+	set map[string]bool
+}
+
 func runStatus(ctx context.Context, args []string, s Streams) error {
-	fs := newFlags("status", "[--accounts ID,... | --ou OU-ID,... [--recursive] | --all] [--regions R,...] [--products KEY,...] [--json] [--drift-only] [--fail-on-drift] [--plan FILE]", statusExamples, s)
+	f, err := parseStatusFlags(args, s)
+	if err != nil {
+		return err
+	}
+	planPath := f.planFile
+	if planPath == "" {
+		planPath = strings.TrimSpace(os.Getenv(config.EnvPlanFile))
+	}
+	var rep *status.Report
+	if planPath != "" {
+		rep, err = localStatus(ctx, f, planPath, s)
+	} else {
+		rep, err = deployedStatus(ctx, f, s)
+	}
+	if err != nil {
+		return err
+	}
+	return writeStatus(rep, f, s)
+}
+
+// parseStatusFlags reads and checks status's flags, all problems at once.
+func parseStatusFlags(args []string, s Streams) (*statusFlagSet, error) {
+	fs := newFlags("status", "[--accounts ID,... | --ou OU-ID,... [--recursive] | --all] [--regions R,...] [--products KEY,...] [--json] [--drift-only] [--fail-on-drift] [--plan FILE | --function NAME | --stack NAME]", statusExamples, s)
 	var accounts, ous, regions, products listFlag
 	fs.Var(&accounts, "accounts", "report on these accounts (12-digit IDs, comma-separated or repeated)")
 	fs.Var(&ous, "ou", "report on the accounts in these OUs (IDs, or the root's r-… ID)")
@@ -51,87 +91,110 @@ func runStatus(ctx context.Context, args []string, s Streams) error {
 	all := fs.Bool("all", false, "report on every account of the organization (the default when nothing is selected)")
 	fs.Var(&regions, "regions", "only these plan regions")
 	fs.Var(&products, "products", "only these plan product keys")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	driftOnly := fs.Bool("drift-only", false, "leave OK targets out of the table (the summary still counts them)")
-	failOnDrift := fs.Bool("fail-on-drift", false, fmt.Sprintf("exit %d when any target is not OK", exitDrift))
-	planFile := fs.String("plan", "", "plan file (default: $"+config.EnvPlanFile+", else the embedded example plan)")
-	role := fs.String("role", "", "execution role to assume in each account (default: the plan's executionRoleName, or $"+config.EnvExecutionRoleName+")")
-	concurrency := fs.Int("concurrency", status.DefaultAccountConcurrency, "accounts looked at at once")
+	f := &statusFlagSet{set: map[string]bool{}}
+	fs.BoolVar(&f.asJSON, "json", false, "print the report as JSON")
+	fs.BoolVar(&f.driftOnly, "drift-only", false, "leave OK targets out of the table (the summary still counts them)")
+	fs.BoolVar(&f.failOnDrift, "fail-on-drift", false, fmt.Sprintf("exit %d when any target is not OK", exitDrift))
+	fs.StringVar(&f.planFile, "plan", "", "plan file to report against from here (default: $"+config.EnvPlanFile+"; without either, the deployed launch function reports with its plan)")
+	fs.StringVar(&f.role, "role", "", "with a plan file: execution role to assume in each account (default: the plan's executionRoleName, or $"+config.EnvExecutionRoleName+")")
+	fs.IntVar(&f.concurrency, "concurrency", status.DefaultAccountConcurrency, "with a plan file: accounts looked at at once")
+	fs.StringVar(&f.function, "function", "", "without a plan file: the launch function that reports (default $"+EnvFunction+", else the stack's "+OutputLaunchFunctionName+" output)")
+	fs.StringVar(&f.stack, "stack", "", "without a plan file: the Landfall stack whose launch function reports (default $"+EnvStack+", else "+DefaultStackName+")")
 	if err := parse(fs, args); err != nil {
-		return err
+		return nil, err
 	}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
 	if fs.NArg() > 0 {
 		fs.Usage()
-		return &exitError{2, fmt.Errorf("unexpected argument %q: select accounts with --accounts, --ou or --all", fs.Arg(0))}
+		return nil, &exitError{2, fmt.Errorf("unexpected argument %q: select accounts with --accounts, --ou or --all", fs.Arg(0))}
 	}
-	if len(accounts) == 0 && len(ous) == 0 && !*all {
-		*all = true
-	}
-	req := &manual.StatusRequest{Recursive: *recursive, All: *all, Regions: regions, Products: products}
+	f.req = &manual.StatusRequest{Recursive: *recursive, All: *all || len(accounts) == 0 && len(ous) == 0, Regions: regions, Products: products}
 	if len(accounts) > 0 {
-		req.Accounts = accounts
+		f.req.Accounts = accounts
 	}
 	if len(ous) > 0 {
-		req.OUs = ous
+		f.req.OUs = ous
 	}
+	if problems := f.problems(); len(problems) > 0 {
+		return nil, &exitError{2, errors.Join(problems...)}
+	}
+	return f, nil
+}
+
+// problems are the flag combinations status refuses.
+func (f *statusFlagSet) problems() []error {
 	var problems []error
-	if err := (&manual.Request{Status: req}).Validate(); err != nil {
+	if err := (&manual.Request{Status: f.req}).Validate(); err != nil {
 		problems = append(problems, flagErrors(err))
 	}
-	if *concurrency < 1 || *concurrency > 64 {
-		problems = append(problems, fmt.Errorf("--concurrency: %d is not from 1 to 64", *concurrency))
+	if f.concurrency < 1 || f.concurrency > 64 {
+		problems = append(problems, fmt.Errorf("--concurrency: %d is not from 1 to 64", f.concurrency))
 	}
-	if len(problems) > 0 {
-		return &exitError{2, errors.Join(problems...)}
+	if f.set["plan"] && (f.set["function"] || f.set["stack"]) {
+		problems = append(problems, errors.New("--plan with --function or --stack: --plan reports against a plan file from here, --function and --stack ask a deployment; give one"))
 	}
-	pl, err := planFromFlag(*planFile, s)
+	if f.set["function"] && f.set["stack"] {
+		problems = append(problems, errors.New("--function and --stack both given: --function names the function, --stack finds it; give one"))
+	}
+	return problems
+}
+
+// localStatus reports against the plan file at path, from here.
+func localStatus(ctx context.Context, f *statusFlagSet, path string, s Streams) (*status.Report, error) {
+	if f.set["function"] || f.set["stack"] {
+		return nil, &exitError{2, fmt.Errorf("$%s=%s with --function or --stack: unset it to ask the deployment, or drop the flag", config.EnvPlanFile, path)}
+	}
+	pl, err := plan.Load(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := pl.CheckFilter(planFilter(req)); err != nil {
-		return &exitError{2, filterFlagError(err, "--regions", "--products")}
+	if err := pl.CheckFilter(planFilter(f.req)); err != nil {
+		return nil, &exitError{2, filterFlagError(err, "--regions", "--products")}
 	}
 	roleName := pl.ExecutionRoleName
-	if *role != "" {
-		roleName = *role
+	if f.role != "" {
+		roleName = f.role
 	} else if r := strings.TrimSpace(os.Getenv(config.EnvExecutionRoleName)); r != "" {
 		roleName = r
 	}
-
 	cfg, err := awsConfig(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	orgs := organizations.NewFromConfig(cfg)
 	mgmt, err := managementAccount(ctx, orgs)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	count := &accountCount{}
 	r := &status.Reporter{
 		Plan:               pl,
-		Directory:          &directory.Directory{API: orgs},
-		Accounts:           status.Opened{Opener: &provision.Sessions{Base: cfg, RoleName: roleName}},
+		Directory:          countingDirectory{&directory.Directory{API: orgs}, count},
+		Accounts:           countingAccounts{status.Opened{Opener: &provision.Sessions{Base: cfg, RoleName: roleName}}, count},
 		Products:           &preflight.CatalogCheck{Plan: pl, Catalogs: preflight.NewCatalogs(cfg)},
 		RoleName:           roleName,
 		ManagementAccount:  mgmt,
-		AccountConcurrency: *concurrency,
+		AccountConcurrency: f.concurrency,
 	}
-	rep, err := r.Run(ctx, status.Request{
-		Accounts: req.Accounts, OUs: req.OUs, Recursive: req.Recursive, All: req.All, Regions: req.Regions, Products: req.Products,
+	stop := newProgress(s).follow(ctx, count.line)
+	defer stop()
+	return r.Run(ctx, status.Request{
+		Accounts: f.req.Accounts, OUs: f.req.OUs, Recursive: f.req.Recursive, All: f.req.All, Regions: f.req.Regions, Products: f.req.Products,
 	})
-	if err != nil {
-		return err
-	}
-	if *asJSON {
+}
+
+// writeStatus prints the report and applies --fail-on-drift.
+func writeStatus(rep *status.Report, f *statusFlagSet, s Streams) error {
+	if f.asJSON {
 		enc := json.NewEncoder(s.Out)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(rep); err != nil {
 			return fmt.Errorf("write report: %w", err)
 		}
-	} else if err := status.WriteTable(s.Out, rep, status.TableOptions{OnlyDrift: *driftOnly}); err != nil {
+	} else if err := status.WriteTable(s.Out, rep, status.TableOptions{OnlyDrift: f.driftOnly}); err != nil {
 		return err
 	}
-	if *failOnDrift && rep.Drift() {
+	if f.failOnDrift && rep.Drift() {
 		return &exitError{exitDrift, fmt.Errorf("drift: %d of %d targets are not OK", rep.Targets-rep.Summary[status.OK], rep.Targets)}
 	}
 	return nil

@@ -156,9 +156,25 @@ func statusWorld(t *testing.T) *localrun.Env {
 		}
 	})
 	runPayload(t, env, `{"accounts": ["222222222222", "666666666666"]}`)
+	deploy(env)
 	env.Cloud.Calls().Reset()
 	return env
 }
+
+// deploy makes the local Landfall a deployment `landfall status` and
+// `landfall invoke` find: the launch function registered in Lambda and the
+// Landfall stack naming it, as `landfall local serve` does.
+func deploy(env *localrun.Env) {
+	env.Cloud.RegisterFunction(LaunchFunctionName, env.LaunchHandler())
+	env.Cloud.PutStack(DefaultStackName, map[string]string{
+		OutputLaunchFunctionName: LaunchFunctionName,
+		OutputWorkQueueURL:       env.Config.QueueURL,
+		OutputSummaryTopicArn:    env.Config.TopicARN,
+	})
+}
+
+// examplePlan is the embedded example plan's file, for reports made from here.
+const examplePlan = "../plan/example.yaml"
 
 func TestStatusCommand(t *testing.T) {
 	statusWorld(t)
@@ -173,9 +189,12 @@ func TestStatusCommand(t *testing.T) {
 		wantErr  []string
 	}{
 		{
-			name: "whole organization by default", args: []string{"status"},
-			golden:  "status-all.txt",
-			wantErr: []string{"note: no --plan and no $LANDFALL_PLAN_FILE: using the embedded example plan"},
+			name: "whole organization by default, with the deployed plan", args: []string{"status"},
+			golden: "status-all.txt",
+		},
+		{
+			name: "whole organization with a plan file", args: []string{"status", "--plan", examplePlan},
+			golden: "status-all.txt",
 		},
 		{
 			name: "drift only, failing on drift", args: []string{"status", "--ou", "ou-ab12-w0rkl0ad", "--recursive", "--drift-only", "--fail-on-drift"},
@@ -201,7 +220,7 @@ func TestStatusCommand(t *testing.T) {
 			},
 		},
 		{
-			name: "role from the flag", args: []string{"status", "--accounts", "222222222222", "--regions", "us-west-1", "--role", "NoSuchRole"},
+			name: "role from the flag", args: []string{"status", "--plan", examplePlan, "--accounts", "222222222222", "--regions", "us-west-1", "--role", "NoSuchRole"},
 			wantOut: []string{"1 account (1 unreachable), 2 targets: 2 UNREACHABLE", "role NoSuchRole not assumable"},
 		},
 	}
@@ -238,7 +257,7 @@ func TestStatusCommand(t *testing.T) {
 
 func TestStatusJSON(t *testing.T) {
 	env := statusWorld(t)
-	r := landfall(t, "", "status", "--accounts", "222222222222,624281831893", "--regions", "us-west-1", "--json")
+	r := landfall(t, "", "status", "--plan", examplePlan, "--accounts", "222222222222,624281831893", "--regions", "us-west-1", "--json")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -285,7 +304,7 @@ func TestStatusUsageErrors(t *testing.T) {
 			`--products: is not a product key (got "Baseline VPC"); did you mean "baseline-vpc"?`,
 			"--concurrency: 0 is not from 1 to 64",
 		}},
-		{"region the plan lacks", []string{"--regions", "eu-west-1"}, []string{
+		{"region the plan lacks", []string{"--plan", examplePlan, "--regions", "eu-west-1"}, []string{
 			`--regions: "eu-west-1" is not one of the plan's regions (us-east-1, us-west-2, us-west-1)`,
 		}},
 		{"stray argument", []string{"222222222222"}, []string{`unexpected argument "222222222222": select accounts with --accounts, --ou or --all`}},

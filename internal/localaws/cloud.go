@@ -98,6 +98,9 @@ type Cloud struct {
 	functions *lambdafn.Functions
 	stacks    *stacks.Stacks
 	server    *wire.Server
+	// iam authorizes calls, and the deliveries services make on their own
+	// (SNS to subscribed queues).
+	iam *authz.Authorizer
 }
 
 // New validates w and builds the emulator it describes.
@@ -127,7 +130,7 @@ func New(w *World, opts Options) (*Cloud, error) {
 	if c.catalog, err = catalog.New(w.Catalog, c.org, catalog.Options{ShareDelay: c.faults.ShareDelay, AssociationDelay: c.faults.AssociationDelay}); err != nil {
 		return nil, fmt.Errorf("new local aws: %w", err)
 	}
-	if c.topics, err = topics.New(w.SNS); err != nil {
+	if c.topics, err = topics.New(w.SNS, topics.WithQueues(snsToSQS{c})); err != nil {
 		return nil, fmt.Errorf("new local aws: %w", err)
 	}
 	if c.queues, err = queues.New(w.SQS, queues.WithClock(c.clock)); err != nil {
@@ -163,6 +166,7 @@ func (c *Cloud) serve(w *World, opts Options) error {
 		Org: c.org, Identities: c.identity, Queues: c.queues, Topics: c.topics, Keys: keys,
 		CatalogOwners: catalogOwners(w.Catalog, c.org.ManagementAccount()), InsecureTransport: opts.InsecureTransport,
 	})
+	c.iam = iam
 	c.server = wire.NewServer(wire.ServerOptions{
 		Services:   services,
 		Auth:       c.identity,

@@ -75,6 +75,10 @@ var rules = map[string]map[string]rule{
 		"Unsubscribe":              {action: "sns:Unsubscribe"},
 		"ListSubscriptionsByTopic": {action: "sns:ListSubscriptionsByTopic", resource: topicFromForm},
 		"Publish":                  {action: "sns:Publish", resource: topicFromForm, kms: kmsWrite},
+		// The subscription actions have no resource type; SNS itself lets
+		// only the subscription's or the topic's owner use them.
+		"GetSubscriptionAttributes": {action: "sns:GetSubscriptionAttributes"},
+		"SetSubscriptionAttributes": {action: "sns:SetSubscriptionAttributes"},
 	},
 	"sqs": {
 		"CreateQueue":                  {action: "sqs:CreateQueue", resource: queueFromName},

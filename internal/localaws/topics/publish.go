@@ -55,8 +55,9 @@ func (t *Topics) publish(req *wire.Request, in *publishInput) (any, error) {
 	}
 
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	if _, err := t.lookup(req, param, arn, "Publish"); err != nil {
+	tp, err := t.lookup(req, param, arn, "Publish")
+	if err != nil {
+		t.mu.Unlock()
 		return nil, err
 	}
 	msg.MessageID = newID()
@@ -64,6 +65,11 @@ func (t *Topics) publish(req *wire.Request, in *publishInput) (any, error) {
 	msg.PublishedAt = req.Now
 	msg.PublisherAccount = req.Caller.Account
 	t.messages = append(t.messages, msg)
+	targets := tp.targets()
+	t.mu.Unlock()
+	// Delivery is SNS's business after it accepted the message: a refused
+	// delivery never fails the Publish call.
+	t.fanOut(msg, targets, tp.region)
 	return publishResult{MessageID: msg.MessageID}, nil
 }
 

@@ -2,12 +2,18 @@
 // and Publish, spoken over awsQuery so that the real aws-sdk-go-v2 SNS client
 // works against it unchanged.
 //
-// Nothing is delivered anywhere. Every accepted message is kept, in publish
-// order, so tests and the demo driver can read what Landfall published
-// (Messages, All) and what a subscriber of a given protocol would have seen
-// (Delivered). Validation follows the real service closely (subject rules,
-// message structure, attribute rules, size limit, owner-only access) because
-// those are the mistakes a notifier makes that only show up in production.
+// Messages reach SQS subscribers (WithQueues): the SNS envelope, or the
+// message itself with raw message delivery, only when the subscription's
+// filter policy (FilterPolicy, on the message attributes or the JSON body
+// per FilterPolicyScope) accepts it, and only if the queue's policy lets
+// sns.amazonaws.com send from the topic. Other protocols receive nothing.
+// Every accepted message is kept, in publish order, so tests and the demo
+// driver can read what Landfall published (Messages, All), what a
+// subscriber of a given protocol would have seen (Delivered) and what each
+// subscription got (Deliveries). Validation follows the real service
+// closely (subject rules, message structure, attribute rules, size limit,
+// filter policies, owner-only access) because those are the mistakes a
+// notifier makes that only show up in production.
 //
 // Who may call what is not decided here: the emulator's IAM middleware
 // (package authz) evaluates the caller's policies and the topic's Policy
@@ -39,6 +45,11 @@ type Topics struct {
 	mu       sync.Mutex
 	topics   map[string]*topic // by ARN
 	messages []Message         // every accepted message, in publish order
+	// deliveries records each message's fate per subscription.
+	deliveries []Delivery
+	observers  []func(Message)
+	// queues receives sqs deliveries; nil records them as failed.
+	queues QueueDeliverer
 }
 
 var _ wire.Service = (*Topics)(nil)
@@ -57,6 +68,10 @@ type topic struct {
 type subscription struct {
 	arn, protocol, endpoint, owner string
 	confirmed                      bool
+	// attrs are the attributes set with Subscribe or SetSubscriptionAttributes.
+	attrs map[string]string
+	// filter is attrs' FilterPolicy, parsed with its scope; nil without one.
+	filter *filterPolicy
 }
 
 // Message is one accepted Publish call.
@@ -107,11 +122,14 @@ type Subscription struct {
 }
 
 // New builds the service with the topics of spec, which must be valid.
-func New(spec Spec) (*Topics, error) {
+func New(spec Spec, opts ...Option) (*Topics, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, fmt.Errorf("sns spec: %w", err)
 	}
 	t := &Topics{topics: map[string]*topic{}}
+	for _, o := range opts {
+		o(t)
+	}
 	for _, ts := range spec.Topics {
 		arn := ARN(ts.Account, ts.Region, ts.Name)
 		tp := &topic{arn: arn, account: ts.Account, region: ts.Region, name: ts.Name, attrs: map[string]string{}}
@@ -145,15 +163,17 @@ func (*Topics) XMLNamespace() string { return Namespace }
 // Operations implements wire.Service.
 func (t *Topics) Operations() map[string]wire.Operation {
 	return map[string]wire.Operation{
-		"CreateTopic":              wire.Op(t.createTopic),
-		"DeleteTopic":              wire.Op(t.deleteTopic),
-		"ListTopics":               wire.Op(t.listTopics),
-		"GetTopicAttributes":       wire.Op(t.getTopicAttributes),
-		"SetTopicAttributes":       wire.Op(t.setTopicAttributes),
-		"Subscribe":                wire.Op(t.subscribe),
-		"Unsubscribe":              wire.Op(t.unsubscribe),
-		"ListSubscriptionsByTopic": wire.Op(t.listSubscriptionsByTopic),
-		"Publish":                  wire.Op(t.publish),
+		"CreateTopic":               wire.Op(t.createTopic),
+		"DeleteTopic":               wire.Op(t.deleteTopic),
+		"ListTopics":                wire.Op(t.listTopics),
+		"GetTopicAttributes":        wire.Op(t.getTopicAttributes),
+		"SetTopicAttributes":        wire.Op(t.setTopicAttributes),
+		"Subscribe":                 wire.Op(t.subscribe),
+		"Unsubscribe":               wire.Op(t.unsubscribe),
+		"ListSubscriptionsByTopic":  wire.Op(t.listSubscriptionsByTopic),
+		"Publish":                   wire.Op(t.publish),
+		"GetSubscriptionAttributes": wire.Op(t.getSubscriptionAttributes),
+		"SetSubscriptionAttributes": wire.Op(t.setSubscriptionAttributes),
 	}
 }
 
