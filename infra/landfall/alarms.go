@@ -5,7 +5,10 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/landfall/landfall/internal/metrics"
 )
 
 // alarmPeriod is the evaluation window: long enough to ride out a single
@@ -13,12 +16,17 @@ import (
 // someone still remembers creating it.
 const alarmPeriod = 5 // minutes
 
+// alarmable is a metric or a math expression.
+type alarmable interface {
+	CreateAlarm(scope constructs.Construct, id *string, props *awscloudwatch.CreateAlarmOptions) awscloudwatch.Alarm
+}
+
 // newAlarms raises an alarm on the alarm topic for anything that needs a
 // person: a message in any dead-letter queue, a function error or throttle,
-// and work waiting too long.
+// work waiting too long, and a run target that failed.
 func (c *Construct) newAlarms() {
 	period := awscdk.Duration_Minutes(jsii.Number(alarmPeriod))
-	add := func(id, description string, metric awscloudwatch.Metric, threshold float64) {
+	add := func(id, description string, metric alarmable, threshold float64) {
 		alarm := metric.CreateAlarm(c.Construct, jsii.String(id), &awscloudwatch.CreateAlarmOptions{
 			AlarmDescription:   jsii.String(description),
 			Threshold:          jsii.Number(threshold),
@@ -60,4 +68,25 @@ func (c *Construct) newAlarms() {
 		"Landfall: the oldest account run message has waited an hour: workers are failing repeatedly or cannot keep up (raise landfall:workerConcurrency).",
 		c.WorkQueue.MetricApproximateAgeOfOldestMessage(&awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("Maximum")}),
 		OldestMessageAlarmSeconds)
+	add("FailedTargetsAlarm",
+		"Landfall: a run finished with failed or timed-out targets. The run's summary names each account, region, product and error, with the payload that re-runs what failed; fix the cause, then send that payload with `landfall invoke`.",
+		c.failedTargets(period), 1)
+}
+
+// failedTargets is the sum of the worker's FAILED and TIMED_OUT targets
+// (its EMF metrics): both need a person; SKIPPED ones follow a failure.
+func (c *Construct) failedTargets(period awscdk.Duration) awscloudwatch.MathExpression {
+	metric := func(name string) awscloudwatch.IMetric {
+		return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+			Namespace: jsii.String(metrics.Namespace), MetricName: jsii.String(name),
+			DimensionsMap: &map[string]*string{metrics.DimFunction: c.WorkerFunction.FunctionName()},
+			Period:        period, Statistic: jsii.String("Sum"),
+		})
+	}
+	return awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+		Expression:   jsii.String("failed + timedOut"),
+		UsingMetrics: &map[string]awscloudwatch.IMetric{"failed": metric(metrics.TargetsFailed), "timedOut": metric(metrics.TargetsTimedOut)},
+		Label:        jsii.String("Failed or timed-out targets"),
+		Period:       period,
+	})
 }

@@ -165,6 +165,8 @@ type Construct struct {
 	WorkerRole       awsiam.Role
 	Rule             awsevents.Rule
 	Alarms           []awscloudwatch.Alarm
+	// Dashboard graphs runs, targets, the queues and the functions' metrics.
+	Dashboard awscloudwatch.Dashboard
 	// DataEvents is the launch function's data-event trail; nil unless
 	// Props.LaunchDataEvents.
 	DataEvents *DataEventsTrail
@@ -374,6 +376,7 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 		c.DataEvents = c.newDataEventsTrail()
 	}
 	c.newAlarms()
+	c.newDashboard(props)
 	c.suppressNagFindings()
 	return c, nil
 }

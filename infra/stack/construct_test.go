@@ -109,7 +109,7 @@ func TestEmbeddedInAnotherApp(t *testing.T) {
 	for _, m := range append(*nag.FindError(jsii.String("*"), packs), *nag.FindWarning(jsii.String("*"), packs)...) {
 		t.Errorf("unsuppressed cdk-nag finding in the embedding app at %s: %v", *m.Id, m.Entry.Data)
 	}
-	for typ, n := range map[string]int{"AWS::Lambda::Function": 2, "AWS::SQS::Queue": 4, "AWS::SNS::Topic": 2, "AWS::CloudWatch::Alarm": 8} {
+	for typ, n := range map[string]int{"AWS::Lambda::Function": 2, "AWS::SQS::Queue": 4, "AWS::SNS::Topic": 2, "AWS::CloudWatch::Alarm": 9, "AWS::CloudWatch::Dashboard": 1} {
 		assert(t, "count "+typ, func() { tmpl.ResourceCountIs(jsii.String(typ), jsii.Number(n)) })
 	}
 	assert(t, "worker uses the default concurrency", func() {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/landfall/landfall/internal/config"
 	"github.com/landfall/landfall/internal/membership"
+	"github.com/landfall/landfall/internal/metrics"
 	"github.com/landfall/landfall/internal/notify"
 	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/preflight"
@@ -61,13 +62,15 @@ const (
 	RetryMaxBackoff  = 20 * time.Second
 )
 
-// NewRetryer returns the retryer every Landfall client uses.
+// NewRetryer returns the retryer every Landfall client uses. It counts its
+// retries of throttling errors for the functions' ThrottlesAbsorbed metric
+// (metrics.CountingRetryer), without changing when or how often it retries.
 func NewRetryer(maxBackoff time.Duration) func() aws.Retryer {
 	return func() aws.Retryer {
-		return retry.NewStandard(func(o *retry.StandardOptions) {
+		return metrics.CountingRetryer(retry.NewStandard(func(o *retry.StandardOptions) {
 			o.MaxAttempts = RetryMaxAttempts
 			o.MaxBackoff = maxBackoff
-		})
+		}))
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/landfall/landfall/internal/directory"
 	"github.com/landfall/landfall/internal/lifecycle"
 	"github.com/landfall/landfall/internal/membership"
+	"github.com/landfall/landfall/internal/metrics"
 	"github.com/landfall/landfall/internal/notify"
 	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/preflight"
@@ -158,7 +159,18 @@ func (h *Handler) now() time.Time {
 // as an invalid event naming the missing field, never run as a manual
 // payload. Input that is not a JSON object goes to the event decoder too,
 // which reports it; every other object is a manual payload.
+//
+// Every invocation writes one metrics line (its outcome, the runs it
+// queued, the throttles it absorbed).
 func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (*Response, error) {
+	ctx, throttles := metrics.CountThrottles(ctx)
+	inv, queue := h.countingSends()
+	resp, err := inv.dispatch(ctx, raw)
+	h.emitInvocation(ctx, resp, err, queue.count(), throttles.Count())
+	return resp, err
+}
+
+func (h *Handler) dispatch(ctx context.Context, raw json.RawMessage) (*Response, error) {
 	if lifecycle.IsEventBridgeEnvelope(raw) || !looksLikeObject(raw) {
 		return h.handleEvent(ctx, raw)
 	}

@@ -115,13 +115,15 @@ func (h *Handler) process(ctx context.Context, rec events.SQSMessage) error {
 	if held, err := h.holdUntilRelease(ctx, run); held {
 		return err
 	}
+	ctx, tally := countStep(ctx)
+	defer h.emitStep(ctx, tally)
 	log := h.logger().With("run", run.ID, "account", run.Account.ID, "step", run.Step)
 	// Whatever the step does, leave time to send the continuation: the step
 	// gets a deadline short of the invocation's, and sending does not inherit it.
 	stepCtx, cancel := stepContext(ctx)
 	defer cancel()
 	if !run.Complete() {
-		if h.step(stepCtx, log, run) {
+		if h.step(stepCtx, log, run, tally) {
 			run.Idle = 0
 		} else {
 			run.Idle++
@@ -167,7 +169,7 @@ func stepContext(ctx context.Context) (context.Context, context.CancelFunc) {
 }
 
 // step advances the run once and reports whether any target changed.
-func (h *Handler) step(ctx context.Context, log *slog.Logger, run *runstate.Run) bool {
+func (h *Handler) step(ctx context.Context, log *slog.Logger, run *runstate.Run, tally *stepTally) bool {
 	now := h.now()
 	age := now.Sub(run.StartedAt)
 	if age > h.Plan.MaxRunAge {
@@ -189,6 +191,7 @@ func (h *Handler) step(ctx context.Context, log *slog.Logger, run *runstate.Run)
 		}
 		switch {
 		case provision.RoleNotAssumable(err) && age < deadline:
+			tally.roleWaits++
 			run.AddNote("the execution role could not be assumed at first (IAM propagation in a new account); Landfall waited and retried")
 			log.WarnContext(ctx, "execution role not assumable yet; will retry", "error", provision.Message(err))
 			return false
@@ -283,6 +286,7 @@ func (h *Handler) finish(ctx context.Context, log *slog.Logger, run *runstate.Ru
 		}
 		return nil
 	}
+	h.emitRun(ctx, run)
 	log.InfoContext(ctx, "run finished", "outcome", run.Outcome(), "subject", msg.Subject)
 	return nil
 }
