@@ -80,6 +80,7 @@ const (
 	EnvQueueURL          = fnconfig.EnvQueueURL
 	EnvTopicARN          = fnconfig.EnvTopicARN
 	EnvExecutionRoleName = fnconfig.EnvExecutionRoleName
+	EnvReaderRoleName    = fnconfig.EnvReaderRoleName
 	EnvLogLevel          = fnconfig.EnvLogLevel
 	EnvWorkerConcurrency = fnconfig.EnvWorkerConcurrency
 	EnvTargetConcurrency = fnconfig.EnvTargetConcurrency
@@ -305,6 +306,11 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 	assumeLaunch, assumeWorker := c.AssumedRoleNames()
 	(*launchEnv)[EnvExecutionRoleName] = jsii.String(assumeLaunch)
 	(*workerEnv)[EnvExecutionRoleName] = jsii.String(assumeWorker)
+	if assumeLaunch != assumeWorker {
+		// The launch function sees a shared product only once its role is
+		// associated with the portfolio: the worker associates it too.
+		(*workerEnv)[EnvReaderRoleName] = jsii.String(assumeLaunch)
+	}
 
 	c.LaunchRole = newFunctionRole(c.Construct, "LaunchRole", "Landfall launch function: reads the organization and queues account runs")
 	c.WorkerRole = newFunctionRole(c.Construct, "WorkerRole", "Landfall worker function: assumes the execution role in member accounts and provisions")

@@ -28,7 +28,11 @@ import (
 //     needs no CloudFormation, S3 or resource rights, nor iam:PassRole.
 //   - LandfallReader, assumed by the launch function for dry runs and fleet
 //     status: two describe calls, so the launch function never holds a role
-//     that can change anything.
+//     that can change anything. A member account shows a shared product
+//     only to principals associated with its portfolio, so the worker,
+//     told the reader's name (EnvReaderRoleName), associates it next to
+//     itself wherever it opens a portfolio (LandfallProvisioner's
+//     AssociatePrincipalWithPortfolio covers it).
 //
 // A service-managed StackSet deploys both to the plan's OUs, with automatic
 // deployment to accounts that join them later. Service-managed StackSets never

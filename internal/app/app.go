@@ -91,12 +91,13 @@ func LoadPlan(c config.Config) (*plan.Plan, error) {
 // launch for dry runs).
 func Engine(pl *plan.Plan, c config.Config, products provision.ProductIDs, o Options) *provision.Engine {
 	return &provision.Engine{
-		Plan:        pl,
-		Products:    products,
-		Concurrency: c.TargetConcurrency,
-		Sleep:       o.Sleep,
-		Now:         o.Now,
-		Logger:      o.Log(),
+		Plan:           pl,
+		Products:       products,
+		ReaderRoleName: c.ReaderRoleName,
+		Concurrency:    c.TargetConcurrency,
+		Sleep:          o.Sleep,
+		Now:            o.Now,
+		Logger:         o.Log(),
 	}
 }
 

@@ -26,16 +26,17 @@ func TestEachFunctionAssumesItsOwnRole(t *testing.T) {
 	tests := []struct {
 		name                 string
 		launchRole, workRole string
+		readerRole           string // the worker's LANDFALL_READER_ROLE_NAME
 		wantLaunch, wantWork string
 	}{
-		{"member roles", "LandfallReader", "LandfallProvisioner", "LandfallReader", "LandfallProvisioner"},
-		{"the plan's role", "", "", "AWSControlTowerExecution", "AWSControlTowerExecution"},
+		{"member roles", "LandfallReader", "LandfallProvisioner", "LandfallReader", "LandfallReader", "LandfallProvisioner"},
+		{"the plan's role", "", "", "", "AWSControlTowerExecution", "AWSControlTowerExecution"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := aws.Config{Region: "us-east-1"}
 			launch := launchfn.New(cfg, config.Config{ExecutionRoleName: tt.launchRole}, pl, app.Options{})
-			worker := workerfn.New(cfg, config.Config{ExecutionRoleName: tt.workRole}, pl, app.Options{})
+			worker := workerfn.New(cfg, config.Config{ExecutionRoleName: tt.workRole, ReaderRoleName: tt.readerRole}, pl, app.Options{})
 			dry, ok := launch.DryRunner.(provision.DryRunner)
 			if !ok {
 				t.Fatalf("launch DryRunner is %T", launch.DryRunner)
@@ -51,6 +52,9 @@ func TestEachFunctionAssumesItsOwnRole(t *testing.T) {
 				{"status", reporter.Accounts.(status.Opened).Opener.(*provision.Sessions).RoleName, tt.wantLaunch},
 				{"status messages", reporter.RoleName, tt.wantLaunch},
 				{"worker", worker.Accounts.(*provision.Sessions).RoleName, tt.wantWork},
+				// The worker associates the launch function's role with the
+				// portfolios it opens, so dry runs and status see the products.
+				{"worker associates", worker.Engine.ReaderRoleName, tt.readerRole},
 			} {
 				if c.got != c.want {
 					t.Errorf("%s assume %q, want %q", c.what, c.got, c.want)

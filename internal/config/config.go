@@ -23,6 +23,7 @@ const (
 	EnvQueueURL          = "LANDFALL_QUEUE_URL"
 	EnvTopicARN          = "LANDFALL_TOPIC_ARN"
 	EnvExecutionRoleName = "LANDFALL_EXECUTION_ROLE_NAME"
+	EnvReaderRoleName    = "LANDFALL_READER_ROLE_NAME"
 	EnvWorkerConcurrency = "LANDFALL_WORKER_CONCURRENCY"
 	EnvTargetConcurrency = "LANDFALL_TARGET_CONCURRENCY"
 	EnvLogLevel          = "LANDFALL_LOG_LEVEL"
@@ -96,6 +97,13 @@ type Config struct {
 	TopicARN string
 	// ExecutionRoleName overrides the plan's executionRoleName when set.
 	ExecutionRoleName string
+	// ReaderRoleName is the worker's only: the role the launch function
+	// reads member accounts as for dry runs and status, when it is not the
+	// worker's (member roles, LandfallReader). A member account shows a
+	// shared product only to principals associated with its portfolio, so
+	// the worker associates this role too wherever it opens a portfolio.
+	// Empty when both functions assume one role.
+	ReaderRoleName string
 	// WorkerConcurrency is the worker's maximum concurrency, used to spread backfills.
 	WorkerConcurrency int
 	// TargetConcurrency bounds the targets one worker invocation works on at once.
@@ -142,6 +150,7 @@ func Load(getenv func(string) string) (Config, error) {
 		QueueURL:          strings.TrimSpace(getenv(EnvQueueURL)),
 		TopicARN:          strings.TrimSpace(getenv(EnvTopicARN)),
 		ExecutionRoleName: strings.TrimSpace(getenv(EnvExecutionRoleName)),
+		ReaderRoleName:    strings.TrimSpace(getenv(EnvReaderRoleName)),
 		WorkerConcurrency: DefaultWorkerConcurrency,
 		TargetConcurrency: DefaultTargetConcurrency,
 	}
@@ -157,6 +166,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.ExecutionRoleName != "" && !awsid.IsRoleName(c.ExecutionRoleName) {
 		errs = append(errs, fmt.Errorf("%s: %q is not an IAM role name (1-64 of letters, digits and +=,.@_-)", EnvExecutionRoleName, c.ExecutionRoleName))
+	}
+	if c.ReaderRoleName != "" && !awsid.IsRoleName(c.ReaderRoleName) {
+		errs = append(errs, fmt.Errorf("%s: %q is not an IAM role name (1-64 of letters, digits and +=,.@_-); the CDK stack sets it to LandfallReader with member roles, else leave it unset", EnvReaderRoleName, c.ReaderRoleName))
 	}
 	errs = intVar(getenv, EnvWorkerConcurrency, MinWorkerConcurrency, MaxWorkerConcurrency, CheckWorkerConcurrency, &c.WorkerConcurrency, errs)
 	errs = intVar(getenv, EnvTargetConcurrency, MinTargetConcurrency, MaxTargetConcurrency, CheckTargetConcurrency, &c.TargetConcurrency, errs)

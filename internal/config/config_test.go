@@ -22,7 +22,7 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.WorkerConcurrency != 5 || c.TargetConcurrency != 8 || c.LogLevel != slog.LevelInfo || c.ExecutionRoleName != "" {
+	if c.WorkerConcurrency != 5 || c.TargetConcurrency != 8 || c.LogLevel != slog.LevelInfo || c.ExecutionRoleName != "" || c.ReaderRoleName != "" {
 		t.Errorf("defaults = %+v", c)
 	}
 }
@@ -30,6 +30,7 @@ func TestLoadDefaults(t *testing.T) {
 func TestLoadOverrides(t *testing.T) {
 	m := valid()
 	m[EnvExecutionRoleName] = "CustomExecution"
+	m[EnvReaderRoleName] = " LandfallReader "
 	m[EnvWorkerConcurrency] = "20"
 	m[EnvTargetConcurrency] = "4"
 	m[EnvLogLevel] = "debug"
@@ -37,7 +38,7 @@ func TestLoadOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.ExecutionRoleName != "CustomExecution" || c.WorkerConcurrency != 20 || c.TargetConcurrency != 4 || c.LogLevel != slog.LevelDebug {
+	if c.ExecutionRoleName != "CustomExecution" || c.ReaderRoleName != "LandfallReader" || c.WorkerConcurrency != 20 || c.TargetConcurrency != 4 || c.LogLevel != slog.LevelDebug {
 		t.Errorf("got %+v", c)
 	}
 }
@@ -47,6 +48,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		EnvQueueURL:          "landfall-work",
 		EnvTopicARN:          "landfall-notifications",
 		EnvExecutionRoleName: "bad role name",
+		EnvReaderRoleName:    "arn:aws:iam::222222222222:role/LandfallReader",
 		EnvWorkerConcurrency: "0",
 		EnvTargetConcurrency: "many",
 		EnvLogLevel:          "loud",
@@ -59,6 +61,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		`LANDFALL_QUEUE_URL: "landfall-work" is not an SQS queue URL`,
 		`LANDFALL_TOPIC_ARN: "landfall-notifications" is not an SNS topic ARN`,
 		`LANDFALL_EXECUTION_ROLE_NAME: "bad role name" is not an IAM role name`,
+		`LANDFALL_READER_ROLE_NAME: "arn:aws:iam::222222222222:role/LandfallReader" is not an IAM role name`,
 		`LANDFALL_WORKER_CONCURRENCY: "0" must be a whole number from 2 to 1000`,
 		`LANDFALL_TARGET_CONCURRENCY: "many" must be a whole number from 1 to 64`,
 		`LANDFALL_LOG_LEVEL: "loud" is not a log level`,

@@ -142,10 +142,12 @@ type Options struct {
 	// StopAtFailure ends the run at the first path that fails, for proofs
 	// that only need to see one.
 	StopAtFailure bool
+	// Paths are the paths to run, in order; nil runs Paths.
+	Paths []Path
 }
 
-// Run deploys s and runs every path in order, each on the world the
-// previous ones left, as a deployment lives.
+// Run deploys s and runs the paths (o.Paths, or Paths) in order, each on
+// the world the previous ones left, as a deployment lives.
 func Run(ctx context.Context, s Stack, o Options) (*Result, error) {
 	dep, err := Deploy(ctx, s, o.Edit)
 	if dep == nil || dep.Cloud == nil {
@@ -155,7 +157,11 @@ func Run(ctx context.Context, s Stack, o Options) (*Result, error) {
 	if err != nil {
 		res.Failed["deploy"] = err
 	}
-	for _, p := range Paths {
+	paths := o.Paths
+	if paths == nil {
+		paths = Paths
+	}
+	for _, p := range paths {
 		if err != nil || (o.StopAtFailure && len(res.Failed) > 0) {
 			break
 		}

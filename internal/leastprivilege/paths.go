@@ -81,9 +81,8 @@ func runNewAccount(ctx context.Context, d *Deployed) error {
 	if _, err := d.Env.DeliverNext(ctx); err != nil {
 		return fmt.Errorf("first worker step: %w", err)
 	}
-	o := d.Cloud.Org()
-	if err := o.AddAccount(org.AccountSpec{ID: newAccount, Name: "LifeCycle9", Email: "lifecycle9@example.com", Parent: customOU}, d.Cloud.Clock().Now()); err != nil {
-		return fmt.Errorf("add account: %w", err)
+	if err := d.AddAccount(org.AccountSpec{ID: newAccount, Name: "LifeCycle9", Email: "lifecycle9@example.com", Parent: customOU}); err != nil {
+		return err
 	}
 	event := strings.NewReplacer(`"222222222222"`, `"`+newAccount+`"`, `"LifeCycle1"`, `"LifeCycle9"`, "0000000-0000-0000-1111-123456789012", "0000000-0000-0000-1111-999999999999").
 		Replace(string(samples.Event(sampleEvent)))

@@ -70,6 +70,11 @@ type Engine struct {
 	Plan *plan.Plan
 	// Products resolves product identities; required.
 	Products ProductIDs
+	// ReaderRoleName is the role the launch function reads member accounts
+	// as, when it is not the execution role (member roles): every portfolio
+	// a run opens is associated with it too, in the run's account (see
+	// openPortfolio). Empty for none.
+	ReaderRoleName string
 	// Concurrency bounds the targets worked on at once across all regions.
 	Concurrency int
 	// VisibilityBackoff is waited between DescribeProduct attempts while a product is not yet visible.

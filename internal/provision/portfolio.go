@@ -2,12 +2,14 @@ package provision
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/servicecatalog"
 	sctypes "github.com/aws/aws-sdk-go-v2/service/servicecatalog/types"
 
@@ -15,10 +17,16 @@ import (
 )
 
 // Opening a portfolio: a member account sees a product the organization
-// shares only after accepting the share and associating the execution role,
-// and the association takes a while to be honoured.
+// shares only after accepting the share, and shows it only to the principals
+// associated with the portfolio; the association takes a while to be
+// honoured. The worker associates the role it provisions as and, with member
+// roles, the role the launch function reads as (Engine.ReaderRoleName), so
+// dry runs and status see what runs provisioned. Before any run has opened a
+// portfolio in an account, they see nothing there, and say so: a dry run
+// that the product would be made visible first, status that it is missing,
+// exactly as with one role for both functions.
 
-// openPortfolio accepts the organization share and associates the role.
+// openPortfolio accepts the organization share and associates the roles.
 func (s *targetStep) openPortfolio(ctx context.Context, portfolio string) error {
 	_, err := s.cat.AcceptPortfolioShare(ctx, &servicecatalog.AcceptPortfolioShareInput{
 		PortfolioId:        aws.String(portfolio),
@@ -29,15 +37,69 @@ func (s *targetStep) openPortfolio(ctx context.Context, portfolio string) error 
 		// is not fatal, the product look-up decides.
 		s.log.InfoContext(ctx, "accept portfolio share failed; continuing", "portfolio", portfolio, "error", message(err))
 	}
-	_, err = s.cat.AssociatePrincipalWithPortfolio(ctx, &servicecatalog.AssociatePrincipalWithPortfolioInput{
-		PortfolioId:   aws.String(portfolio),
-		PrincipalARN:  aws.String(s.roleARN),
-		PrincipalType: sctypes.PrincipalTypeIam,
-	})
-	if err != nil {
-		return fmt.Errorf("associate %s with %s: %w", s.roleARN, portfolio, err)
+	for _, principal := range s.principals() {
+		_, err = s.cat.AssociatePrincipalWithPortfolio(ctx, &servicecatalog.AssociatePrincipalWithPortfolioInput{
+			PortfolioId:   aws.String(portfolio),
+			PrincipalARN:  aws.String(principal),
+			PrincipalType: sctypes.PrincipalTypeIam,
+		})
+		if err != nil {
+			return &associateError{principal: principal, portfolio: portfolio, err: err}
+		}
 	}
 	return nil
+}
+
+// principals are the roles a run associates with the portfolios it opens:
+// the execution role, then the reader role of the same account when the
+// launch function reads as a role of its own. An account's stack instance
+// makes both roles, so a reader that cannot be associated is a broken
+// deployment, reported like the execution role's (the target fails, and
+// its re-run opens the portfolio again).
+func (s *targetStep) principals() []string {
+	reader := s.e.readerARN(s.roleARN)
+	if reader == "" || reader == s.roleARN {
+		return []string{s.roleARN}
+	}
+	return []string{s.roleARN, reader}
+}
+
+// readerARN is the reader role's ARN in roleARN's account and partition;
+// empty without a reader role (or with an execution role ARN that is not
+// one, which Sessions never makes).
+func (e *Engine) readerARN(roleARN string) string {
+	if e.ReaderRoleName == "" {
+		return ""
+	}
+	a, err := arn.Parse(roleARN)
+	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") {
+		return ""
+	}
+	return fmt.Sprintf("arn:%s:iam::%s:role/%s", a.Partition, a.AccountID, e.ReaderRoleName)
+}
+
+// associateError is a refused association, naming the principal: AWS's
+// message may not, and the reader and the execution role fail for
+// different reasons.
+type associateError struct {
+	principal, portfolio string
+	err                  error
+}
+
+func (e *associateError) Error() string {
+	return fmt.Sprintf("associate %s with %s: %v", e.principal, e.portfolio, e.err)
+}
+
+func (e *associateError) Unwrap() error { return e.err }
+
+// openOp names the step that failed to open portfolio, for the target's
+// error or note: the reader role by name, since runs do not need it.
+func (s *targetStep) openOp(portfolio string, err error) string {
+	var ae *associateError
+	if errors.As(err, &ae) && ae.principal != s.roleARN {
+		return fmt.Sprintf("associate the launch function's reader role %s with portfolio %s (dry runs and status read as it)", ae.principal, portfolio)
+	}
+	return "associate role with portfolio " + portfolio
 }
 
 // describeProduct finds the product, waiting with bounded backoff for a fresh
@@ -104,10 +166,11 @@ type gate struct {
 	err  error
 }
 
-// gateKey identifies an opened portfolio: the role is part of it, so a
-// changed execution role opens the portfolio again.
-func gateKey(region, portfolio, roleARN string) string {
-	return region + "/" + portfolio + "/" + roleARN
+// gateKey identifies an opened portfolio: the roles associated are part of
+// it, so a changed execution role, or a reader role added, opens the
+// portfolio again.
+func gateKey(region, portfolio string, principals ...string) string {
+	return region + "/" + portfolio + "/" + strings.Join(principals, "+")
 }
 
 // forget drops key from what the run has opened.

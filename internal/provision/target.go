@@ -141,9 +141,9 @@ func (s *targetStep) findProduct(ctx context.Context, exists bool) (*servicecata
 		}
 	}
 	portfolio := s.p.Portfolios[s.t.Region]
-	key := gateKey(s.t.Region, portfolio, s.roleARN)
+	key := gateKey(s.t.Region, portfolio, s.principals()...)
 	if err := s.gates.open(ctx, key, func(ctx context.Context) error { return s.openPortfolio(ctx, portfolio) }); err != nil {
-		s.handle(ctx, fmt.Sprintf("associate role with portfolio %s", portfolio), err)
+		s.handle(ctx, s.openOp(portfolio, err), err)
 		return nil, false
 	}
 	prod, err := s.describeProduct(ctx)
