@@ -41,6 +41,7 @@ const (
 	KeyWorkerCodeDir       = "landfall:workerCodeDir"
 	KeyMemberRoles         = "landfall:memberRoles"
 	KeyMemberRoleTargets   = "landfall:memberRoleTargets"
+	KeyChat                = "landfall:chat"
 )
 
 // Defaults for settings the context leaves out.
@@ -122,6 +123,9 @@ type Config struct {
 	// MemberRoleTargets are the OU IDs or the root ID the StackSet deploys
 	// to; empty derives them from the plan's include.ous.
 	MemberRoleTargets []string
+	// Chat adds the topic Amazon Q Developer in chat applications reads
+	// (Slack, Microsoft Teams), with every notification in its format.
+	Chat bool
 }
 
 // Lookup returns the context value of key, or nil when it is not set.
@@ -169,6 +173,7 @@ func Load(lookup Lookup, env Env) (Config, error) {
 		WorkerCodeDir:             r.str(KeyWorkerCodeDir, DefaultWorkerCodeDir),
 		MemberRoles:               r.boolean(KeyMemberRoles, false),
 		MemberRoleTargets:         r.list(KeyMemberRoleTargets),
+		Chat:                      r.boolean(KeyChat, false),
 	}
 	// One team often wants both kinds of mail: an absent alarm list means
 	// "same as the notification list"; an explicit empty list means none.

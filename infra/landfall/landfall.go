@@ -79,6 +79,7 @@ const (
 	EnvPlanFile          = fnconfig.EnvPlanFile
 	EnvQueueURL          = fnconfig.EnvQueueURL
 	EnvTopicARN          = fnconfig.EnvTopicARN
+	EnvChatTopicARN      = fnconfig.EnvChatTopicARN
 	EnvExecutionRoleName = fnconfig.EnvExecutionRoleName
 	EnvReaderRoleName    = fnconfig.EnvReaderRoleName
 	EnvLogLevel          = fnconfig.EnvLogLevel
@@ -143,6 +144,11 @@ type Props struct {
 	// StackSet deploys to; empty takes the plan's include.ous, which must
 	// then be OU IDs.
 	MemberRoleTargets []string
+	// Chat adds a topic for Amazon Q Developer in chat applications
+	// (formerly AWS Chatbot): every notification goes there too, as a
+	// custom notification Slack and Microsoft Teams channels can show.
+	// Connect it to a channel in the Amazon Q Developer console.
+	Chat bool
 }
 
 // Construct is a deployed Landfall. Its fields give embedding apps the
@@ -177,6 +183,8 @@ type Construct struct {
 	// MemberRoles is the StackSet of the functions' own member roles; nil
 	// unless Props.MemberRoles.
 	MemberRoles *MemberRoles
+	// ChatTopic is the topic Amazon Q Developer reads; nil unless Props.Chat.
+	ChatTopic awssns.Topic
 
 	planRegions []string      // the plan's regions, whose catalogs the functions read
 	names       physicalNames // of the resources the key policy names
@@ -277,6 +285,7 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 	c.names = namesFor(c.Construct)
 	c.Key = c.newKey(props)
 	c.newTopics(props)
+	c.newChatTopic(props)
 	c.newQueues()
 	c.PlanLayer = awslambda.NewLayerVersion(c.Construct, jsii.String("PlanLayer"), &awslambda.LayerVersionProps{
 		Description: jsii.String("Landfall plan " + props.Plan.Hash()),
@@ -300,6 +309,9 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 		EnvTopicARN:          c.SummaryTopic.TopicArn(),
 		EnvExecutionRoleName: jsii.String(roleName),
 		EnvLogLevel:          jsii.String(props.LogLevel),
+	}
+	if c.ChatTopic != nil {
+		common[EnvChatTopicARN] = c.ChatTopic.TopicArn()
 	}
 	launchEnv := envWith(common, EnvWorkerConcurrency, strconv.Itoa(props.WorkerConcurrency))
 	workerEnv := envWith(common, EnvTargetConcurrency, strconv.Itoa(props.TargetConcurrency))
@@ -378,6 +390,7 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 
 	c.deployMemberRoles(props)
 	c.restrictSenders(props)
+	c.secureChatTopic()
 	if props.LaunchDataEvents {
 		c.DataEvents = c.newDataEventsTrail()
 	}
@@ -426,6 +439,9 @@ func (c *Construct) newKey(props Props) awskms.Key {
 // KMS console.
 func keyDescription(props Props) string {
 	encrypts := []string{"the summary and alarm topics", "the work and dead-letter queues"}
+	if props.Chat {
+		encrypts[0] = "the summary, chat and alarm topics"
+	}
 	if !props.UnencryptedLogs {
 		encrypts = append(encrypts, "the function logs")
 	}

@@ -27,6 +27,8 @@ const (
 	OutputSummaryTopicArn    = "SummaryTopicArn"
 	OutputAlarmTopicArn      = "AlarmTopicArn"
 	OutputPlanHash           = "PlanHash"
+	// OutputChatTopicArn is there only with landfall:chat.
+	OutputChatTopicArn = "ChatTopicArn"
 )
 
 // Stack is the synthesized Landfall stack.
@@ -110,6 +112,7 @@ func New(scope constructs.Construct, cfg config.Config, pl *landfall.Plan) (*Sta
 		RedrivePrincipals:         cfg.RedrivePrincipals,
 		MemberRoles:               cfg.MemberRoles,
 		MemberRoleTargets:         cfg.MemberRoleTargets,
+		Chat:                      cfg.Chat,
 	}
 	if err := props.Validate(); err != nil {
 		return nil, inContextTerms(err)
@@ -131,6 +134,9 @@ func New(scope constructs.Construct, cfg config.Config, pl *landfall.Plan) (*Sta
 	out(OutputWorkQueueURL, "Work queue of account runs", lf.WorkQueue.QueueUrl())
 	out(OutputSummaryTopicArn, "Run summaries: subscribe more endpoints here", lf.SummaryTopic.TopicArn())
 	out(OutputAlarmTopicArn, "Operational alarms: subscribe on-call endpoints here", lf.AlarmTopic.TopicArn())
+	if lf.ChatTopic != nil {
+		out(OutputChatTopicArn, "Chat notifications: connect this topic to a Slack or Microsoft Teams channel in Amazon Q Developer in chat applications", lf.ChatTopic.TopicArn())
+	}
 	out(OutputPlanHash, "SHA-256 of the deployed plan file (runs record it)", jsii.String(pl.Hash()))
 	return &Stack{Stack: st, Landfall: lf, Config: cfg}, nil
 }

@@ -137,9 +137,10 @@ func Queue(cfg aws.Config, c config.Config) *workqueue.Queue {
 	return &workqueue.Queue{URL: c.QueueURL, SQS: sqs.NewFromConfig(cfg)}
 }
 
-// Notifier publishes run summaries to the topic.
-func Notifier(cfg aws.Config, c config.Config) *notify.Notifier {
-	return &notify.Notifier{TopicARN: c.TopicARN, SNS: sns.NewFromConfig(cfg)}
+// Notifier publishes notifications to the summary topic and, when one is
+// configured, to the chat topic; a chat failure is logged with o's logger.
+func Notifier(cfg aws.Config, c config.Config, o Options) *notify.Notifier {
+	return &notify.Notifier{TopicARN: c.TopicARN, ChatTopicARN: c.ChatTopicARN, SNS: sns.NewFromConfig(cfg), Logger: o.Logger}
 }
 
 // Deployment is what a function needs at cold start: its configuration, the

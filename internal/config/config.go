@@ -22,6 +22,7 @@ const (
 	EnvPlanFile          = "LANDFALL_PLAN_FILE"
 	EnvQueueURL          = "LANDFALL_QUEUE_URL"
 	EnvTopicARN          = "LANDFALL_TOPIC_ARN"
+	EnvChatTopicARN      = "LANDFALL_CHAT_TOPIC_ARN"
 	EnvExecutionRoleName = "LANDFALL_EXECUTION_ROLE_NAME"
 	EnvReaderRoleName    = "LANDFALL_READER_ROLE_NAME"
 	EnvWorkerConcurrency = "LANDFALL_WORKER_CONCURRENCY"
@@ -95,6 +96,10 @@ type Config struct {
 	QueueURL string
 	// TopicARN is the run-summary topic.
 	TopicARN string
+	// ChatTopicARN, when set, is the topic Amazon Q Developer in chat
+	// applications reads: every notification goes there too, in its
+	// custom notification format.
+	ChatTopicARN string
 	// ExecutionRoleName overrides the plan's executionRoleName when set.
 	ExecutionRoleName string
 	// ReaderRoleName is the worker's only: the role the launch function
@@ -149,6 +154,7 @@ func Load(getenv func(string) string) (Config, error) {
 		PlanFile:          strings.TrimSpace(getenv(EnvPlanFile)),
 		QueueURL:          strings.TrimSpace(getenv(EnvQueueURL)),
 		TopicARN:          strings.TrimSpace(getenv(EnvTopicARN)),
+		ChatTopicARN:      strings.TrimSpace(getenv(EnvChatTopicARN)),
 		ExecutionRoleName: strings.TrimSpace(getenv(EnvExecutionRoleName)),
 		ReaderRoleName:    strings.TrimSpace(getenv(EnvReaderRoleName)),
 		WorkerConcurrency: DefaultWorkerConcurrency,
@@ -164,6 +170,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if !topicARNShape.MatchString(c.TopicARN) {
 		errs = append(errs, fmt.Errorf("%s: %q is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)", EnvTopicARN, c.TopicARN))
 	}
+	errs = append(errs, checkChatTopic(c)...)
 	if c.ExecutionRoleName != "" && !awsid.IsRoleName(c.ExecutionRoleName) {
 		errs = append(errs, fmt.Errorf("%s: %q is not an IAM role name (1-64 of letters, digits and +=,.@_-)", EnvExecutionRoleName, c.ExecutionRoleName))
 	}
@@ -179,6 +186,21 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("invalid configuration:\n%w", err)
 	}
 	return c, nil
+}
+
+// checkChatTopic checks the optional chat topic: an SNS topic ARN, and not
+// the summary topic, whose email subscribers would get the raw JSON while
+// Amazon Q Developer dropped the summaries it cannot read.
+func checkChatTopic(c Config) []error {
+	switch {
+	case c.ChatTopicARN == "":
+		return nil
+	case !topicARNShape.MatchString(c.ChatTopicARN):
+		return []error{fmt.Errorf("%s: %q is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>): set the chat topic's ARN, or leave it unset for no chat notifications", EnvChatTopicARN, c.ChatTopicARN)}
+	case c.ChatTopicARN == c.TopicARN:
+		return []error{fmt.Errorf("%s: %q is the summary topic (%s): use a topic of its own for Amazon Q Developer, or leave it unset", EnvChatTopicARN, c.ChatTopicARN, EnvTopicARN)}
+	}
+	return nil
 }
 
 // intVar reads a whole-number setting into dst when it is set; check decides

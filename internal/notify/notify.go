@@ -6,12 +6,16 @@
 // the text summary; every other protocol (sqs, lambda, https, email-json) gets
 // the JSON document. Message attributes carry the outcome and the failure count
 // for subscription filter policies, e.g. {"landfall.outcome": ["FAILED", "PARTIAL", "ACCOUNT_FAILED", "INVALID_EVENT"]}.
+//
+// An optional chat topic gets every message again as an Amazon Q Developer
+// custom notification (Chat), the only form Slack and Teams channels show.
 package notify
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -55,6 +59,9 @@ type Document struct {
 	Rerun   json.RawMessage `json:"rerun,omitempty"`
 	Message string          `json:"message,omitempty"`
 	Error   string          `json:"error,omitempty"`
+	// EventID is the event a notification without a run is about
+	// (account-failed, invalid-event); a run summary has it in Run.
+	EventID string `json:"eventId,omitempty"`
 }
 
 // AccountRef names an account.
@@ -86,10 +93,17 @@ type TargetLine struct {
 	Note                 string `json:"note,omitempty"`
 }
 
-// Notifier publishes messages to one topic.
+// Notifier publishes messages to the summary topic and, when one is
+// configured, their chat form to the chat topic.
 type Notifier struct {
 	TopicARN string
-	SNS      Publisher
+	// ChatTopicARN, when set, gets every message again as an Amazon Q
+	// Developer custom notification (Chat), after the summary topic has it.
+	ChatTopicARN string
+	SNS          Publisher
+	// Logger reports a chat notification that could not be published
+	// (default slog.Default()).
+	Logger *slog.Logger
 }
 
 // Attribute names for subscription filter policies.
@@ -130,8 +144,21 @@ func (m Message) Size() int {
 	return len(b)
 }
 
-// Publish sends m.
+// Publish sends m to the summary topic, then its chat form to the chat
+// topic (publishChat). Only the summary's failure is returned: the caller
+// retries the whole notification on an error, and SNS cannot tell a
+// retried summary from a new one.
 func (n *Notifier) Publish(ctx context.Context, m Message) error {
+	if err := n.publishSummary(ctx, m); err != nil {
+		return err
+	}
+	if n.ChatTopicARN != "" {
+		n.publishChat(ctx, m)
+	}
+	return nil
+}
+
+func (n *Notifier) publishSummary(ctx context.Context, m Message) error {
 	structured, err := m.body()
 	if err != nil {
 		return err
@@ -139,6 +166,22 @@ func (n *Notifier) Publish(ctx context.Context, m Message) error {
 	if len(structured) > MaxPublishedBytes {
 		return fmt.Errorf("publish %q: message is %d bytes, over the %d-byte budget", m.Subject, len(structured), MaxPublishedBytes)
 	}
+	_, err = n.SNS.Publish(ctx, &sns.PublishInput{
+		TopicArn:          aws.String(n.TopicARN),
+		Subject:           aws.String(m.Subject),
+		Message:           aws.String(structured),
+		MessageStructure:  aws.String("json"),
+		MessageAttributes: m.attributes(),
+	})
+	if err != nil {
+		return fmt.Errorf("publish %q to %s: %w", m.Subject, n.TopicARN, err)
+	}
+	return nil
+}
+
+// attributes are the message attributes subscription filter policies match
+// on, the same on both topics.
+func (m Message) attributes() map[string]snstypes.MessageAttributeValue {
 	attrs := map[string]snstypes.MessageAttributeValue{
 		AttrOutcome: {DataType: aws.String("String"), StringValue: aws.String(m.Doc.Outcome)},
 		AttrKind:    {DataType: aws.String("String"), StringValue: aws.String(m.Doc.Kind)},
@@ -147,17 +190,7 @@ func (n *Notifier) Publish(ctx context.Context, m Message) error {
 	if m.Doc.Account != nil && m.Doc.Account.ID != "" {
 		attrs[AttrAccount] = snstypes.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(m.Doc.Account.ID)}
 	}
-	_, err = n.SNS.Publish(ctx, &sns.PublishInput{
-		TopicArn:          aws.String(n.TopicARN),
-		Subject:           aws.String(m.Subject),
-		Message:           aws.String(structured),
-		MessageStructure:  aws.String("json"),
-		MessageAttributes: attrs,
-	})
-	if err != nil {
-		return fmt.Errorf("publish %q to %s: %w", m.Subject, n.TopicARN, err)
-	}
-	return nil
+	return attrs
 }
 
 func failedCount(d Document) int {

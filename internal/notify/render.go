@@ -217,10 +217,14 @@ func AccountFailed(acct AccountRef, eventName, eventID, ctMessage string) Messag
 		Text:    b.String(),
 		Doc: Document{
 			Source: "landfall", Version: 1, Kind: "account-failed", Outcome: "ACCOUNT_FAILED",
-			Account: &acct, Message: ctMessage, Run: nil, Error: eventName + " FAILED",
+			Account: &acct, Message: ctMessage, Run: nil, Error: eventName + " FAILED", EventID: runstate.ClipTo(eventID, maxEventID),
 		},
 	}
 }
+
+// maxEventID bounds the event ID a document carries: CloudTrail's are
+// UUIDs, but an event Landfall could not use may carry anything.
+const maxEventID = 256
 
 // InvalidEvent renders the notice for an event Landfall could not use. The
 // event is acknowledged (retrying cannot fix it), so this message is how it is
@@ -250,6 +254,7 @@ func invalidEvent(eventID string, problem error, raw []byte, maxEcho int) Messag
 	return Message{
 		Subject: Subject("Landfall: invalid event", " ignored"),
 		Text:    b.String(),
-		Doc:     Document{Source: "landfall", Version: 1, Kind: "invalid-event", Outcome: "INVALID_EVENT", Error: problem.Error(), Message: echo},
+		Doc: Document{Source: "landfall", Version: 1, Kind: "invalid-event", Outcome: "INVALID_EVENT", Error: problem.Error(), Message: echo,
+			EventID: runstate.ClipTo(eventID, maxEventID)},
 	}
 }

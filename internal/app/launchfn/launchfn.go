@@ -28,7 +28,7 @@ func New(cfg aws.Config, c config.Config, pl *plan.Plan, o app.Options) *launch.
 		Members:   app.Members(orgs, pl, o),
 		Preflight: &preflight.Checker{Plan: pl, Org: &preflight.OrgIndex{API: orgs, Now: o.Now}, Catalog: products},
 		Queue:     app.Queue(cfg, c),
-		Notifier:  app.Notifier(cfg, c),
+		Notifier:  app.Notifier(cfg, c, o),
 		DryRunner: provision.DryRunner{Engine: app.Engine(pl, c, products, o), Accounts: accounts},
 		Status: &status.Reporter{Plan: pl, Directory: dir, Accounts: status.Opened{Opener: accounts}, Products: products,
 			RoleName: accounts.RoleName, ManagementAccount: o.ManagementAccount},

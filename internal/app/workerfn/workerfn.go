@@ -20,7 +20,7 @@ func New(cfg aws.Config, c config.Config, pl *plan.Plan, o app.Options) *worker.
 		Members:  app.Members(organizations.NewFromConfig(cfg), pl, o),
 		Accounts: app.Sessions(cfg, pl, c, o),
 		Queue:    app.Queue(cfg, c),
-		Notifier: app.Notifier(cfg, c),
+		Notifier: app.Notifier(cfg, c, o),
 		Now:      o.Now,
 		Logger:   o.Log(),
 	}
