@@ -153,32 +153,39 @@ func Run(ctx context.Context, s Stack, o Options) (*Result, error) {
 	if dep == nil || dep.Cloud == nil {
 		return nil, err
 	}
-	res := &Result{Failed: map[string]error{}}
 	if err != nil {
-		res.Failed["deploy"] = err
+		// The deployment failed in the cloud (Lambda could not create the
+		// worker's mapping): that is what the run found, with its denials.
+		failed := &Result{Failed: map[string]error{"deploy": err}, Denied: denied(dep.Cloud.Calls().Records())}
+		return failed, nil //nolint:nilerr // a failed deployment is a result, not an error of Run
 	}
 	paths := o.Paths
 	if paths == nil {
 		paths = Paths
 	}
+	res := &Result{Failed: map[string]error{}}
 	for _, p := range paths {
-		if err != nil || (o.StopAtFailure && len(res.Failed) > 0) {
+		if o.StopAtFailure && len(res.Failed) > 0 {
 			break
 		}
-		seen := len(denied(dep.Cloud.Calls().Records()))
-		perr := p.Run(ctx, dep)
-		// Landfall retries what AWS refuses, so a path may still end well
-		// after an AccessDenied: an installation that logs one is broken
-		// all the same, so the path failed.
-		if met := denied(dep.Cloud.Calls().Records())[seen:]; perr == nil && len(met) > 0 {
-			perr = fmt.Errorf("met %d AccessDenied, the first: %s: %s", len(met), met[0].Key, met[0].ErrorMessage)
-		}
-		if perr != nil {
+		if perr := runPath(ctx, dep, p); perr != nil {
 			res.Failed[p.Name] = perr
 		}
 	}
 	res.Denied = denied(dep.Cloud.Calls().Records())
 	return res, nil
+}
+
+// runPath runs one path. Landfall retries what AWS refuses, so a path may
+// still end well after an AccessDenied: an installation that logs one is
+// broken all the same, so the path failed.
+func runPath(ctx context.Context, dep *Deployed, p Path) error {
+	seen := len(denied(dep.Cloud.Calls().Records()))
+	err := p.Run(ctx, dep)
+	if met := denied(dep.Cloud.Calls().Records())[seen:]; err == nil && len(met) > 0 {
+		err = fmt.Errorf("met %d AccessDenied, the first: %s: %s", len(met), met[0].Key, met[0].ErrorMessage)
+	}
+	return err
 }
 
 // denied picks the calls IAM or KMS refused.

@@ -15,10 +15,10 @@ func evalConditions(defs map[string]any, r *resolver) (map[string]bool, error) {
 		}
 		def, ok := defs[name]
 		if !ok {
-			return false, fmt.Errorf("Conditions: %s is referenced but not defined", name)
+			return false, fmt.Errorf("condition %s is referenced but not defined under Conditions", name)
 		}
 		if visiting[name] {
-			return false, fmt.Errorf("Conditions: %s refers to itself", name)
+			return false, fmt.Errorf("condition %s refers to itself", name)
 		}
 		visiting[name] = true
 		v, err := expr(def, "Conditions."+name)

@@ -129,7 +129,7 @@ func (d *Deployment) attachPolicy(id string, p map[string]any) error {
 	}
 	roles, _ := p["Roles"].([]any)
 	if len(roles) == 0 {
-		return errors.New("Roles: the local deployment models policies attached to roles only (no Users or Groups)")
+		return errors.New("the local deployment models policies attached to Roles only, not to Users or Groups")
 	}
 	for _, rn := range roles {
 		d.pending = append(d.pending, pendingAttach{source: id, kind: "Roles", ref: str(rn), apply: func(ref string) bool {

@@ -22,8 +22,10 @@ func TestParseRefuses(t *testing.T) {
 		want string // the whole error, or its start when it ends in "..."
 	}{
 		{"not an object", `[]`, `(policy): must be a JSON object, got array`},
-		{"unknown top-level element", `{"Version":"2012-10-17","Statment":[]}`,
-			`(policy): has an element the policy language does not define (got "Statment"); did you mean "Statement"?`},
+		// The misspelling is the input under test.
+		{"unknown top-level element", `{"Version":"2012-10-17","Statment":[]}`, //nolint:misspell // deliberate typo
+
+			`(policy): has an element the policy language does not define (got "Statment"); did you mean "Statement"?`}, //nolint:misspell // deliberate typo
 		{"unknown version", `{"Version":"2012-10-18","Statement":[]}`,
 			`Version: is not a version of the policy language (got "2012-10-18"); use "2012-10-17" (or "2008-10-17", without policy variables)`},
 		{"no statement", `{"Version":"2012-10-17"}`, `Statement: is missing; add a statement, or an array of them`},
