@@ -2,7 +2,6 @@ package leastprivilege
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"regexp"
@@ -104,17 +103,9 @@ func dryRun(ctx context.Context, d *Deployed) ([]accountTarget, error) {
 // expectStatus expects fleet status to reach every account and find every
 // target in one of the states.
 func expectStatus(ctx context.Context, d *Deployed, states ...status.State) error {
-	inv := d.Env.InvokeLaunch(ctx, localrun.Payload{Name: "status", Body: []byte(`{"status": {"all": true}}`)})
-	if err := expectOutcome(inv, launch.OutcomeStatus); err != nil {
-		return err
-	}
-	raw, err := json.Marshal(inv.Response.Status)
+	rep, err := statusReport(ctx, d)
 	if err != nil {
 		return err
-	}
-	var rep status.Report
-	if err := json.Unmarshal(raw, &rep); err != nil {
-		return fmt.Errorf("decode the status report: %w", err)
 	}
 	if rep.UnreachableAccounts > 0 || len(rep.Rows) == 0 {
 		return fmt.Errorf("status reached %d rows, %d accounts unreachable", len(rep.Rows), rep.UnreachableAccounts)

@@ -139,17 +139,9 @@ func runDryRun(ctx context.Context, d *Deployed) error {
 
 // runStatus expects fleet status to reach every account and read every target.
 func runStatus(ctx context.Context, d *Deployed) error {
-	inv := d.Env.InvokeLaunch(ctx, localrun.Payload{Name: "status", Body: []byte(`{"status": {"all": true}}`)})
-	if err := expectOutcome(inv, launch.OutcomeStatus); err != nil {
-		return err
-	}
-	raw, err := json.Marshal(inv.Response.Status)
+	rep, err := statusReport(ctx, d)
 	if err != nil {
 		return err
-	}
-	var rep status.Report
-	if err := json.Unmarshal(raw, &rep); err != nil {
-		return fmt.Errorf("decode the status report: %w", err)
 	}
 	if rep.UnreachableAccounts > 0 {
 		return fmt.Errorf("status could not reach %d accounts", rep.UnreachableAccounts)
@@ -160,6 +152,24 @@ func runStatus(ctx context.Context, d *Deployed) error {
 		}
 	}
 	return nil
+}
+
+// statusReport asks the launch function for fleet status over the whole
+// organization.
+func statusReport(ctx context.Context, d *Deployed) (*status.Report, error) {
+	inv := d.Env.InvokeLaunch(ctx, localrun.Payload{Name: "status", Body: []byte(`{"status": {"all": true}}`)})
+	if err := expectOutcome(inv, launch.OutcomeStatus); err != nil {
+		return nil, err
+	}
+	raw, err := json.Marshal(inv.Response.Status)
+	if err != nil {
+		return nil, err
+	}
+	var rep status.Report
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		return nil, fmt.Errorf("decode the status report: %w", err)
+	}
+	return &rep, nil
 }
 
 // runFailedEvent makes every Organizations call fail, so the launch
