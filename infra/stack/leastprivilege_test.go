@@ -211,3 +211,53 @@ func TestCallsOutsideTheGrantsAreDenied(t *testing.T) {
 		})
 	}
 }
+
+// TestChatGrantsAreNeeded: with landfall:chat every path still runs with
+// no call denied, and each function's publish grant on the chat topic is
+// needed (taking it away makes its chat publish AccessDenied).
+func TestChatGrantsAreNeeded(t *testing.T) {
+	s := chatFor(t)
+	st := proofStack(t, s)
+	res, err := leastprivilege.Run(t.Context(), st, leastprivilege.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.OK() {
+		t.Fatalf("with landfall:chat:\n%s", res)
+	}
+	d, err := deploy.Load(st.Template, deploy.Target{StackName: st.Name, Account: testAccount, Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	launchRole, _ := s.resource(t, "LaunchRole")
+	workerRole, _ := s.resource(t, "WorkerRole")
+	grants, err := leastprivilege.Grants(d, launchRole, workerRole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chatID, _ := s.resource(t, "ChatTopic")
+	chat, _ := d.Topic(chatID)
+	proven := 0
+	for _, g := range grants {
+		if g.Sid != "PublishChatNotifications" {
+			continue
+		}
+		proven++
+		t.Run(g.String(), func(t *testing.T) {
+			res, err := leastprivilege.Run(t.Context(), st, leastprivilege.Options{Edit: leastprivilege.Without(g), StopAtFailure: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			role, _ := d.Role(g.Role)
+			for _, c := range res.Denied {
+				if leastprivilege.Names(c, g.Action) && strings.Contains(c.ErrorMessage, chat.ARN) && strings.Contains(c.CallerARN, ":assumed-role/"+role.Name+"/") {
+					return
+				}
+			}
+			t.Fatalf("no AccessDenied named %s on the chat topic for %s:\n%s", g.Action, role.Name, res)
+		})
+	}
+	if proven != 2 {
+		t.Errorf("%d chat publish grants, want one per function", proven)
+	}
+}
