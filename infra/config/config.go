@@ -126,6 +126,9 @@ type Config struct {
 	// Chat adds the topic Amazon Q Developer in chat applications reads
 	// (Slack, Microsoft Teams), with every notification in its format.
 	Chat bool
+	// DriftSchedule, when set, runs the drift check on this EventBridge
+	// Scheduler expression (CheckDriftSchedule); empty turns it off.
+	DriftSchedule string
 }
 
 // Lookup returns the context value of key, or nil when it is not set.
@@ -174,6 +177,7 @@ func Load(lookup Lookup, env Env) (Config, error) {
 		MemberRoles:               r.boolean(KeyMemberRoles, false),
 		MemberRoleTargets:         r.list(KeyMemberRoleTargets),
 		Chat:                      r.boolean(KeyChat, false),
+		DriftSchedule:             strings.TrimSpace(r.str(KeyDriftSchedule, "")),
 	}
 	// One team often wants both kinds of mail: an absent alarm list means
 	// "same as the notification list"; an explicit empty list means none.
@@ -237,6 +241,9 @@ func (c Config) Validate() error {
 	}
 	if strings.TrimSpace(c.WorkerCodeDir) == "" {
 		add(KeyWorkerCodeDir, "empty: set it to the directory holding the worker function's bootstrap (default %s)", DefaultWorkerCodeDir)
+	}
+	if err := CheckDriftSchedule(c.DriftSchedule); err != nil {
+		add(KeyDriftSchedule, "%v", err)
 	}
 	for _, err := range c.memberRoleTargetProblems() {
 		add(KeyMemberRoleTargets, "%v", err)

@@ -149,6 +149,10 @@ type Props struct {
 	// custom notification Slack and Microsoft Teams channels can show.
 	// Connect it to a channel in the Amazon Q Developer console.
 	Chat bool
+	// DriftSchedule, when set, runs the drift check on this EventBridge
+	// Scheduler expression, rate(...) or cron(...) in UTC (see
+	// config.CheckDriftSchedule and Drift); empty turns it off.
+	DriftSchedule string
 }
 
 // Construct is a deployed Landfall. Its fields give embedding apps the
@@ -185,6 +189,8 @@ type Construct struct {
 	MemberRoles *MemberRoles
 	// ChatTopic is the topic Amazon Q Developer reads; nil unless Props.Chat.
 	ChatTopic awssns.Topic
+	// Drift is the scheduled drift check; nil unless Props.DriftSchedule.
+	Drift *Drift
 
 	planRegions []string      // the plan's regions, whose catalogs the functions read
 	names       physicalNames // of the resources the key policy names
@@ -251,6 +257,7 @@ func (p Props) Validate() error {
 	add("AlarmEmails", config.CheckEmails(p.AlarmEmails))
 	add("LaunchReservedConcurrency", config.CheckLaunchReservedConcurrency(p.LaunchReservedConcurrency))
 	add("RedrivePrincipals", config.CheckRedrivePrincipals(p.RedrivePrincipals))
+	add("DriftSchedule", config.CheckDriftSchedule(strings.TrimSpace(p.DriftSchedule)))
 	if p.Plan != nil {
 		add("MemberRoleTargets", p.checkMemberRoles())
 	}
@@ -396,6 +403,7 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 	}
 	c.newAlarms()
 	c.newDashboard(props)
+	c.newDrift(props)
 	c.suppressNagFindings()
 	return c, nil
 }

@@ -113,6 +113,7 @@ func New(scope constructs.Construct, cfg config.Config, pl *landfall.Plan) (*Sta
 		MemberRoles:               cfg.MemberRoles,
 		MemberRoleTargets:         cfg.MemberRoleTargets,
 		Chat:                      cfg.Chat,
+		DriftSchedule:             cfg.DriftSchedule,
 	}
 	if err := props.Validate(); err != nil {
 		return nil, inContextTerms(err)

@@ -75,6 +75,9 @@ type Handler struct {
 	DryRunner DryRunner
 	// Status answers {"status": ...} payloads; nil refuses them with a clear error.
 	Status StatusReporter
+	// Fleet answers {"drift": ...} payloads (the drift schedule); nil
+	// refuses them with a clear error.
+	Fleet FleetStatus
 	// ManagementAccount is excluded from backfills unless the plan or payload includes it.
 	ManagementAccount string
 	// WorkerConcurrency is the worker's maximum concurrency; backfills are spread so that
@@ -111,8 +114,10 @@ type Response struct {
 	// Excluded lists accounts and targets the plan or the payload left out, and why.
 	Excluded []Exclusion `json:"excluded,omitempty"`
 	// Status is the fleet status for {"status": ...} payloads.
-	Status any    `json:"status,omitempty"`
-	Error  string `json:"error,omitempty"`
+	Status any `json:"status,omitempty"`
+	// Drift is the drift notification a {"drift": ...} payload published.
+	Drift *notify.Document `json:"drift,omitempty"`
+	Error string           `json:"error,omitempty"`
 }
 
 // QueuedRun is one run sent to the worker.

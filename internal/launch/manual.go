@@ -37,6 +37,9 @@ func (h *Handler) handleManual(ctx context.Context, raw []byte) (*Response, erro
 	if err != nil {
 		return h.invalid(ctx, err), nil
 	}
+	if req.Kind() == manual.KindDrift {
+		return h.handleDrift(ctx, req.Drift)
+	}
 	if req.Kind() == manual.KindStatus {
 		if h.Status == nil {
 			return nil, errors.New("status: not available in this function; use `landfall status`")

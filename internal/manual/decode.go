@@ -20,7 +20,7 @@ import (
 
 // Keys of each object, in the order help texts list them.
 var (
-	requestKeys = []string{"accounts", "ous", "recursive", "all", "regions", "products", "targets", "dryRun", "onlyMissing", "includeManagementAccount", "status"}
+	requestKeys = []string{"accounts", "ous", "recursive", "all", "regions", "products", "targets", "dryRun", "onlyMissing", "includeManagementAccount", "status", "drift"}
 	statusKeys  = []string{"accounts", "ous", "recursive", "all", "regions", "products"}
 	pairKeys    = []string{"region", "product"}
 )
@@ -150,6 +150,8 @@ func (d *decoder) request(raw []byte) *Request {
 			r.IncludeManagement = d.boolean(path, m.key, m.value)
 		case "status":
 			r.Status = d.status(path, m.value)
+		case "drift":
+			r.Drift = d.status(path, m.value)
 		default:
 			d.unknown(path, m.key, requestKeys)
 		}
@@ -157,12 +159,13 @@ func (d *decoder) request(raw []byte) *Request {
 	return r
 }
 
-// status decodes the status query. It returns a non-nil request even when
+// status decodes a status query (the value of "status" or "drift", named
+// by path). It returns a non-nil request even when
 // the value is unusable, so that validation still counts it as given.
 func (d *decoder) status(path string, raw json.RawMessage) *StatusRequest {
 	s := &StatusRequest{}
 	ms, ok := d.object(path, raw, "must be an object",
-		`write "status": {"accounts": [...]}, {"ous": [...]} or {"all": true}`)
+		`write "`+path+`": {"accounts": [...]}, {"ous": [...]} or {"all": true}`)
 	if !ok {
 		return s
 	}

@@ -9,7 +9,7 @@
 // the right JSON type, and all problems are reported at once.
 //
 // The rules, and the choices made where the brief left room:
-//   - Exactly one of "accounts", "ous", "all": true or "status" selects what
+//   - Exactly one of "accounts", "ous", "all": true, "status" or "drift" selects what
 //     the request is about. "all": false selects nothing, so it counts as
 //     absent; so do the other false booleans.
 //   - "recursive": true only with "ous" (inside status: with status.ous).
@@ -48,6 +48,10 @@ const (
 	KindOUs      Kind = "ous"
 	KindAll      Kind = "all"
 	KindStatus   Kind = "status"
+	// KindDrift is a status query that also reports drift: one notification
+	// when any target is not OK, and drift metrics either way. The drift
+	// schedule sends {"drift": {"all": true}}.
+	KindDrift Kind = "drift"
 )
 
 // Pair is one explicit target: a product (by its plan key) in a region.
@@ -82,6 +86,9 @@ type Request struct {
 	IncludeManagement bool `json:"includeManagementAccount,omitempty"`
 	// Status asks for the recorded state of accounts instead of a run.
 	Status *StatusRequest `json:"status,omitempty"`
+	// Drift asks for the same report as Status and publishes one drift
+	// notification when a target is not OK (the scheduled drift check).
+	Drift *StatusRequest `json:"drift,omitempty"`
 }
 
 // StatusRequest asks what Landfall has recorded for a set of accounts; its
@@ -102,6 +109,8 @@ func (r *Request) Kind() Kind {
 	switch {
 	case r.Status != nil:
 		return KindStatus
+	case r.Drift != nil:
+		return KindDrift
 	case r.All:
 		return KindAll
 	case r.OUs != nil:
@@ -168,10 +177,10 @@ func validate(r *Request, bad map[string]bool) []error {
 	v := &validator{bad: bad}
 	v.selection("", []selector{
 		{"accounts", r.Accounts != nil}, {"ous", r.OUs != nil},
-		{"all", r.All}, {"status", r.Status != nil},
+		{"all", r.All}, {"status", r.Status != nil}, {"drift", r.Drift != nil},
 	})
 	if r.Recursive && r.OUs == nil {
-		v.add(&FieldError{Field: "recursive", Problem: `applies only to "ous"`, Fix: recursiveFix(r.Status != nil, "")})
+		v.add(&FieldError{Field: "recursive", Problem: `applies only to "ous"`, Fix: recursiveFix(queryKey(r), "")})
 	}
 	if r.Targets != nil && (r.Regions != nil || r.Products != nil) {
 		var with []string
@@ -186,47 +195,86 @@ func validate(r *Request, bad map[string]bool) []error {
 			Fix: `either list region/product pairs in "targets", or use "regions" and "products" for every combination`,
 		})
 	}
-	if r.Status != nil {
-		for _, f := range []struct {
-			key   string
-			given bool
-			fix   string
-		}{
-			{"regions", r.Regions != nil, "put it inside status, as status.regions"},
-			{"products", r.Products != nil, "put it inside status, as status.products"},
-			{"targets", r.Targets != nil, `a status query filters with status.regions and status.products`},
-			{"dryRun", r.DryRun, "remove it: a status query changes nothing anyway"},
-			{"onlyMissing", r.OnlyMissing, "remove it: a status query reports every target"},
-			{"includeManagementAccount", r.IncludeManagement, "remove it"},
-		} {
-			if f.given {
-				v.add(&FieldError{Field: f.key, Problem: "does not apply to a status query", Fix: f.fix})
-			}
-		}
+	for _, q := range queries(r) {
+		v.queryExtras(r, q.key)
 	}
 	v.accounts("accounts", r.Accounts)
 	v.ous("ous", r.OUs)
 	v.regions("regions", r.Regions)
 	v.products("products", r.Products)
 	v.targets("targets", r.Targets)
-	if s := r.Status; s != nil {
-		v.selection("status", []selector{
-			{"accounts", s.Accounts != nil}, {"ous", s.OUs != nil}, {"all", s.All},
-		})
-		if s.Recursive && s.OUs == nil {
-			v.add(&FieldError{Field: "status.recursive", Problem: `applies only to "ous"`, Fix: recursiveFix(false, "status.")})
-		}
-		v.accounts("status.accounts", s.Accounts)
-		v.ous("status.ous", s.OUs)
-		v.regions("status.regions", s.Regions)
-		v.products("status.products", s.Products)
+	for _, q := range queries(r) {
+		v.query(q.key, q.req)
 	}
 	return v.problems
 }
 
-func recursiveFix(status bool, prefix string) string {
-	if status {
-		return "inside a status query, write it as status.recursive next to status.ous"
+// recursiveFix says where "recursive" belongs: inside the payload's status
+// or drift query (named by query), or next to prefix+"ous".
+func recursiveFix(query, prefix string) string {
+	if query != "" {
+		return "inside a " + query + " query, write it as " + query + ".recursive next to " + query + ".ous"
 	}
 	return "remove it, or select OUs with " + strconv.Quote(prefix+"ous")
+}
+
+// queryKey is the key of the payload's first status or drift query, or "".
+func queryKey(r *Request) string {
+	if q := queries(r); len(q) > 0 {
+		return q[0].key
+	}
+	return ""
+}
+
+// query is a status query given in a payload, under its key.
+type query struct {
+	key string
+	req *StatusRequest
+}
+
+// queries returns the status and drift queries a payload gives.
+func queries(r *Request) []query {
+	var out []query
+	if r.Status != nil {
+		out = append(out, query{"status", r.Status})
+	}
+	if r.Drift != nil {
+		out = append(out, query{"drift", r.Drift})
+	}
+	return out
+}
+
+// queryExtras rejects run options next to a status or drift query: it
+// changes nothing, so they would only mislead the operator.
+func (v *validator) queryExtras(r *Request, key string) {
+	for _, f := range []struct {
+		key   string
+		given bool
+		fix   string
+	}{
+		{"regions", r.Regions != nil, "put it inside " + key + ", as " + key + ".regions"},
+		{"products", r.Products != nil, "put it inside " + key + ", as " + key + ".products"},
+		{"targets", r.Targets != nil, "a " + key + " query filters with " + key + ".regions and " + key + ".products"},
+		{"dryRun", r.DryRun, "remove it: a " + key + " query changes nothing anyway"},
+		{"onlyMissing", r.OnlyMissing, "remove it: a " + key + " query reports every target"},
+		{"includeManagementAccount", r.IncludeManagement, "remove it"},
+	} {
+		if f.given {
+			v.add(&FieldError{Field: f.key, Problem: "does not apply to a " + key + " query", Fix: f.fix})
+		}
+	}
+}
+
+// query checks the selection and filters of a status or drift query.
+func (v *validator) query(key string, s *StatusRequest) {
+	v.selection(key, []selector{
+		{"accounts", s.Accounts != nil}, {"ous", s.OUs != nil}, {"all", s.All},
+	})
+	if s.Recursive && s.OUs == nil {
+		v.add(&FieldError{Field: key + ".recursive", Problem: `applies only to "ous"`, Fix: recursiveFix("", key+".")})
+	}
+	v.accounts(key+".accounts", s.Accounts)
+	v.ous(key+".ous", s.OUs)
+	v.regions(key+".regions", s.Regions)
+	v.products(key+".products", s.Products)
 }

@@ -56,6 +56,20 @@ const (
 	RunsQueued = "RunsQueued"
 )
 
+// Drift metrics, one line per drift check (the launch function's
+// {"drift": ...} payload, sent by the optional schedule). Dimension:
+// FunctionName. Each counts targets in that status state (Count), written on
+// every check, zero included, so an alarm can tell "no drift" from "no check".
+const (
+	DriftMissing     = "DriftMissing"
+	DriftOutdated    = "DriftOutdated"
+	DriftFailed      = "DriftFailed"
+	DriftTainted     = "DriftTainted"
+	DriftUnreachable = "DriftUnreachable"
+	// DriftAccounts counts the accounts with at least one target not OK.
+	DriftAccounts = "DriftAccounts"
+)
+
 // targetMetrics maps a final target status to its metric, in the order
 // lines carry them.
 var targetMetrics = []struct{ status, metric string }{

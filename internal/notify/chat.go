@@ -130,6 +130,8 @@ func outcomeEmoji(outcome string) string {
 		return ":no_entry:"
 	case "INVALID_EVENT":
 		return ":grey_question:"
+	case OutcomeDrift:
+		return ":mag:"
 	}
 	return ":information_source:"
 }
@@ -150,6 +152,8 @@ func chatTitle(d Document) string {
 		return "Landfall REFUSED a request for " + who
 	case "invalid-event":
 		return "Landfall ignored an event it could not use (INVALID_EVENT)"
+	case KindDrift:
+		return driftTitle(d)
 	}
 	return fmt.Sprintf("Landfall %s %s for %s", line(d.Kind, 30), line(d.Outcome, 30), who)
 }
@@ -297,7 +301,10 @@ func additionalContext(d Document) map[string]string {
 	} else if d.EventID != "" {
 		ctx["eventId"] = d.EventID
 	}
-	if len(d.Counts) > 0 {
+	switch {
+	case d.Kind == KindDrift:
+		ctx["counts"] = driftPhrase(d.Counts)
+	case len(d.Counts) > 0:
 		ctx["counts"] = countsPhrase(d.Counts)
 	}
 	for k, v := range ctx {

@@ -22,6 +22,8 @@ func chatDescription(d Document) string {
 		return refusedDescription(d)
 	case "invalid-event":
 		return invalidEventDescription(d)
+	case KindDrift:
+		return driftDescription(d)
 	}
 	return otherDescription(d)
 }

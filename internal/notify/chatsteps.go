@@ -38,6 +38,8 @@ func chatSteps(d Document) []string {
 		}
 		steps = append(steps, "Check the account in Organizations: it must be an ACTIVE member of this organization (the management account only if the plan includes it).")
 		steps = appendCommand(steps, "If it should get the plan's products, run it: ", accountsPayload(id))
+	case KindDrift:
+		steps = driftSteps(d)
 	case "invalid-event":
 		steps = append(steps, "The summary topic's message (email or JSON) holds the event as received.",
 			"To provision an account by hand, send a manual payload instead: `echo '{\"accounts\":[\"123456789012\"]}' | landfall invoke -`")

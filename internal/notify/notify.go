@@ -47,9 +47,9 @@ type Message struct {
 type Document struct {
 	Source  string `json:"source"` // always "landfall"
 	Version int    `json:"version"`
-	// Kind is run-summary, account-failed, invalid-event or refused.
+	// Kind is run-summary, account-failed, invalid-event, refused or drift.
 	Kind string `json:"kind"`
-	// Outcome is SUCCEEDED, PARTIAL, FAILED, ACCOUNT_FAILED, INVALID_EVENT or REFUSED.
+	// Outcome is SUCCEEDED, PARTIAL, FAILED, ACCOUNT_FAILED, INVALID_EVENT, REFUSED or DRIFT.
 	Outcome string         `json:"outcome"`
 	Account *AccountRef    `json:"account,omitempty"`
 	Run     *RunInfo       `json:"run,omitempty"`
@@ -62,6 +62,8 @@ type Document struct {
 	// EventID is the event a notification without a run is about
 	// (account-failed, invalid-event); a run summary has it in Run.
 	EventID string `json:"eventId,omitempty"`
+	// Drift is what a drift check found (kind drift).
+	Drift *DriftInfo `json:"drift,omitempty"`
 }
 
 // AccountRef names an account.
@@ -197,6 +199,8 @@ func failedCount(d Document) int {
 	switch d.Outcome {
 	case "ACCOUNT_FAILED", "INVALID_EVENT":
 		return 1
+	case OutcomeDrift:
+		return d.Counts["FAILED"] + d.Counts["TAINTED"]
 	}
 	n := 0
 	for _, t := range d.Targets {

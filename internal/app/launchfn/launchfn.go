@@ -22,16 +22,19 @@ func New(cfg aws.Config, c config.Config, pl *plan.Plan, o app.Options) *launch.
 	dir := &directory.Directory{API: orgs}
 	accounts := app.Sessions(cfg, pl, c, o)
 	products := app.CatalogCheck(cfg, pl)
+	// One reporter answers status and drift payloads: drift is status's rule.
+	fleet := &status.Reporter{Plan: pl, Directory: dir, Accounts: status.Opened{Opener: accounts}, Products: products,
+		RoleName: accounts.RoleName, ManagementAccount: o.ManagementAccount}
 	return &launch.Handler{
-		Plan:      pl,
-		Directory: dir,
-		Members:   app.Members(orgs, pl, o),
-		Preflight: &preflight.Checker{Plan: pl, Org: &preflight.OrgIndex{API: orgs, Now: o.Now}, Catalog: products},
-		Queue:     app.Queue(cfg, c),
-		Notifier:  app.Notifier(cfg, c, o),
-		DryRunner: provision.DryRunner{Engine: app.Engine(pl, c, products, o), Accounts: accounts},
-		Status: &status.Reporter{Plan: pl, Directory: dir, Accounts: status.Opened{Opener: accounts}, Products: products,
-			RoleName: accounts.RoleName, ManagementAccount: o.ManagementAccount},
+		Plan:              pl,
+		Directory:         dir,
+		Members:           app.Members(orgs, pl, o),
+		Preflight:         &preflight.Checker{Plan: pl, Org: &preflight.OrgIndex{API: orgs, Now: o.Now}, Catalog: products},
+		Queue:             app.Queue(cfg, c),
+		Notifier:          app.Notifier(cfg, c, o),
+		DryRunner:         provision.DryRunner{Engine: app.Engine(pl, c, products, o), Accounts: accounts},
+		Status:            fleet,
+		Fleet:             fleet,
 		ManagementAccount: o.ManagementAccount,
 		WorkerConcurrency: c.WorkerConcurrency,
 		Now:               o.Now,
