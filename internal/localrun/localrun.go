@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -90,6 +91,9 @@ type Env struct {
 	// untold holds the subjects of summaries published since the story last
 	// told them (guarded by storyMu).
 	untold []string
+	// finished holds every run the worker finished, in order (guarded by
+	// storyMu), for the report: runs that sent no summary included.
+	finished []*runstate.Run
 	// Story receives one line per thing that happened, for human output. Env
 	// serialises the calls.
 	Story func(format string, args ...any)
@@ -269,7 +273,24 @@ func (e *Env) Replan(pl *plan.Plan) {
 	e.launchH = lambda.NewHandler(e.Launch.Handle)
 	w := workerfn.New(e.workerAWS, e.workerConfig, pl, e.opts)
 	w.Notifier = toldNotifier{w.Notifier, e}
+	w.Finished = e.recordRun
 	e.Worker = lambda.NewHandler(w.Handle)
+}
+
+// recordRun keeps a finished run for the report, and tells the story of one
+// that sent no summary (the plan's notification policy).
+func (e *Env) recordRun(r *runstate.Run) {
+	e.storyMu.Lock()
+	defer e.storyMu.Unlock()
+	e.finished = append(e.finished, r) // the worker is done with it
+}
+
+// Finished returns the runs the worker has finished, in order, whether or
+// not they sent a summary.
+func (e *Env) Finished() []*runstate.Run {
+	e.storyMu.Lock()
+	defer e.storyMu.Unlock()
+	return slices.Clone(e.finished)
 }
 
 // publisher is the notifier of both functions.

@@ -315,8 +315,9 @@ func TestDuplicateEventsInSequence(t *testing.T) {
 			t.Errorf("%s provisioned %d times, want exactly once", k, n)
 		}
 	}
-	if len(res.Notifications) != 3 {
-		t.Fatalf("notifications = %d, want one per run", len(res.Notifications))
+	// The duplicates changed nothing, so only the first run tells people.
+	if len(res.Runs) != 3 || len(res.Notifications) != 1 {
+		t.Fatalf("runs = %d, notifications = %d; want 3 runs and one summary", len(res.Runs), len(res.Notifications))
 	}
 	for _, r := range res.Runs {
 		for _, tr := range r.Targets {
@@ -367,6 +368,31 @@ func TestDuplicateEventsConcurrently(t *testing.T) {
 				t.Errorf("%s/%s = %s (%s): duplicates must not fail a target", tr.Region, tr.Product, tr.Status, tr.Error)
 			}
 		}
+	}
+}
+
+// TestUnchangedEventRunsPolicy: a replayed event's run changed nothing and
+// sends nothing by default; a plan that says send gets its summary.
+func TestUnchangedEventRunsPolicy(t *testing.T) {
+	for _, tt := range []struct {
+		policy string
+		want   int
+	}{{"", 1}, {"skip", 1}, {"send", 2}} {
+		t.Run("policy "+tt.policy, func(t *testing.T) {
+			env := newEnv(t, setup{})
+			if tt.policy != "" {
+				env.Plan.Notifications.UnchangedEventRuns = plan.NotifyChoice(tt.policy)
+				env.Replan(env.Plan)
+			}
+			ev := event(t, "create-managed-account-succeeded.json")
+			res := mustRun(t, env, ev, ev)
+			if len(res.Runs) != 2 || len(res.Notifications) != tt.want {
+				t.Fatalf("runs %d, notifications %d; want 2 runs, %d notifications", len(res.Runs), len(res.Notifications), tt.want)
+			}
+			if got := res.Notifications[0].Document.Counts["SUCCEEDED"]; got != 6 {
+				t.Errorf("the first summary counts %d SUCCEEDED, want 6", got)
+			}
+		})
 	}
 }
 

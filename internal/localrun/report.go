@@ -52,6 +52,7 @@ func (e *Env) Run(ctx context.Context, payloads []Payload) (*Result, error) {
 	}
 	// Empty lists, not null: consumers of --json index into them.
 	res := &Result{Runs: []RunReport{}, Invocations: []Invocation{}, Notifications: []Notification{}}
+	already := len(e.Finished())
 	for _, p := range payloads {
 		inv := e.InvokeLaunch(ctx, p)
 		res.Invocations = append(res.Invocations, inv)
@@ -74,14 +75,12 @@ func (e *Env) Run(ctx context.Context, payloads []Payload) (*Result, error) {
 		return nil, err
 	}
 	res.Notifications = append(res.Notifications, notes...)
-	for _, n := range notes {
-		d := n.Document
-		if d.Kind != "run-summary" || d.Run == nil || d.Account == nil {
-			continue
-		}
-		rep := RunReport{RunID: d.Run.ID, Account: d.Account.ID, AccountName: d.Account.Name, Trigger: d.Run.Trigger, Outcome: d.Outcome}
-		for _, t := range d.Targets {
-			rep.Targets = append(rep.Targets, TargetReport{Region: t.Region, Product: t.Product, Status: t.Status, Version: t.Version,
+	// Runs as the worker finished them: those the plan's notification
+	// policy kept quiet are runs too.
+	for _, r := range e.Finished()[already:] {
+		rep := RunReport{RunID: r.ID, Account: r.Account.ID, AccountName: r.Account.Name, Trigger: string(r.Trigger), Outcome: r.Outcome()}
+		for _, t := range r.Targets {
+			rep.Targets = append(rep.Targets, TargetReport{Region: t.Region, Product: t.Product, Status: string(t.Status), Version: t.Version,
 				ProvisionedProductID: t.ProvisionedProductID, RecordID: t.RecordID, Error: t.Error, Note: t.Note})
 		}
 		res.Runs = append(res.Runs, rep)

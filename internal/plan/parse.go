@@ -24,7 +24,7 @@ import (
 var (
 	planKeys = []string{
 		"executionRoleName", "maxRunAge", "provisionedProductPrefix", "includeManagementAccount",
-		"regions", "portfolios", "values", "tags", "include", "exclude", "updatePolicy", "products",
+		"regions", "portfolios", "values", "tags", "include", "exclude", "updatePolicy", "notifications", "products",
 	}
 	productKeys = []string{
 		"key", "product", "version", "regions", "portfolios", "parameters", "tags",
@@ -124,6 +124,10 @@ func (p *parser) parse(data []byte, source string) *Plan {
 	}
 	if n := f["includeManagementAccount"]; n != nil {
 		pl.IncludeManagementAccount, _ = p.boolean(n, "includeManagementAccount")
+	}
+	pl.Notifications = Notifications{UnchangedEventRuns: NotifySkip}
+	if n := f["notifications"]; n != nil {
+		pl.Notifications = p.notifications(n, "notifications")
 	}
 
 	if n := f["regions"]; !isNull(n) {

@@ -92,6 +92,8 @@ type Plan struct {
 	Include, Exclude Selector
 	// UpdatePolicy is the default for products that do not set their own.
 	UpdatePolicy UpdatePolicy
+	// Notifications says which runs send a summary.
+	Notifications Notifications
 	// Products in file order.
 	Products []*Product
 

@@ -42,6 +42,9 @@ const (
 // Tower). Operators get repairs of products in ERROR; events only get reports.
 func (t Trigger) Manual() bool { return t == TriggerManual || t == TriggerBackfill }
 
+// Event reports whether a Control Tower lifecycle event started the run.
+func (t Trigger) Event() bool { return t == TriggerCreate || t == TriggerUpdate }
+
 // Status is the state of one (region, product) target.
 type Status string
 
@@ -202,6 +205,17 @@ type Run struct {
 func (r *Run) Complete() bool {
 	for i := range r.Targets {
 		if !r.Targets[i].Status.Final() {
+			return false
+		}
+	}
+	return true
+}
+
+// Unchanged reports whether the run changed nothing: every target was
+// already provisioned as planned. A run without targets changed nothing too.
+func (r *Run) Unchanged() bool {
+	for i := range r.Targets {
+		if r.Targets[i].Status != AlreadyProvisioned {
 			return false
 		}
 	}

@@ -66,6 +66,10 @@ type Handler struct {
 	// Now tells the time; the local driver uses the emulator's clock.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Finished, when set, is told every run that finishes, once its summary
+	// is published or the plan says none is sent: the local driver reports
+	// runs from it, including the ones nobody is told about.
+	Finished func(*runstate.Run)
 }
 
 // logger returns the handler's logger; a nil Logger discards.
@@ -269,6 +273,15 @@ const maxPublishAttempts = 5
 // run goes back on the queue, so a retry publishes this summary rather than
 // re-running the targets and reporting them as already provisioned.
 func (h *Handler) finish(ctx context.Context, log *slog.Logger, run *runstate.Run) error {
+	if run.Trigger.Event() && run.Unchanged() && !h.Plan.Notifications.SendsUnchangedEventRuns() {
+		// A replayed or duplicate event, or an update of an account that
+		// has everything: logged and counted, nobody is told.
+		h.emitRun(ctx, run)
+		h.finished(run)
+		log.InfoContext(ctx, "run finished; it changed nothing, so no summary (plan notifications.unchangedEventRuns: skip)",
+			"outcome", run.Outcome(), "counts", fmt.Sprint(run.Counts()))
+		return nil
+	}
 	msg := notify.FitRunSummary(run, h.now())
 	pubCtx, cancelPub := h.sendContext(ctx)
 	defer cancelPub()
@@ -287,8 +300,15 @@ func (h *Handler) finish(ctx context.Context, log *slog.Logger, run *runstate.Ru
 		return nil
 	}
 	h.emitRun(ctx, run)
+	h.finished(run)
 	log.InfoContext(ctx, "run finished", "outcome", run.Outcome(), "subject", msg.Subject)
 	return nil
+}
+
+func (h *Handler) finished(run *runstate.Run) {
+	if h.Finished != nil {
+		h.Finished(run)
+	}
 }
 
 // holdUntilRelease puts a run back on the queue while its release
