@@ -1,7 +1,8 @@
 // Package localaws is the local AWS emulator Landfall is tested against: an
 // in-process HTTP server speaking the real wire protocols of STS,
 // Organizations, Service Catalog, SNS, SQS, Lambda's Invoke (and
-// GetFunction) and CloudFormation's DescribeStacks, so the real aws-sdk-go-v2
+// GetFunction), CloudFormation's DescribeStacks and DynamoDB tables
+// (package tables), so the real aws-sdk-go-v2
 // clients (and the AWS CLI) drive them unchanged. Lambda functions are Go
 // handlers registered with RegisterFunction and run in-process when invoked
 // (see package lambdafn); CloudFormation stacks, outputs only, are put with
@@ -62,6 +63,7 @@ import (
 	"github.com/landfall/landfall/internal/localaws/org"
 	"github.com/landfall/landfall/internal/localaws/queues"
 	"github.com/landfall/landfall/internal/localaws/stacks"
+	"github.com/landfall/landfall/internal/localaws/tables"
 	"github.com/landfall/landfall/internal/localaws/topics"
 	"github.com/landfall/landfall/internal/localaws/wire"
 )
@@ -97,6 +99,7 @@ type Cloud struct {
 	faults    *faults.Faults
 	functions *lambdafn.Functions
 	stacks    *stacks.Stacks
+	tables    *tables.Tables
 	server    *wire.Server
 	// iam authorizes calls, and the deliveries services make on their own
 	// (SNS to subscribed queues).
@@ -138,6 +141,9 @@ func New(w *World, opts Options) (*Cloud, error) {
 	}
 	c.functions = lambdafn.New(lambdafn.WithClock(c.clock))
 	c.stacks = stacks.New(c.clock)
+	if c.tables, err = tables.New(w.DynamoDB, w.Start); err != nil {
+		return nil, fmt.Errorf("new local aws: %w", err)
+	}
 	if err := c.serve(w, opts); err != nil {
 		return nil, fmt.Errorf("new local aws: %w", err)
 	}
@@ -158,7 +164,7 @@ func (c *Cloud) serve(w *World, opts Options) error {
 	if err != nil {
 		return err
 	}
-	services := []wire.Service{identity.NewService(c.identity), org.NewService(c.org), c.catalog, c.topics, c.queues, c.functions, c.stacks}
+	services := []wire.Service{identity.NewService(c.identity), org.NewService(c.org), c.catalog, c.topics, c.queues, c.functions, c.stacks, c.tables}
 	if err := authz.Check(services); err != nil {
 		return err
 	}
@@ -171,7 +177,7 @@ func (c *Cloud) serve(w *World, opts Options) error {
 		Services:   services,
 		Auth:       c.identity,
 		Clock:      c.clock,
-		Middleware: []wire.Middleware{faults.DisabledRegions(c.org), c.faults.Middleware(), validated(validator), iam.Middleware()},
+		Middleware: []wire.Middleware{faults.DisabledRegions(c.org), tables.Faults(), c.faults.Middleware(), validated(validator), iam.Middleware()},
 		Logger:     opts.Logger,
 	})
 	return nil
@@ -316,6 +322,9 @@ func (c *Cloud) Stacks() *stacks.Stacks { return c.stacks }
 func (c *Cloud) PutStack(name string, outputs map[string]string) {
 	c.stacks.Put(c.org.ManagementAccount(), c.org.HomeRegion(), name, outputs)
 }
+
+// Tables returns the emulated DynamoDB.
+func (c *Cloud) Tables() *tables.Tables { return c.tables }
 
 // Faults returns the fault rules, which tests may replace while the Cloud runs.
 func (c *Cloud) Faults() *faults.Faults { return c.faults }

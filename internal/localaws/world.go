@@ -15,6 +15,7 @@ import (
 	"github.com/landfall/landfall/internal/localaws/faults"
 	"github.com/landfall/landfall/internal/localaws/org"
 	"github.com/landfall/landfall/internal/localaws/queues"
+	"github.com/landfall/landfall/internal/localaws/tables"
 	"github.com/landfall/landfall/internal/localaws/topics"
 )
 
@@ -32,6 +33,8 @@ type World struct {
 	SNS topics.Spec `yaml:"sns"`
 	// SQS holds the SQS queues.
 	SQS queues.Spec `yaml:"sqs"`
+	// DynamoDB holds the DynamoDB tables that exist at start (optional).
+	DynamoDB tables.Spec `yaml:"dynamodb"`
 	// KMS holds the KMS keys encrypted queues and topics use.
 	KMS authz.KMSSpec `yaml:"kms"`
 	// Faults are the fault rules in force from the start.
@@ -127,6 +130,7 @@ func (w *World) Validate() error {
 	section("catalog", w.Catalog.Validate())
 	section("sns", w.SNS.Validate())
 	section("sqs", w.SQS.Validate())
+	section("dynamodb", w.DynamoDB.Validate())
 	section("kms", w.KMS.Validate())
 	section("faults", w.Faults.Validate())
 	errs = append(errs, w.crossCheck()...)
@@ -182,6 +186,11 @@ func (w *World) crossCheck() []error {
 	for i, q := range w.SQS.Queues {
 		if org.IsAccountID(q.Account) && !accounts[q.Account] {
 			notInOrg(fmt.Sprintf("sqs.queues[%d].account", i), q.Account)
+		}
+	}
+	for i, t := range w.DynamoDB.Tables {
+		if org.IsAccountID(t.Account) && !accounts[t.Account] {
+			notInOrg(fmt.Sprintf("dynamodb.tables[%d].account", i), t.Account)
 		}
 	}
 	errs = append(errs, w.crossCheckKMS(accounts)...)

@@ -58,7 +58,7 @@ func TestParseWorldErrors(t *testing.T) {
 		notWant string // a valid field that must not be reported
 	}{
 		{name: "unknown top-level key", append: "sso:\n  enabled: true\n",
-			want: []string{`bad.yaml:23: sso: unknown key "sso"; allowed here: catalog, faults, kms, organization, sns, sqs, start`}},
+			want: []string{`bad.yaml:23: sso: unknown key "sso"; allowed here: catalog, dynamodb, faults, kms, organization, sns, sqs, start`}},
 		{name: "unknown nested key", replace: [2]string{"      name: LifeCycle1\n", "      name: LifeCycle1\n      rolez: [Admin]\n"},
 			want: []string{`bad.yaml:13: organization.accounts[1].rolez: unknown key "rolez"; allowed here: disabledRegions, email, iamRoles, id, joined, name, parent, roles, status`}},
 		{name: "unknown key in flow mapping", replace: [2]string{"name: Custom,", "nme: Custom,"},

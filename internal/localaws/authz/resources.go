@@ -9,6 +9,7 @@ import (
 	"github.com/landfall/landfall/internal/localaws/org"
 	"github.com/landfall/landfall/internal/localaws/queues"
 	"github.com/landfall/landfall/internal/localaws/stacks"
+	"github.com/landfall/landfall/internal/localaws/tables"
 	"github.com/landfall/landfall/internal/localaws/topics"
 	"github.com/landfall/landfall/internal/localaws/wire"
 	"github.com/landfall/landfall/internal/region"
@@ -40,6 +41,7 @@ type jsonFields struct {
 	ParentID               string `json:"ParentId"`
 	ChildID                string `json:"ChildId"`
 	OrganizationalUnitID   string `json:"OrganizationalUnitId"`
+	TableName              string `json:"TableName"`
 }
 
 // json returns the request's resource-naming members. A body that does
@@ -76,6 +78,8 @@ func (c *call) member(name string) string {
 		return f.ChildID
 	case "OrganizationalUnitId":
 		return f.OrganizationalUnitID
+	case "TableName":
+		return f.TableName
 	}
 	panic("authz: no JSON member " + name + " in jsonFields") // a table bug
 }
@@ -222,6 +226,17 @@ func stack(_ *Authorizer, c *call) (string, bool) {
 		return name, true
 	}
 	return stacks.StackID(c.r.Caller.Account, c.r.Region, name), true
+}
+
+// table is the DynamoDB table the TableName member names, in the
+// caller's account and the request's region:
+// arn:<partition>:dynamodb:<region>:<account>:table/<name>.
+func table(_ *Authorizer, c *call) (string, bool) {
+	name := c.member("TableName")
+	if name == "" {
+		return "", false
+	}
+	return tables.ARN(c.r.Caller.Account, c.r.Region, name), true
 }
 
 // accountOf returns the account part of an ARN, "" for "*" and ARNs

@@ -104,4 +104,17 @@ var rules = map[string]map[string]rule{
 	"cloudformation": {
 		"DescribeStacks": {action: "cloudformation:DescribeStacks", resource: stack},
 	},
+	"dynamodb": {
+		"CreateTable":        {action: "dynamodb:CreateTable", resource: table},
+		"DescribeTable":      {action: "dynamodb:DescribeTable", resource: table},
+		"DeleteTable":        {action: "dynamodb:DeleteTable", resource: table},
+		"UpdateTimeToLive":   {action: "dynamodb:UpdateTimeToLive", resource: table},
+		"DescribeTimeToLive": {action: "dynamodb:DescribeTimeToLive", resource: table},
+		"PutItem":            {action: "dynamodb:PutItem", resource: table},
+		"GetItem":            {action: "dynamodb:GetItem", resource: table},
+		"UpdateItem":         {action: "dynamodb:UpdateItem", resource: table},
+		"DeleteItem":         {action: "dynamodb:DeleteItem", resource: table},
+		"Query":              {action: "dynamodb:Query", resource: table},
+		"Scan":               {action: "dynamodb:Scan", resource: table},
+	},
 }

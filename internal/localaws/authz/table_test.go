@@ -12,6 +12,7 @@ import (
 	"github.com/landfall/landfall/internal/localaws/org"
 	"github.com/landfall/landfall/internal/localaws/queues"
 	"github.com/landfall/landfall/internal/localaws/stacks"
+	"github.com/landfall/landfall/internal/localaws/tables"
 	"github.com/landfall/landfall/internal/localaws/topics"
 	"github.com/landfall/landfall/internal/localaws/wire"
 )
@@ -40,9 +41,13 @@ func emulatedServices(t *testing.T) []wire.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tb, err := tables.New(tables.Spec{}, start)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return []wire.Service{
 		identity.NewService(identity.New(o, identity.Options{})), org.NewService(o), cat, tp, q,
-		lambdafn.New(), stacks.New(clock.NewManual(start)),
+		lambdafn.New(), stacks.New(clock.NewManual(start)), tb,
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -408,5 +410,70 @@ var baseRequests = map[string]map[string]sender{
 			})
 			return err
 		},
+	},
+	"dynamodb": dynamodbRequests,
+}
+
+// ledgerKey is a key of the DynamoDB base requests' table.
+var ledgerKey = map[string]ddbtypes.AttributeValue{"pk": &ddbtypes.AttributeValueMemberS{Value: "run#1"}}
+
+var dynamodbRequests = map[string]sender{
+	"CreateTable": func(ctx context.Context, cfg aws.Config) error {
+		_, err := dynamodb.NewFromConfig(cfg).CreateTable(ctx, &dynamodb.CreateTableInput{
+			TableName: aws.String("landfall-ledger"), BillingMode: ddbtypes.BillingModePayPerRequest,
+			KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash}},
+			AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		})
+		return err
+	},
+	"DescribeTable": func(ctx context.Context, cfg aws.Config) error {
+		_, err := dynamodb.NewFromConfig(cfg).DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("landfall-ledger")})
+		return err
+	},
+	"DeleteTable": func(ctx context.Context, cfg aws.Config) error {
+		_, err := dynamodb.NewFromConfig(cfg).DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String("landfall-ledger")})
+		return err
+	},
+	"UpdateTimeToLive": func(ctx context.Context, cfg aws.Config) error {
+		_, err := dynamodb.NewFromConfig(cfg).UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: aws.String("landfall-ledger"),
+			TimeToLiveSpecification: &ddbtypes.TimeToLiveSpecification{AttributeName: aws.String("expiresAt"), Enabled: aws.Bool(true)}})
+		return err
+	},
+	"DescribeTimeToLive": func(ctx context.Context, cfg aws.Config) error {
+		_, err := dynamodb.NewFromConfig(cfg).DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String("landfall-ledger")})
+		return err
+	},
+	"PutItem": func(ctx context.Context, cfg aws.Config) error {
+		_, err := dynamodb.NewFromConfig(cfg).PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("landfall-ledger"), Item: ledgerKey,
+			ConditionExpression: aws.String("attribute_not_exists(pk)"), ReturnValues: ddbtypes.ReturnValueAllOld,
+			ReturnConsumedCapacity: ddbtypes.ReturnConsumedCapacityTotal, ReturnItemCollectionMetrics: ddbtypes.ReturnItemCollectionMetricsNone})
+		return err
+	},
+	"GetItem": func(ctx context.Context, cfg aws.Config) error {
+		_, err := dynamodb.NewFromConfig(cfg).GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("landfall-ledger"), Key: ledgerKey,
+			ConsistentRead: aws.Bool(true), ReturnConsumedCapacity: ddbtypes.ReturnConsumedCapacityNone})
+		return err
+	},
+	"UpdateItem": func(ctx context.Context, cfg aws.Config) error {
+		_, err := dynamodb.NewFromConfig(cfg).UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("landfall-ledger"), Key: ledgerKey,
+			UpdateExpression: aws.String("SET n = :n"), ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{":n": &ddbtypes.AttributeValueMemberN{Value: "1"}},
+			ReturnValues: ddbtypes.ReturnValueAllNew, ReturnConsumedCapacity: ddbtypes.ReturnConsumedCapacityNone, ReturnItemCollectionMetrics: ddbtypes.ReturnItemCollectionMetricsNone})
+		return err
+	},
+	"DeleteItem": func(ctx context.Context, cfg aws.Config) error {
+		_, err := dynamodb.NewFromConfig(cfg).DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("landfall-ledger"), Key: ledgerKey,
+			ReturnValues: ddbtypes.ReturnValueAllOld, ReturnConsumedCapacity: ddbtypes.ReturnConsumedCapacityNone, ReturnItemCollectionMetrics: ddbtypes.ReturnItemCollectionMetricsNone})
+		return err
+	},
+	"Query": func(ctx context.Context, cfg aws.Config) error {
+		_, err := dynamodb.NewFromConfig(cfg).Query(ctx, &dynamodb.QueryInput{TableName: aws.String("landfall-ledger"),
+			KeyConditionExpression: aws.String("pk = :p"), ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{":p": &ddbtypes.AttributeValueMemberS{Value: "x"}},
+			Limit: aws.Int32(10), Select: ddbtypes.SelectAllAttributes, ReturnConsumedCapacity: ddbtypes.ReturnConsumedCapacityNone})
+		return err
+	},
+	"Scan": func(ctx context.Context, cfg aws.Config) error {
+		_, err := dynamodb.NewFromConfig(cfg).Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("landfall-ledger"),
+			Limit: aws.Int32(10), Select: ddbtypes.SelectAllAttributes, ReturnConsumedCapacity: ddbtypes.ReturnConsumedCapacityNone})
+		return err
 	},
 }

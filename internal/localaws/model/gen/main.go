@@ -69,6 +69,10 @@ var services = []service{
 	{signingName: "sts", dir: "sts", version: "2011-06-15", operations: []string{"AssumeRole", "GetCallerIdentity"}},
 	{signingName: "lambda", dir: "lambda", version: "2015-03-31", operations: []string{"Invoke", "GetFunction"}},
 	{signingName: "cloudformation", dir: "cloudformation", version: "2010-05-15", operations: []string{"DescribeStacks"}},
+	{signingName: "dynamodb", dir: "dynamodb", version: "2012-08-10", operations: []string{
+		"CreateTable", "DescribeTable", "DeleteTable", "UpdateTimeToLive", "DescribeTimeToLive",
+		"PutItem", "GetItem", "UpdateItem", "DeleteItem", "Query", "Scan",
+	}},
 }
 
 // The botocore model, as far as gen reads it.
