@@ -68,10 +68,37 @@ func (c *Construct) newAlarms() {
 		"Landfall: the oldest account run message has waited an hour: workers are failing repeatedly or cannot keep up (raise landfall:workerConcurrency).",
 		c.WorkQueue.MetricApproximateAgeOfOldestMessage(&awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("Maximum")}),
 		OldestMessageAlarmSeconds)
+	if c.ChatTopic != nil {
+		add("ChatNotPublishedAlarm",
+			"Landfall: a chat notification did not reach the chat topic; the summary topic has it. The function's log line `chat notification not published` says why: check the chat topic, its policy and the stack's KMS key.",
+			c.chatFailures(period), 1)
+	}
 	add("FailedTargetsAlarm",
 		"Landfall: a run finished with failed or timed-out targets. The run's summary names each account, region, product and error, with the payload that re-runs what failed; fix the cause, then send that payload with `landfall invoke`.",
 		c.failedTargets(period), 1)
 }
+
+// chatFailures is the sum of both functions' ChatNotPublished metrics: a
+// chat channel that stops hearing must page someone, though the summary
+// topic has every message.
+func (c *Construct) chatFailures(period awscdk.Duration) awscloudwatch.MathExpression {
+	metric := func(fn awslambdaFunction) awscloudwatch.IMetric {
+		return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+			Namespace: jsii.String(metrics.Namespace), MetricName: jsii.String(metrics.ChatNotPublished),
+			DimensionsMap: &map[string]*string{metrics.DimFunction: fn.FunctionName()},
+			Period:        period, Statistic: jsii.String("Sum"),
+		})
+	}
+	return awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+		Expression:   jsii.String("launch + worker"),
+		UsingMetrics: &map[string]awscloudwatch.IMetric{"launch": metric(c.LaunchFunction), "worker": metric(c.WorkerFunction)},
+		Label:        jsii.String("Chat notifications not published"),
+		Period:       period,
+	})
+}
+
+// awslambdaFunction is what chatFailures needs of a function.
+type awslambdaFunction interface{ FunctionName() *string }
 
 // failedTargets is the sum of the worker's FAILED and TIMED_OUT targets
 // (its EMF metrics): both need a person; SKIPPED ones follow a failure.

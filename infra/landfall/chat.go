@@ -31,8 +31,10 @@ func (c *Construct) newChatTopic(props Props) {
 
 // secureChatTopic lets both functions publish to the chat topic, and
 // nobody else (the summary topic's explicit Deny, restrictSenders explains
-// why an Allow alone would not do), and refuses subscriptions other than
-// Amazon Q Developer's.
+// why an Allow alone would not do), and refuses subscriptions by any
+// protocol but https, the one Amazon Q Developer uses. It does not pin the
+// endpoint: AWS does not document Amazon Q's, so an administrator could
+// still subscribe another https endpoint.
 func (c *Construct) secureChatTopic() {
 	if c.ChatTopic == nil {
 		return

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/landfall/landfall/infra/landfall"
+	"github.com/landfall/landfall/internal/metrics"
 )
 
 // Issue 13: the optional topic Amazon Q Developer in chat applications
@@ -114,4 +115,24 @@ func TestChatStackNag(t *testing.T) {
 	}
 	equalJSON(t, "accepted cdk-nag findings with landfall:chat",
 		sortedSuppressions(acceptedNagFindings(t, s)), sortedSuppressions(acceptedNagFindings(t, stackFor(t))))
+}
+
+// TestChatFailuresAlarm: with a chat topic, chat notifications that do not
+// reach it (the functions' ChatNotPublished metric) page the alarm topic;
+// without one there is no such alarm.
+func TestChatFailuresAlarm(t *testing.T) {
+	has := func(s *synthesized) bool {
+		for _, a := range s.resourcesOf("AWS::CloudWatch::Alarm") {
+			if strings.Contains(jsonOf(a), metrics.ChatNotPublished) {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(chatFor(t)) {
+		t.Error("with landfall:chat: no alarm on ChatNotPublished")
+	}
+	if has(stackFor(t)) {
+		t.Error("without landfall:chat: an alarm on ChatNotPublished")
+	}
 }

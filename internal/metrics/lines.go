@@ -75,6 +75,18 @@ func StepLine(at time.Time, function string, throttles, roleWaits int) (Line, bo
 	}, true
 }
 
+// ChatFailureLine is a function's line for one chat notification that did
+// not reach the chat topic.
+func ChatFailureLine(at time.Time, function string) Line {
+	return Line{
+		Message:    "chat metrics",
+		Time:       at,
+		Dimensions: []Dimension{{DimFunction, function}},
+		Metrics:    []Metric{{ChatNotPublished, Count, 1}},
+		Directives: []Directive{{DimensionSets: [][]string{{DimFunction}}, Metrics: []string{ChatNotPublished}}},
+	}
+}
+
 // LaunchLine is the launch function's line for one invocation.
 func LaunchLine(at time.Time, function, outcome string, queued, throttles int) Line {
 	return Line{

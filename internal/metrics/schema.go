@@ -56,6 +56,11 @@ const (
 	RunsQueued = "RunsQueued"
 )
 
+// ChatNotPublished counts chat notifications that did not reach the chat
+// topic (Count; dimension FunctionName): the summary topic has them, but a
+// chat channel misses them, so the chat alarm watches it.
+const ChatNotPublished = "ChatNotPublished"
+
 // Drift metrics, one line per drift check (the launch function's
 // {"drift": ...} payload, sent by the optional schedule). Dimension:
 // FunctionName. Each counts targets in that status state (Count), written on

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/landfall/landfall/internal/manual"
+	"github.com/landfall/landfall/internal/metrics"
 	"github.com/landfall/landfall/internal/runstate"
 )
 
@@ -390,13 +391,21 @@ func TestChatFailureKeepsTheSummary(t *testing.T) {
 	if len(f.calls) != 2 || aws.ToString(f.calls[0].TopicArn) != summaryTopic {
 		t.Fatalf("the summary must be published first: %d calls", len(f.calls))
 	}
+	// Two JSON lines: the error, then the EMF line the chat alarm counts.
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want the error line and the metric line, got %d:\n%s", len(lines), logs.String())
+	}
 	var entry map[string]any
-	if err := json.Unmarshal(logs.Bytes(), &entry); err != nil {
-		t.Fatalf("want one JSON log line: %v\n%s", err, logs.String())
+	if err := json.Unmarshal([]byte(lines[0]), &entry); err != nil {
+		t.Fatalf("want a JSON log line: %v\n%s", err, lines[0])
 	}
 	if entry["level"] != "ERROR" || entry["msg"] != ChatNotPublished || entry["chatTopic"] != chatTopic ||
 		!strings.Contains(fmt.Sprint(entry["error"]), "AuthorizationError") {
 		t.Errorf("log line = %v", entry)
+	}
+	if err := metrics.Check([]byte(lines[1])); err != nil || !strings.Contains(lines[1], `"ChatNotPublished":1`) {
+		t.Errorf("metric line %s: %v", lines[1], err)
 	}
 
 	// A summary that fails is returned, and no chat message goes out

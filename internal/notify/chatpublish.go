@@ -3,9 +3,12 @@ package notify
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"github.com/landfall/landfall/internal/metrics"
 )
 
 // ChatNotPublished is the message of the ERROR log line for a chat
@@ -28,6 +31,10 @@ const ChatNotPublished = "chat notification not published"
 // topic or key policy that refuses, a disabled key) does not heal by
 // retrying, and the log line says which.
 func (n *Notifier) publishChat(ctx context.Context, m Message) {
+	// Its own time: a summary publish the SDK retried must not have used
+	// up the chat copy's.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), chatTimeout)
+	defer cancel()
 	body, err := Chat(m)
 	if err == nil {
 		_, err = n.SNS.Publish(ctx, &sns.PublishInput{
@@ -40,8 +47,15 @@ func (n *Notifier) publishChat(ctx context.Context, m Message) {
 		n.logger().ErrorContext(ctx, ChatNotPublished, "chatTopic", n.ChatTopicARN, "subject", m.Subject,
 			"kind", m.Doc.Kind, "outcome", m.Doc.Outcome, "error", err,
 			"fix", "the summary topic has the message; check that the chat topic exists and that its policy and the stack's KMS key let this function publish")
+		// The chat alarm counts these: a channel that stops hearing must page someone.
+		if merr := metrics.Write(ctx, n.logger(), metrics.ChatFailureLine(time.Now(), metrics.FunctionName("landfall"))); merr != nil {
+			n.logger().ErrorContext(ctx, "chat failure metric not written", "error", merr)
+		}
 	}
 }
+
+// chatTimeout bounds the chat publish, retries included.
+const chatTimeout = 10 * time.Second
 
 func (n *Notifier) logger() *slog.Logger {
 	if n.Logger != nil {

@@ -131,7 +131,7 @@ func driftFixes(counts map[string]int, rerun json.RawMessage) []string {
 		out = append(out, "UNREACHABLE: the execution role could not be assumed, or the region is not enabled for the account; `landfall status` shows the reason per target.")
 	}
 	if counts["UNVERIFIED"] > 0 {
-		out = append(out, "UNVERIFIED: the planned version could not be resolved as the account sees the product; `landfall validate --org PLAN` checks the plan against the catalog.")
+		out = append(out, "UNVERIFIED: the planned version could not be resolved as the account sees the product. Right after switching to member roles, backfill once ({\"all\": true}) so the worker associates LandfallReader; otherwise `landfall validate --org PLAN` checks the plan against the catalog.")
 	}
 	if counts["IN_PROGRESS"] > 0 {
 		out = append(out, "IN_PROGRESS: a change is under way; the next check shows how it ended.")

@@ -23,7 +23,8 @@ import (
 // roles, the role the launch function reads as (Engine.ReaderRoleName), so
 // dry runs and status see what runs provisioned. Before any run has opened a
 // portfolio in an account, they see nothing there, and say so: a dry run
-// that the product would be made visible first, status that it is missing,
+// that the product would be made visible first; status MISSING for what is
+// not provisioned and UNVERIFIED for what is but cannot be seen yet,
 // exactly as with one role for both functions.
 
 // openPortfolio accepts the organization share and associates the roles.
