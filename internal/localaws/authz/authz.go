@@ -29,6 +29,9 @@
 // KMS key's policy must always allow its use (directly, or by naming the
 // account, which delegates to IAM policies), as IAM and KMS require.
 //
+// Not modelled: service control policies, permission boundaries and session
+// policies. A call allowed here may still be denied by an SCP in AWS.
+//
 // aws:SecureTransport: AWS endpoints are HTTPS and the SDKs reach them over
 // TLS, while the emulator is served over plain HTTP or in memory. Requests
 // therefore count as sent over TLS ("true"), so the usual "deny unless

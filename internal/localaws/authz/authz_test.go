@@ -193,6 +193,15 @@ func TestQueuePolicyDenyBeatsAdministrator(t *testing.T) {
 
 	_, err := admin.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(workURL), MessageBody: aws.String("forged")})
 	wantDenied(t, err, "AccessDenied", "User: arn:aws:iam::111111111111:user/admin is not authorized to perform: sqs:SendMessage on resource: "+workARN+" with an explicit deny in a resource-based policy")
+	// A look-alike host naming another region must not move the decision to
+	// a queue the operation does not touch: the queue service reads the
+	// region only from an SQS host, and so does IAM.
+	lookalike := strings.Replace(workURL, "sqs."+home+".amazonaws.com", "sqs.us-west-2.example.com", 1)
+	if lookalike == workURL {
+		t.Fatalf("queue URL %s has no SQS host to replace", workURL)
+	}
+	_, err = admin.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(lookalike), MessageBody: aws.String("forged")})
+	wantDenied(t, err, "AccessDenied", "with an explicit deny in a resource-based policy")
 	if _, err := sqs.NewFromConfig(as(t, c, workerARN)).SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(workURL), MessageBody: aws.String("run")}); err != nil {
 		t.Errorf("worker SendMessage: %v", err)
 	}

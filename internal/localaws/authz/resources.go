@@ -2,7 +2,6 @@ package authz
 
 import (
 	"encoding/json"
-	"net/url"
 	"strings"
 
 	"github.com/landfall/landfall/internal/localaws/identity"
@@ -158,20 +157,17 @@ func topicFromName(_ *Authorizer, c *call) (string, bool) {
 	return topics.ARN(c.r.Caller.Account, c.r.Region, name), true
 }
 
-// queueFromURL is the queue a QueueUrl names: its account and name from
-// the path, its region from an SQS host, else the request's.
+// queueFromURL is the queue a QueueUrl names, resolved exactly as the
+// queues service resolves it (queues.ParseURL): the URL's region only from
+// an SQS host, else the request's. Any other reading would let a URL with a
+// look-alike host be authorized against a queue the operation does not touch.
 func queueFromURL(_ *Authorizer, c *call) (string, bool) {
-	u, err := url.Parse(c.member("QueueUrl"))
-	if err != nil {
+	account, reg, name, ok := queues.ParseURL(c.member("QueueUrl"))
+	if !ok {
 		return "", false
 	}
-	account, name, ok := strings.Cut(strings.Trim(u.Path, "/"), "/")
-	if !ok || !org.IsAccountID(account) || name == "" || strings.Contains(name, "/") {
-		return "", false
-	}
-	reg := c.r.Region
-	if host := strings.Split(u.Hostname(), "."); len(host) >= 4 && host[0] == "sqs" && region.Known(host[1]) {
-		reg = host[1]
+	if reg == "" {
+		reg = c.r.Region
 	}
 	return queues.ARN(account, reg, name), true
 }

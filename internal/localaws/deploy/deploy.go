@@ -199,6 +199,14 @@ func Load(doc []byte, t Target) (*Deployment, error) {
 		if res.Condition != "" && !r.condition[res.Condition] {
 			continue
 		}
+		if why, ok := unmodelledIAM[res.Type]; ok {
+			errs = append(errs, fmt.Errorf("%s: %s %s; the local deployment cannot prove it, so it refuses the template", id, res.Type, why))
+			continue
+		}
+		if _, ok := res.Properties["PermissionsBoundary"]; ok && res.Type == typeRole {
+			errs = append(errs, fmt.Errorf("%s: PermissionsBoundary is not modelled by the local AWS; the local deployment refuses the template", id))
+			continue
+		}
 		keys, modelled := modelledProperties[res.Type]
 		if !modelled {
 			continue
@@ -218,6 +226,22 @@ func Load(doc []byte, t Target) (*Deployment, error) {
 		return nil, fmt.Errorf("load template: %w", err)
 	}
 	return d, nil
+}
+
+// unmodelledIAM are resource types that carry IAM the local deployment
+// does not put into the world: skipping one would let a grant escape the
+// proof, so a template with one is refused.
+var unmodelledIAM = map[string]string{
+	"AWS::IAM::ManagedPolicy":     "attaches a managed policy",
+	"AWS::IAM::RolePolicy":        "attaches an inline policy outside the role",
+	"AWS::IAM::User":              "creates a user",
+	"AWS::IAM::Group":             "creates a group",
+	"AWS::SQS::QueueInlinePolicy": "sets a queue policy",
+	"AWS::SNS::TopicInlinePolicy": "sets a topic policy",
+	"AWS::Lambda::Url":            "opens a function URL",
+	"AWS::KMS::Grant":             "grants use of a key",
+	"AWS::IAM::InstanceProfile":   "creates an instance profile",
+	"AWS::IAM::ServiceLinkedRole": "creates a service-linked role",
 }
 
 // modelledProperties are the properties read of each type the emulator

@@ -175,3 +175,27 @@ func TestStackSetAccountsFollowOUsAndSkipTheManagementAccount(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadRefusesIAMItDoesNotModel(t *testing.T) {
+	for _, doc := range []string{
+		`{"Resources":{"M":{"Type":"AWS::IAM::ManagedPolicy","Properties":{"PolicyDocument":{"Statement":[]},"Roles":["R"]}}}}`,
+		`{"Resources":{"P":{"Type":"AWS::IAM::RolePolicy","Properties":{"RoleName":"R","PolicyName":"p","PolicyDocument":{}}}}}`,
+		`{"Resources":{"Q":{"Type":"AWS::SQS::QueueInlinePolicy","Properties":{}}}}`,
+		`{"Resources":{"R":{"Type":"AWS::IAM::Role","Properties":{"AssumeRolePolicyDocument":{},"PermissionsBoundary":"arn:aws:iam::1:policy/b"}}}}`,
+	} {
+		if _, err := Load([]byte(doc), target); err == nil || !strings.Contains(err.Error(), "refuses the template") {
+			t.Errorf("Load(%s) = %v, want a refusal", doc, err)
+		}
+	}
+}
+
+func TestNoValueDropsAProperty(t *testing.T) {
+	doc := `{"Resources":{"Q":{"Type":"AWS::SQS::Queue","Properties":{"KmsMasterKeyId":{"Ref":"AWS::NoValue"}}}}}`
+	d, err := Load([]byte(doc), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := d.Queue("Q"); q.KMSKey != "" {
+		t.Errorf("KMSKey = %q, want none: AWS::NoValue leaves the property out", q.KMSKey)
+	}
+}

@@ -37,6 +37,9 @@ func (r *resolver) value(v any, path string) (any, error) {
 			if err != nil {
 				return nil, err
 			}
+			if rv == noValue { // the property is left out, as CloudFormation does
+				continue
+			}
 			out[k] = rv
 		}
 		return out, nil

@@ -31,7 +31,7 @@ func (s *Queues) resolve(req *wire.Request, queueURL string) (*queue, *wire.Erro
 	if queueURL == "" {
 		return nil, missingParameter("QueueUrl")
 	}
-	account, regionCode, name, ok := parseURL(queueURL)
+	account, regionCode, name, ok := ParseURL(queueURL)
 	if !ok {
 		return nil, sqsError("InvalidAddress", "InvalidAddress", "The address %s is not valid for this endpoint: want https://sqs.<region>.amazonaws.com/<account>/<queue>.", queueURL)
 	}

@@ -332,7 +332,7 @@ func (s *Queues) observe(t time.Time) {
 // byURL finds a queue from its URL, whatever the host, for the Go API.
 // Callers must hold s.mu.
 func (s *Queues) byURL(queueURL string) *queue {
-	account, regionCode, name, ok := parseURL(queueURL)
+	account, regionCode, name, ok := ParseURL(queueURL)
 	if !ok {
 		return nil
 	}
@@ -347,9 +347,12 @@ func (s *Queues) byURL(queueURL string) *queue {
 	return nil
 }
 
-// parseURL splits a queue URL into account and name, and the region when
-// the host is an SQS endpoint (sqs.<region>.amazonaws.com).
-func parseURL(queueURL string) (account, regionCode, name string, ok bool) {
+// ParseURL reads a queue URL as SQS does: the account and name from the
+// path; the region from an https://sqs.<region>.amazonaws.com host, empty
+// for any other host (the request's region then applies). Authorization
+// resolves queues with it too, so IAM decides on the queue the operation
+// acts on.
+func ParseURL(queueURL string) (account, regionCode, name string, ok bool) {
 	u, err := url.Parse(queueURL)
 	if err != nil {
 		return "", "", "", false
