@@ -2,6 +2,7 @@ package tables
 
 import (
 	"math/big"
+	"sort"
 	"strings"
 )
 
@@ -189,7 +190,21 @@ func apply(acts []action, old, key Item) (Item, *wireError) {
 			vals[i] = v
 		}
 	}
-	for i, a := range acts {
+	// Every path names the item as it was: list elements removed by index
+	// go last, highest index first, so one removal does not shift another.
+	order := make([]int, len(acts))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(x, y int) bool {
+		ix, iy := removedIndex(acts[order[x]]), removedIndex(acts[order[y]])
+		if (ix < 0) != (iy < 0) {
+			return ix < 0
+		}
+		return ix > iy
+	})
+	for _, i := range order {
+		a := acts[i]
 		var err *wireError
 		switch a.verb {
 		case "SET":
@@ -206,6 +221,15 @@ func apply(acts []action, old, key Item) (Item, *wireError) {
 		}
 	}
 	return item, nil
+}
+
+// removedIndex is the list index a REMOVE action takes out, or -1 for any
+// other action.
+func removedIndex(a action) int {
+	if a.verb != "REMOVE" || len(a.path) == 0 || !a.path[len(a.path)-1].isIdx {
+		return -1
+	}
+	return a.path[len(a.path)-1].index
 }
 
 var errInvalidPath = validation("The document path provided in the update expression is invalid for update")

@@ -21,6 +21,7 @@ func TestUpdateExpressions(t *testing.T) {
 	base := map[string]types.AttributeValue{
 		"status": s("RUNNING"), "attempts": n("2"), "tags": ss("a", "b"), "log": l(s("start")),
 		"who": &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{"arn": s("x")}}, "gone": s("bye"),
+		"steps": l(s("a"), s("b"), s("c"), s("d")),
 	}
 	tests := []struct {
 		name   string
@@ -37,6 +38,9 @@ func TestUpdateExpressions(t *testing.T) {
 		{"nested set", "SET who.arn = :v", map[string]types.AttributeValue{":v": s("y")}, map[string]types.AttributeValue{"who": &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{"arn": s("y")}}}},
 		{"list index past the end appends", "SET #l[9] = :v", map[string]types.AttributeValue{":v": s("z")}, map[string]types.AttributeValue{"log": l(s("start"), s("z"))}},
 		{"remove", "REMOVE gone, who.arn", nil, map[string]types.AttributeValue{"gone": nil, "who": &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{}}}},
+		// Both indexes name the list as it was: DynamoDB leaves [c, d], not [b, d].
+		{"remove list elements by their original index", "REMOVE steps[0], steps[1]", nil, map[string]types.AttributeValue{"steps": l(s("c"), s("d"))}},
+		{"remove list elements in any order", "REMOVE steps[3], steps[1]", nil, map[string]types.AttributeValue{"steps": l(s("a"), s("c"))}},
 		{"add number", "ADD attempts :one", map[string]types.AttributeValue{":one": n("1")}, map[string]types.AttributeValue{"attempts": n("3")}},
 		{"add new number", "ADD fresh :one", map[string]types.AttributeValue{":one": n("1")}, map[string]types.AttributeValue{"fresh": n("1")}},
 		{"add to set", "ADD tags :t", map[string]types.AttributeValue{":t": ss("b", "c")}, map[string]types.AttributeValue{"tags": ss("a", "b", "c")}},
