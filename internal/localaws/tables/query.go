@@ -186,6 +186,27 @@ func filterMatch(c *cond, it Item) bool {
 	return err == nil && ok
 }
 
+// checkRangeCondition refuses what DynamoDB refuses on a range key rather
+// than matching nothing: begins_with on a number, and a BETWEEN whose bounds
+// are the wrong way round.
+func (t *table) checkRangeCondition(part *cond) *wireError {
+	switch part.op {
+	case "begins_with":
+		if t.types[t.rng] == "N" {
+			return validation("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N")
+		}
+	case "BETWEEN":
+		if n, ok := compare(part.ops[1].value, part.ops[2].value); ok && n > 0 {
+			return validation(fmt.Sprintf("Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower operand: %s, upper operand: %s",
+				describe(part.ops[1].value), describe(part.ops[2].value)))
+		}
+	}
+	return nil
+}
+
+// describe renders a key value as DynamoDB's messages do: {S: a}, {N: 1}.
+func describe(v Value) string { return "{" + v.kind + ": " + v.Text() + "}" }
+
 // keyRange checks a KeyConditionExpression: hash = :v, optionally AND a
 // condition on the range key (=, <, <=, >, >=, BETWEEN, begins_with).
 func (t *table) keyRange(c *cond) (keyRange, *wireError) {
@@ -229,6 +250,9 @@ func (t *table) keyRange(c *cond) (keyRange, *wireError) {
 		case name == t.hash && part.op == "=" && !haveHash:
 			haveHash, kr.hash = true, part.ops[1].value
 		case name == t.rng && t.rng != "" && kr.rng == nil:
+			if err := t.checkRangeCondition(part); err != nil {
+				return keyRange{}, err
+			}
 			kr.rng = part
 		default:
 			return keyRange{}, validation("Query key condition not supported")

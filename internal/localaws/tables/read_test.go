@@ -165,13 +165,14 @@ func TestKeyConditionRefusals(t *testing.T) {
 		{"pk < :v", "Query key condition not supported"},
 		{"pk = :v AND contains(sk, :v)", "Invalid operator used in KeyConditionExpression: contains"},
 		{"pk = :n", "Condition parameter type does not match schema type"},
+		{"pk = :v AND sk BETWEEN :z AND :a", "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower operand: {S: z}, upper operand: {S: a}"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.keyCond, func(t *testing.T) {
 			in := &dynamodb.QueryInput{TableName: aws.String(ledger), KeyConditionExpression: aws.String(tc.keyCond),
 				ExpressionAttributeValues: map[string]types.AttributeValue{}}
 			for _, k := range valueRef.FindAllString(tc.keyCond, -1) {
-				in.ExpressionAttributeValues[k] = map[string]types.AttributeValue{":v": s("x"), ":n": n("1")}[k]
+				in.ExpressionAttributeValues[k] = map[string]types.AttributeValue{":v": s("x"), ":n": n("1"), ":a": s("a"), ":z": s("z")}[k]
 			}
 			_, err := h.ddb.Query(context.Background(), in)
 			if msg := apiError(t, err, "ValidationException"); !strings.Contains(msg, tc.want) {
