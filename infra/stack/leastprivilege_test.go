@@ -47,6 +47,23 @@ func TestSynthesizedPoliciesRunEveryPath(t *testing.T) {
 	}
 }
 
+// functionGrants loads st's template as deployed and lists what the two
+// function roles are granted.
+func functionGrants(t *testing.T, s *synthesized, st leastprivilege.Stack) (*deploy.Deployment, []leastprivilege.Grant) {
+	t.Helper()
+	d, err := deploy.Load(st.Template, deploy.Target{StackName: st.Name, Account: testAccount, Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	launchRole, _ := s.resource(t, "LaunchRole")
+	workerRole, _ := s.resource(t, "WorkerRole")
+	grants, err := leastprivilege.Grants(d, launchRole, workerRole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, grants
+}
+
 // unproven are grants the local AWS cannot exercise, with why. The list is
 // exact: a grant missing from the template, or a new one the emulator
 // cannot prove, fails the test.
@@ -61,16 +78,7 @@ var unproven = map[string]string{
 func TestEveryGrantIsNeeded(t *testing.T) {
 	s := stackFor(t)
 	st := proofStack(t, s)
-	d, err := deploy.Load(st.Template, deploy.Target{StackName: st.Name, Account: testAccount, Region: "us-east-1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	launchRole, _ := s.resource(t, "LaunchRole")
-	workerRole, _ := s.resource(t, "WorkerRole")
-	grants, err := leastprivilege.Grants(d, launchRole, workerRole)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, grants := functionGrants(t, s, st)
 	skipped := map[string]bool{}
 	for _, g := range grants {
 		if why, ok := unproven[g.Action]; ok {
@@ -225,16 +233,7 @@ func TestChatGrantsAreNeeded(t *testing.T) {
 	if !res.OK() {
 		t.Fatalf("with landfall:chat:\n%s", res)
 	}
-	d, err := deploy.Load(st.Template, deploy.Target{StackName: st.Name, Account: testAccount, Region: "us-east-1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	launchRole, _ := s.resource(t, "LaunchRole")
-	workerRole, _ := s.resource(t, "WorkerRole")
-	grants, err := leastprivilege.Grants(d, launchRole, workerRole)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, grants := functionGrants(t, s, st)
 	chatID, _ := s.resource(t, "ChatTopic")
 	chat, _ := d.Topic(chatID)
 	proven := 0
