@@ -294,6 +294,27 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 	c.newTopics(props)
 	c.newChatTopic(props)
 	c.newQueues()
+	c.newPlanLayer(props)
+	c.newFunctions(props)
+	c.newLaunchAsyncConfig()
+	c.newWorkQueueMapping(props)
+	c.newLifecycleRule()
+
+	c.deployMemberRoles(props)
+	c.restrictSenders(props)
+	c.secureChatTopic()
+	if props.LaunchDataEvents {
+		c.DataEvents = c.newDataEventsTrail()
+	}
+	c.newAlarms()
+	c.newDashboard(props)
+	c.newDrift(props)
+	c.suppressNagFindings()
+	return c, nil
+}
+
+// newPlanLayer ships the validated plan file as a Lambda layer.
+func (c *Construct) newPlanLayer(props Props) {
 	c.PlanLayer = awslambda.NewLayerVersion(c.Construct, jsii.String("PlanLayer"), &awslambda.LayerVersionProps{
 		Description: jsii.String("Landfall plan " + props.Plan.Hash()),
 		Code: awslambda.Code_FromAsset(jsii.String(props.Plan.bundlingSource()), &awss3assets.AssetOptions{
@@ -309,19 +330,23 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 		CompatibleRuntimes:      &[]awslambda.Runtime{awslambda.Runtime_PROVIDED_AL2023()},
 		CompatibleArchitectures: &[]awslambda.Architecture{awslambda.Architecture_ARM_64()},
 	})
+}
 
+// functionEnvs are the two functions' environments: the contract of
+// internal/config, with each function's own role names.
+func (c *Construct) functionEnvs(props Props) (launchEnv, workerEnv *map[string]*string) {
 	common := map[string]*string{
 		EnvPlanFile:          jsii.String(PlanPathInLayer),
 		EnvQueueURL:          c.WorkQueue.QueueUrl(),
 		EnvTopicARN:          c.SummaryTopic.TopicArn(),
-		EnvExecutionRoleName: jsii.String(roleName),
+		EnvExecutionRoleName: jsii.String(c.ExecutionRoleName),
 		EnvLogLevel:          jsii.String(props.LogLevel),
 	}
 	if c.ChatTopic != nil {
 		common[EnvChatTopicARN] = c.ChatTopic.TopicArn()
 	}
-	launchEnv := envWith(common, EnvWorkerConcurrency, strconv.Itoa(props.WorkerConcurrency))
-	workerEnv := envWith(common, EnvTargetConcurrency, strconv.Itoa(props.TargetConcurrency))
+	launchEnv = envWith(common, EnvWorkerConcurrency, strconv.Itoa(props.WorkerConcurrency))
+	workerEnv = envWith(common, EnvTargetConcurrency, strconv.Itoa(props.TargetConcurrency))
 	assumeLaunch, assumeWorker := c.AssumedRoleNames()
 	(*launchEnv)[EnvExecutionRoleName] = jsii.String(assumeLaunch)
 	(*workerEnv)[EnvExecutionRoleName] = jsii.String(assumeWorker)
@@ -330,7 +355,12 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 		// associated with the portfolio: the worker associates it too.
 		(*workerEnv)[EnvReaderRoleName] = jsii.String(assumeLaunch)
 	}
+	return launchEnv, workerEnv
+}
 
+// newFunctions makes both functions, their roles and their grants.
+func (c *Construct) newFunctions(props Props) {
+	launchEnv, workerEnv := c.functionEnvs(props)
 	c.LaunchRole = newFunctionRole(c.Construct, "LaunchRole", "Landfall launch function: reads the organization and queues account runs")
 	c.WorkerRole = newFunctionRole(c.Construct, "WorkerRole", "Landfall worker function: assumes the execution role in member accounts and provisions")
 	c.LaunchFunction = c.newFunction("LaunchFunction", functionSpec{
@@ -353,7 +383,10 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 
 	c.grantLaunch(props)
 	c.grantWorker(props)
+}
 
+// newLaunchAsyncConfig sets how Lambda retries and parks failed launch invocations.
+func (c *Construct) newLaunchAsyncConfig() {
 	// Lambda retries a failed launch twice, then parks the event (with the
 	// error) in the failure queue, where an alarm picks it up. The L1 is used
 	// because the stock SQS destination grants KMS actions with wildcards.
@@ -366,7 +399,10 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 			OnFailure: &awslambda.CfnEventInvokeConfig_OnFailureProperty{Destination: c.LaunchFailureQueue.QueueArn()},
 		},
 	}).Node().AddDependency(c.LaunchRole)
+}
 
+// newWorkQueueMapping feeds the work queue to the worker.
+func (c *Construct) newWorkQueueMapping(props Props) {
 	// One account run per invocation keeps a slow account from holding
 	// others' messages; partial batch responses stay on so a future larger
 	// batch never re-runs messages that succeeded. The mapping is declared
@@ -383,7 +419,10 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 		MaxConcurrency:          jsii.Number(float64(props.WorkerConcurrency)),
 	})
 	c.WorkQueueMapping.Node().AddDependency(c.WorkerRole)
+}
 
+// newLifecycleRule sends Control Tower's lifecycle events to the launch function.
+func (c *Construct) newLifecycleRule() {
 	c.Rule = awsevents.NewRule(c.Construct, jsii.String("LifecycleRule"), &awsevents.RuleProps{
 		Description:  jsii.String("Control Tower account lifecycle events (account created or updated) start Landfall account runs"),
 		EventPattern: LifecyclePattern(),
@@ -394,18 +433,6 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 		MaxEventAge:     awscdk.Duration_Seconds(jsii.Number(RuleMaxEventAge)),
 		DeadLetterQueue: c.EventDeadLetterQueue,
 	}))
-
-	c.deployMemberRoles(props)
-	c.restrictSenders(props)
-	c.secureChatTopic()
-	if props.LaunchDataEvents {
-		c.DataEvents = c.newDataEventsTrail()
-	}
-	c.newAlarms()
-	c.newDashboard(props)
-	c.newDrift(props)
-	c.suppressNagFindings()
-	return c, nil
 }
 
 // LifecyclePattern is the rule's event pattern: Control Tower's account
