@@ -156,7 +156,7 @@ func Run(ctx context.Context, s Stack, o Options) (*Result, error) {
 	if err != nil {
 		// The deployment failed in the cloud (Lambda could not create the
 		// worker's mapping): that is what the run found, with its denials.
-		failed := &Result{Failed: map[string]error{"deploy": err}, Denied: denied(dep.Cloud.Calls().Records())}
+		failed := &Result{Failed: map[string]error{"deploy": err}, Denied: denied(dep.Cloud.Calls().Failed())}
 		return failed, nil //nolint:nilerr // a failed deployment is a result, not an error of Run
 	}
 	paths := o.Paths
@@ -172,7 +172,7 @@ func Run(ctx context.Context, s Stack, o Options) (*Result, error) {
 			res.Failed[p.Name] = perr
 		}
 	}
-	res.Denied = denied(dep.Cloud.Calls().Records())
+	res.Denied = denied(dep.Cloud.Calls().Failed())
 	return res, nil
 }
 
@@ -180,9 +180,9 @@ func Run(ctx context.Context, s Stack, o Options) (*Result, error) {
 // still end well after an AccessDenied: an installation that logs one is
 // broken all the same, so the path failed.
 func runPath(ctx context.Context, dep *Deployed, p Path) error {
-	seen := len(denied(dep.Cloud.Calls().Records()))
+	seen := len(denied(dep.Cloud.Calls().Failed()))
 	err := p.Run(ctx, dep)
-	if met := denied(dep.Cloud.Calls().Records())[seen:]; err == nil && len(met) > 0 {
+	if met := denied(dep.Cloud.Calls().Failed())[seen:]; err == nil && len(met) > 0 {
 		err = fmt.Errorf("met %d AccessDenied, the first: %s: %s", len(met), met[0].Key, met[0].ErrorMessage)
 	}
 	return err

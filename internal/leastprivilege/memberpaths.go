@@ -12,7 +12,6 @@ import (
 	"github.com/landfall/landfall/internal/lifecycle/samples"
 	"github.com/landfall/landfall/internal/localaws/catalog"
 	"github.com/landfall/landfall/internal/localaws/org"
-	"github.com/landfall/landfall/internal/localaws/wire"
 	"github.com/landfall/landfall/internal/localrun"
 	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/runstate"
@@ -132,11 +131,12 @@ func runVersionChange(ctx context.Context, d *Deployed) error {
 	original := d.Env.Plan
 	d.Env.Replan(pinned)
 	defer d.Env.Replan(original)
-	seen := len(d.Cloud.Calls().Records())
+	const update = "servicecatalog.UpdateProvisionedProduct"
+	before := succeeded(d, update)
 	if err := runBackfill(ctx, d); err != nil {
 		return err
 	}
-	if !called(d, seen, "servicecatalog.UpdateProvisionedProduct") {
+	if succeeded(d, update) == before {
 		return fmt.Errorf("no provisioned product was updated to %s %s", slowProduct, olderAudit)
 	}
 	return nil
@@ -208,7 +208,8 @@ func runReplace(ctx context.Context, d *Deployed) error {
 	if err := cat.SetOutcome(replaceRegion, replaceProduct, replaceAccount, catalog.OutcomeSpec{Outcome: "SUCCEEDED"}); err != nil {
 		return err
 	}
-	seen := len(d.Cloud.Calls().Records())
+	const terminate = "servicecatalog.TerminateProvisionedProduct"
+	terminated := succeeded(d, terminate)
 	rerun := d.Env.InvokeLaunch(ctx, localrun.Payload{Name: "re-run", Body: all[len(before)].Document.Rerun})
 	if err := expectOutcome(rerun, launch.OutcomeQueued); err != nil {
 		return err
@@ -216,13 +217,21 @@ func runReplace(ctx context.Context, d *Deployed) error {
 	if err := drainAndExpect(ctx, d, 1); err != nil {
 		return err
 	}
-	if !called(d, seen, "servicecatalog.TerminateProvisionedProduct") {
+	if succeeded(d, terminate) == terminated {
 		return fmt.Errorf("the re-run did not terminate the %s that never provisioned", replaceProduct)
 	}
 	return nil
 }
 
-// called reports whether a call to key succeeded since the first seen calls.
-func called(d *Deployed, seen int, key string) bool {
-	return slices.ContainsFunc(d.Cloud.Calls().Records()[seen:], func(c wire.Call) bool { return c.Key == key && c.ErrorCode == "" })
+// succeeded counts the calls to key that succeeded so far: every call (a
+// count that never rotates, unlike the call records) less the failed ones.
+func succeeded(d *Deployed, key string) int {
+	calls := d.Cloud.Calls()
+	n := calls.Count(key)
+	for _, c := range calls.Failed() {
+		if c.Key == key {
+			n--
+		}
+	}
+	return n
 }

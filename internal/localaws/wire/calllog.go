@@ -43,7 +43,10 @@ type CallLog struct {
 	mu      sync.Mutex
 	limit   int
 	records []Call
-	counts  map[countKey]int
+	// failed holds the calls answered with an error, kept apart from
+	// records so that they outlive its rotation.
+	failed []Call
+	counts map[countKey]int
 }
 
 func newCallLog(limit int) *CallLog {
@@ -62,6 +65,22 @@ func (l *CallLog) add(c Call) {
 		l.records = slices.Delete(l.records, 0, len(l.records)/2+1)
 	}
 	l.records = append(l.records, c)
+	if c.ErrorCode != "" {
+		if len(l.failed) >= l.limit {
+			l.failed = slices.Delete(l.failed, 0, len(l.failed)/2+1)
+		}
+		l.failed = append(l.failed, c)
+	}
+}
+
+// Failed returns the most recent calls answered with an error (up to
+// DefaultCallRecords of them), oldest first. Errors are rare next to calls,
+// so a test looking for a refusal finds it here long after Records has
+// dropped it.
+func (l *CallLog) Failed() []Call {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.failed)
 }
 
 // Count returns how many calls were made to key ("servicecatalog.ProvisionProduct").
@@ -105,6 +124,6 @@ func (l *CallLog) Records() []Call {
 func (l *CallLog) Reset() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.records = nil
+	l.records, l.failed = nil, nil
 	l.counts = map[countKey]int{}
 }
