@@ -4,17 +4,11 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/servicecatalog"
 
 	"github.com/landfall/landfall/internal/launch"
 	"github.com/landfall/landfall/internal/localaws"
-	"github.com/landfall/landfall/internal/localaws/catalog"
 	"github.com/landfall/landfall/internal/localaws/org"
 	"github.com/landfall/landfall/internal/manual"
-	"github.com/landfall/landfall/internal/provision"
 )
 
 // driftPayload is what the drift schedule sends, narrowed to the fleet's
@@ -63,30 +57,8 @@ func TestDriftCheckPublishesOneNotification(t *testing.T) {
 		setOutcome(t, w, "us-west-1", "baseline-vpc", fleetID(failedAt), "FAILED", "VPC limit exceeded")
 	}})
 	mustRunFleet(t, env, backfillFleet)
-	ctx := context.Background()
-	sessions := &provision.Sessions{Base: env.AWS, RoleName: env.Plan.ExecutionRoleName, Now: env.Clock.Now}
-	member := func(account, region string) *servicecatalog.Client {
-		return servicecatalog.NewFromConfig(sessions.Config(account, "test"), func(o *servicecatalog.Options) { o.Region = region })
-	}
-	if _, err := member(fleetID(outdated), "us-east-1").UpdateProvisionedProduct(ctx, &servicecatalog.UpdateProvisionedProductInput{
-		ProvisionedProductName: aws.String("landfall-baseline-vpc"), ProvisioningArtifactName: aws.String("v1.1"), UpdateToken: aws.String("by-hand-1"),
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := env.Cloud.Catalog().SetOutcome("us-west-2", "security-audit", fleetID(tainted), catalog.OutcomeSpec{Outcome: "FAILED", Error: "AuditBucket update failed"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := member(fleetID(tainted), "us-west-2").UpdateProvisionedProduct(ctx, &servicecatalog.UpdateProvisionedProductInput{
-		ProvisionedProductName: aws.String("landfall-security-audit"), ProvisioningArtifactName: aws.String("2024.06"), UpdateToken: aws.String("by-hand-2"),
-	}); err != nil {
-		t.Fatal(err)
-	}
-	clk, ok := env.Cloud.ManualClock()
-	if !ok {
-		t.Fatal("the emulator's clock is not a manual one")
-	}
-	clk.Advance(time.Hour) // both updates finish
-	late := fleetID(1000)  // joins after the backfill: MISSING everywhere
+	troubleByHand(t, env, outdated, tainted)
+	late := fleetID(1000) // joins after the backfill: MISSING everywhere
 	if err := env.Cloud.Org().AddAccount(org.AccountSpec{ID: late, Name: "fleet-late", Parent: ouTeamC}, env.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}

@@ -405,28 +405,7 @@ func TestFleetStatus(t *testing.T) {
 	mustRunFleet(t, env, backfillFleet)
 
 	// Trouble made by hand after the backfill, as the execution role would.
-	sessions := &provision.Sessions{Base: env.AWS, RoleName: env.Plan.ExecutionRoleName, Now: env.Clock.Now}
-	member := func(account, region string) *servicecatalog.Client {
-		return servicecatalog.NewFromConfig(sessions.Config(account, "test"), func(o *servicecatalog.Options) { o.Region = region })
-	}
-	if _, err := member(fleetID(outdated), "us-east-1").UpdateProvisionedProduct(ctx, &servicecatalog.UpdateProvisionedProductInput{
-		ProvisionedProductName: aws.String("landfall-baseline-vpc"), ProvisioningArtifactName: aws.String("v1.1"), UpdateToken: aws.String("by-hand-1"),
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := env.Cloud.Catalog().SetOutcome("us-west-2", "security-audit", fleetID(tainted), catalog.OutcomeSpec{Outcome: "FAILED", Error: "AuditBucket update failed"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := member(fleetID(tainted), "us-west-2").UpdateProvisionedProduct(ctx, &servicecatalog.UpdateProvisionedProductInput{
-		ProvisionedProductName: aws.String("landfall-security-audit"), ProvisioningArtifactName: aws.String("2024.06"), UpdateToken: aws.String("by-hand-2"),
-	}); err != nil {
-		t.Fatal(err)
-	}
-	clk, ok := env.Cloud.ManualClock()
-	if !ok {
-		t.Fatal("the emulator's clock is not a manual one")
-	}
-	clk.Advance(time.Hour) // both updates finish
+	troubleByHand(t, env, outdated, tainted)
 	for i := range late {
 		id := fleetID(1000 + i)
 		if err := env.Cloud.Org().AddAccount(org.AccountSpec{ID: id, Name: fmt.Sprintf("fleet-late-%d", i), Parent: ouTeamC}, env.Clock.Now()); err != nil {
@@ -555,4 +534,35 @@ func TestFleetDryRun(t *testing.T) {
 		}
 	}
 	wantNothingProvisioned(t, env, fl.matching)
+}
+
+// troubleByHand makes, after a backfill, what an operator's hand could: the
+// account outdated gets baseline-vpc moved back to v1.1, and tainted's
+// security-audit update fails (TAINTED), both as the execution role would;
+// then an hour passes so both updates finish.
+func troubleByHand(t *testing.T, env *Env, outdated, tainted int) {
+	t.Helper()
+	ctx := context.Background()
+	sessions := &provision.Sessions{Base: env.AWS, RoleName: env.Plan.ExecutionRoleName, Now: env.Clock.Now}
+	member := func(account, region string) *servicecatalog.Client {
+		return servicecatalog.NewFromConfig(sessions.Config(account, "test"), func(o *servicecatalog.Options) { o.Region = region })
+	}
+	if _, err := member(fleetID(outdated), "us-east-1").UpdateProvisionedProduct(ctx, &servicecatalog.UpdateProvisionedProductInput{
+		ProvisionedProductName: aws.String("landfall-baseline-vpc"), ProvisioningArtifactName: aws.String("v1.1"), UpdateToken: aws.String("by-hand-1"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Cloud.Catalog().SetOutcome("us-west-2", "security-audit", fleetID(tainted), catalog.OutcomeSpec{Outcome: "FAILED", Error: "AuditBucket update failed"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := member(fleetID(tainted), "us-west-2").UpdateProvisionedProduct(ctx, &servicecatalog.UpdateProvisionedProductInput{
+		ProvisionedProductName: aws.String("landfall-security-audit"), ProvisioningArtifactName: aws.String("2024.06"), UpdateToken: aws.String("by-hand-2"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	clk, ok := env.Cloud.ManualClock()
+	if !ok {
+		t.Fatal("the emulator's clock is not a manual one")
+	}
+	clk.Advance(time.Hour) // both updates finish
 }
