@@ -203,8 +203,8 @@ func (w *World) crossCheck() []error {
 }
 
 // crossCheckKMS verifies that keys belong to the organization's accounts and
-// that encrypted queues and topics name a declared key or their service's
-// AWS managed key.
+// that encrypted queues, topics and tables name a declared key or their
+// service's AWS managed key.
 func (w *World) crossCheckKMS(accounts map[string]bool) []error {
 	var errs []error
 	for i, k := range w.KMS.Keys {
@@ -227,6 +227,11 @@ func (w *World) crossCheckKMS(accounts map[string]bool) []error {
 	for i, t := range w.SNS.Topics {
 		if t.KMSMasterKeyID != "" && !keys.Resolves(t.KMSMasterKeyID, "sns", t.Account, t.Region) {
 			unknown(fmt.Sprintf("sns.topics[%d].kmsMasterKeyId", i), t.KMSMasterKeyID, "sns")
+		}
+	}
+	for i, t := range w.DynamoDB.Tables {
+		if t.KMSMasterKeyID != "" && !keys.Resolves(t.KMSMasterKeyID, "dynamodb", t.Account, t.Region) {
+			unknown(fmt.Sprintf("dynamodb.tables[%d].kmsMasterKeyId", i), t.KMSMasterKeyID, "dynamodb")
 		}
 	}
 	return errs

@@ -64,7 +64,7 @@ func TestParseWorldErrors(t *testing.T) {
 		{name: "unknown key in flow mapping", replace: [2]string{"name: Custom,", "nme: Custom,"},
 			want: []string{`bad.yaml:8: organization.ous[0].nme: unknown key "nme"`}},
 		{name: "unknown fault key", replace: [2]string{"    latency: 1ms\n", "    latency: 1ms\n    throttel: {rate: 1}\n"},
-			want: []string{`bad.yaml:23: faults[0].throttel: unknown key "throttel"; allowed here: account, associationInvisibleFor, assumeRoleDeniedFor, error, errorRate, latency, operation, region, seed, service, shareInvisibleFor, throttle`}},
+			want: []string{`bad.yaml:23: faults[0].throttel: unknown key "throttel"; allowed here: account, associationInvisibleFor, assumeRoleDeniedFor, duplicateRate, error, errorRate, from, latency, loseResponseAs, loseResponseRate, operation, operations, region, seed, service, shareInvisibleFor, throttle, until`}},
 		{name: "several unknown keys at once", replace: [2]string{"  homeRegion: us-east-1\n", "  homeRegion: us-east-1\n  home: x\n"}, append: "extra: 1\n",
 			want: []string{"organization.home: unknown key", "extra: unknown key"}},
 		{name: "wrong type", replace: [2]string{"latency: 1ms", "latency: soon"},

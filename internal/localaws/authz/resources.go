@@ -41,6 +41,7 @@ type jsonFields struct {
 	ChildID                string `json:"ChildId"`
 	OrganizationalUnitID   string `json:"OrganizationalUnitId"`
 	TableName              string `json:"TableName"`
+	IndexName              string `json:"IndexName"`
 }
 
 // json returns the request's resource-naming members. A body that does
@@ -79,6 +80,8 @@ func (c *call) member(name string) string {
 		return f.OrganizationalUnitID
 	case "TableName":
 		return f.TableName
+	case "IndexName":
+		return f.IndexName
 	}
 	panic("authz: no JSON member " + name + " in jsonFields") // a table bug
 }
@@ -233,6 +236,18 @@ func table(_ *Authorizer, c *call) (string, bool) {
 		return "", false
 	}
 	return tables.ARN(c.r.Caller.Account, c.r.Region, name), true
+}
+
+// tableOrIndex is the table of a Query or Scan, or the index its IndexName
+// names: arn:<partition>:dynamodb:<region>:<account>:table/<name>/index/<index>,
+// the Service Authorization Reference's "index" resource type, so a policy
+// granting only the table's ARN does not reach its indexes.
+func tableOrIndex(a *Authorizer, c *call) (string, bool) {
+	arn, ok := table(a, c)
+	if ix := c.member("IndexName"); ok && ix != "" {
+		arn += "/index/" + ix
+	}
+	return arn, ok
 }
 
 // accountOf returns the account part of an ARN, "" for "*" and ARNs

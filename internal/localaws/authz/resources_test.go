@@ -63,6 +63,9 @@ func TestResolvers(t *testing.T) {
 		{"function arn", function, lambdaReq("arn:aws:lambda:us-west-2:111111111111:function:launch", ""), "arn:aws:lambda:us-west-2:111111111111:function:launch"},
 		{"stack name", stack, formReq("StackName", "Landfall"), "arn:aws:cloudformation:us-east-1:222222222222:stack/Landfall/"},
 		{"all stacks", stack, formReq(), "*"},
+		{"table", tableOrIndex, jsonReq(`{"TableName":"landfall-runs"}`), "arn:aws:dynamodb:us-east-1:222222222222:table/landfall-runs"},
+		{"index", tableOrIndex, jsonReq(`{"TableName":"landfall-runs","IndexName":"byAccount"}`), "arn:aws:dynamodb:us-east-1:222222222222:table/landfall-runs/index/byAccount"},
+		{"index without table", tableOrIndex, jsonReq(`{"IndexName":"byAccount"}`), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

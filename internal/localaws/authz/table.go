@@ -114,7 +114,9 @@ var rules = map[string]map[string]rule{
 		"GetItem":            {action: "dynamodb:GetItem", resource: table},
 		"UpdateItem":         {action: "dynamodb:UpdateItem", resource: table},
 		"DeleteItem":         {action: "dynamodb:DeleteItem", resource: table},
-		"Query":              {action: "dynamodb:Query", resource: table},
-		"Scan":               {action: "dynamodb:Scan", resource: table},
+		// A read of a secondary index acts on the index resource type.
+		"Query":                     {action: "dynamodb:Query", resource: tableOrIndex},
+		"Scan":                      {action: "dynamodb:Scan", resource: tableOrIndex},
+		"DescribeContinuousBackups": {action: "dynamodb:DescribeContinuousBackups", resource: table},
 	},
 }

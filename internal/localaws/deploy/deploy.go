@@ -1,8 +1,10 @@
 // Package deploy reads a synthesized CloudFormation template into the part of
 // it the local AWS emulator models: IAM roles with their trust and identity
 // policies, SQS queues and SNS topics with their resource policies and KMS
-// keys, key policies, the Lambda functions' execution roles and
-// environment, and the templates of service-managed StackSets.
+// keys, key policies, on-demand DynamoDB tables with their global
+// secondary indexes, TTL, encryption key and point-in-time recovery, the
+// Lambda functions' execution roles and environment, and the templates of
+// service-managed StackSets.
 //
 // It exists so that least privilege is proved by running Landfall under the
 // policies `cdk synth` produces, not by pinning their statements: a test
@@ -36,6 +38,7 @@ const (
 	typeRule        = "AWS::Events::Rule"
 	typeStackSet    = "AWS::CloudFormation::StackSet"
 	typeInvokeCfg   = "AWS::Lambda::EventInvokeConfig"
+	typeTable       = "AWS::DynamoDB::Table"
 )
 
 // Target is where a template is deployed.
@@ -60,6 +63,7 @@ type Deployment struct {
 	Keys      []Key
 	Functions []Function
 	StackSets []StackSet
+	Tables    []Table
 
 	pending  []pendingAttach // policies whose target is not yet added
 	attached map[string]bool // queues and topics that have a policy
@@ -104,6 +108,32 @@ type Topic struct {
 type Key struct {
 	LogicalID, ID, ARN string
 	Policy             json.RawMessage
+}
+
+// Table is an on-demand DynamoDB table.
+type Table struct {
+	LogicalID, Name, ARN string
+	// HashKey and RangeKey are "name:type", e.g. "pk:S", as the world
+	// file spells keys; RangeKey is empty for a hash-only table.
+	HashKey, RangeKey string
+	// Indexes are its global secondary indexes.
+	Indexes []Index
+	// TTLAttribute is the attribute TTL reads, empty when TTL is off.
+	TTLAttribute string
+	// KMSKey is the KMS key of server-side encryption (ID, ARN or
+	// alias/aws/dynamodb), empty for the AWS owned key.
+	KMSKey string
+	// PointInTimeRecovery is whether continuous backups are restorable.
+	PointInTimeRecovery bool
+}
+
+// Index is a global secondary index of a table.
+type Index struct {
+	Name              string
+	HashKey, RangeKey string // as Table's
+	// Projection is ALL, KEYS_ONLY or INCLUDE, with NonKeyAttributes.
+	Projection       string
+	NonKeyAttributes []string
 }
 
 // Function is a Lambda function.
@@ -155,6 +185,9 @@ func (d *Deployment) Queue(logicalID string) (*Queue, bool) { return find(d.Queu
 // Topic returns the topic with the given logical ID.
 func (d *Deployment) Topic(logicalID string) (*Topic, bool) { return find(d.Topics, logicalID) }
 
+// Table returns the table with the given logical ID.
+func (d *Deployment) Table(logicalID string) (*Table, bool) { return find(d.Tables, logicalID) }
+
 // Function returns the function with the given logical ID.
 func (d *Deployment) Function(logicalID string) (*Function, bool) {
 	return find(d.Functions, logicalID)
@@ -166,6 +199,7 @@ func (r Role) id() string     { return r.LogicalID }
 func (q Queue) id() string    { return q.LogicalID }
 func (f Function) id() string { return f.LogicalID }
 func (t Topic) id() string    { return t.LogicalID }
+func (t Table) id() string    { return t.LogicalID }
 
 func find[T logical](items []T, id string) (*T, bool) {
 	for i := range items {
@@ -203,8 +237,8 @@ func Load(doc []byte, t Target) (*Deployment, error) {
 			errs = append(errs, fmt.Errorf("%s: %s %s; the local deployment cannot prove it, so it refuses the template", id, res.Type, why))
 			continue
 		}
-		if _, ok := res.Properties["PermissionsBoundary"]; ok && res.Type == typeRole {
-			errs = append(errs, fmt.Errorf("%s: PermissionsBoundary is not modelled by the local AWS; the local deployment refuses the template", id))
+		if prop, ok := unmodelledIAMProperty(res.Type, res.Properties); ok {
+			errs = append(errs, fmt.Errorf("%s: %s is not modelled by the local AWS; the local deployment refuses the template", id, prop))
 			continue
 		}
 		keys, modelled := modelledProperties[res.Type]
@@ -244,6 +278,15 @@ var unmodelledIAM = map[string]string{
 	"AWS::IAM::ServiceLinkedRole": "creates a service-linked role",
 }
 
+// unmodelledIAMProperty names a property that carries IAM the local
+// deployment does not put into the world: a role's permissions boundary, a
+// table's resource-based policy.
+func unmodelledIAMProperty(typ string, props map[string]any) (string, bool) {
+	prop := map[string]string{typeRole: "PermissionsBoundary", typeTable: "ResourcePolicy"}[typ]
+	_, ok := props[prop]
+	return prop, ok && prop != ""
+}
+
 // modelledProperties are the properties read of each type the emulator
 // models; the rest (code, layers, logging) are never resolved, so they
 // cannot fail a load.
@@ -258,6 +301,8 @@ var modelledProperties = map[string][]string{
 	typeFunction:    {"Environment", "Role"},
 	typeStackSet:    {"PermissionModel", "TemplateBody", "Parameters", "StackInstancesGroup"},
 	typeInvokeCfg:   {"FunctionName", "DestinationConfig", "MaximumRetryAttempts"},
+	typeTable: {"KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "BillingMode", "ProvisionedThroughput",
+		"TimeToLiveSpecification", "SSESpecification", "PointInTimeRecoverySpecification", "StreamSpecification"},
 }
 
 func pick(props map[string]any, keys []string) map[string]any {
@@ -287,8 +332,9 @@ func newResolver(tpl *template, t Target) (*resolver, error) {
 			"AWS::StackName": t.StackName, "AWS::URLSuffix": "amazonaws.com",
 			"AWS::StackId": fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/%s", t.Partition, t.Region, t.Account, t.StackName, fakeUUID(t.StackName)),
 		},
-		refs:  map[string]string{},
-		attrs: map[string]map[string]string{},
+		refs:    map[string]string{},
+		attrs:   map[string]map[string]string{},
+		refused: map[string]map[string]string{},
 	}
 	for name, p := range tpl.Parameters {
 		v, ok := t.Parameters[name]
@@ -326,6 +372,9 @@ func newResolver(tpl *template, t Target) (*resolver, error) {
 		case typeRule:
 			arn := arnOf("events", t.Region, t.Account, "rule/"+name)
 			r.refs[id], r.attrs[id] = name, map[string]string{"Arn": arn}
+		case typeTable:
+			r.refs[id], r.attrs[id] = name, map[string]string{"Arn": arnOf("dynamodb", t.Region, t.Account, "table/"+name)}
+			r.refused[id] = map[string]string{"StreamArn": "DynamoDB streams are not modelled by the local AWS; remove the stream's consumer or extend package tables"}
 		case typePolicy, typeQueuePolicy, typeTopicPolicy, typeStackSet, typeInvokeCfg:
 			r.refs[id] = name
 		}
@@ -342,15 +391,15 @@ func newResolver(tpl *template, t Target) (*resolver, error) {
 // its properties set, else a deterministic <stack>-<logical ID> cut to the
 // type's limit.
 func physicalName(stack, id string, props map[string]any, typ string) string {
-	for _, key := range []string{"RoleName", "QueueName", "TopicName", "FunctionName", "LogGroupName", "Name", "StackSetName", "PolicyName"} {
+	for _, key := range []string{"RoleName", "QueueName", "TopicName", "FunctionName", "LogGroupName", "Name", "StackSetName", "PolicyName", "TableName"} {
 		if s, ok := props[key].(string); ok && s != "" {
 			return s
 		}
 	}
 	name := stack + "-" + id
-	limit := 64
-	if typ == typeQueue {
-		limit = 80
+	limit := map[string]int{typeQueue: 80, typeTable: 255}[typ]
+	if limit == 0 {
+		limit = 64
 	}
 	if len(name) > limit {
 		name = name[:limit]

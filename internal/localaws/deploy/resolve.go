@@ -16,6 +16,7 @@ type resolver struct {
 	pseudo    map[string]string            // AWS::Region, AWS::AccountId, ...
 	refs      map[string]string            // logical ID -> Ref value
 	attrs     map[string]map[string]string // logical ID -> attribute -> value
+	refused   map[string]map[string]string // logical ID -> attribute -> why it is not modelled
 	condition map[string]bool              // condition name -> value
 }
 
@@ -117,6 +118,9 @@ func (r *resolver) getAtt(arg any, path string) (any, error) {
 	}
 	if v, ok := r.attrs[resource][attr]; ok {
 		return v, nil
+	}
+	if why, ok := r.refused[resource][attr]; ok {
+		return nil, fmt.Errorf("%s: Fn::GetAtt %s.%s: %s", path, resource, attr, why)
 	}
 	return nil, fmt.Errorf("%s: Fn::GetAtt %s.%s: the local deployment does not model that attribute", path, resource, attr)
 }

@@ -63,6 +63,8 @@ func (d *Deployment) add(id, typ string, p map[string]any, r *resolver) error {
 		return d.addInvokeConfig(id, p)
 	case typeStackSet:
 		return d.addStackSet(id, p, r)
+	case typeTable:
+		return d.addTable(id, p, r)
 	}
 	return nil
 }

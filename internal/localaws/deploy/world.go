@@ -9,12 +9,13 @@ import (
 	"github.com/landfall/landfall/internal/localaws/authz"
 	"github.com/landfall/landfall/internal/localaws/org"
 	"github.com/landfall/landfall/internal/localaws/queues"
+	"github.com/landfall/landfall/internal/localaws/tables"
 	"github.com/landfall/landfall/internal/localaws/topics"
 )
 
 // Into adds what d creates to the world w, as if the stack had been
-// deployed there: its roles in d's account, its queues, topics and keys in
-// d's account and region. The account must belong to w's organization.
+// deployed there: its roles in d's account, its queues, topics, keys and
+// DynamoDB tables in d's account and region. The account must belong to w's organization.
 // Managed policies are refused: the emulator has no catalogue of AWS's
 // managed policies, and a guess would prove nothing.
 func (d *Deployment) Into(w *localaws.World) error {
@@ -45,7 +46,21 @@ func (d *Deployment) Into(w *localaws.World) error {
 	for _, t := range d.Topics {
 		w.SNS.Topics = append(w.SNS.Topics, topics.TopicSpec{Account: d.Account, Region: d.Region, Name: t.Name, Policy: org.PolicyDocument(t.Policy), KMSMasterKeyID: t.KMSKey})
 	}
+	for _, t := range d.Tables {
+		w.DynamoDB.Tables = append(w.DynamoDB.Tables, t.spec(d.Account, d.Region))
+	}
 	return nil
+}
+
+// spec is the world file's declaration of t in account and region.
+func (t Table) spec(account, region string) tables.TableSpec {
+	s := tables.TableSpec{Account: account, Region: region, Name: t.Name, HashKey: t.HashKey, RangeKey: t.RangeKey,
+		TTLAttribute: t.TTLAttribute, KMSMasterKeyID: t.KMSKey, PointInTimeRecovery: t.PointInTimeRecovery}
+	for _, x := range t.Indexes {
+		s.GlobalSecondaryIndexes = append(s.GlobalSecondaryIndexes, tables.IndexSpec{Name: x.Name, HashKey: x.HashKey, RangeKey: x.RangeKey,
+			Projection: x.Projection, NonKeyAttributes: x.NonKeyAttributes})
+	}
+	return s
 }
 
 // Into deploys the StackSet's template to accounts, as service-managed
@@ -58,7 +73,7 @@ func (s StackSet) Into(w *localaws.World, accounts []string, region string) erro
 		if err != nil {
 			return fmt.Errorf("deploy StackSet %s to %s: %w", s.Name, account, err)
 		}
-		if len(member.Queues)+len(member.Topics)+len(member.Keys) > 0 {
+		if len(member.Queues)+len(member.Topics)+len(member.Keys)+len(member.Tables) > 0 {
 			return fmt.Errorf("deploy StackSet %s to %s: only roles are modelled in member accounts", s.Name, account)
 		}
 		if err := addRoles(w, account, member.Roles); err != nil {

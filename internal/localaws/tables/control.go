@@ -2,6 +2,7 @@ package tables
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/landfall/landfall/internal/localaws/wire"
 )
@@ -17,9 +18,11 @@ type createTableInput struct {
 		SSEType, KMSMasterKeyId string
 	}
 	DeletionProtectionEnabled bool
-	GlobalSecondaryIndexes    json.RawMessage
-	LocalSecondaryIndexes     json.RawMessage
-	StreamSpecification       json.RawMessage
+	// GlobalSecondaryIndexes is a pointer so that an empty list, which
+	// DynamoDB refuses, differs from none.
+	GlobalSecondaryIndexes *[]gsiInput
+	LocalSecondaryIndexes  json.RawMessage
+	StreamSpecification    json.RawMessage
 }
 
 type tableOutput struct {
@@ -30,7 +33,7 @@ func (s *Tables) createTable(r *wire.Request, in *createTableInput) (tableOutput
 	if err := checkTableName(in.TableName); err != nil {
 		return tableOutput{}, err
 	}
-	for name, raw := range map[string]json.RawMessage{"GlobalSecondaryIndexes": in.GlobalSecondaryIndexes, "LocalSecondaryIndexes": in.LocalSecondaryIndexes, "StreamSpecification": in.StreamSpecification} {
+	for name, raw := range map[string]json.RawMessage{"LocalSecondaryIndexes": in.LocalSecondaryIndexes, "StreamSpecification": in.StreamSpecification} {
 		if len(raw) > 0 && string(raw) != "null" {
 			return tableOutput{}, unsupported(name)
 		}
@@ -68,7 +71,7 @@ func checkDefinition(in *createTableInput) (definition, *wireError) {
 		return def, invalid("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
 	case len(in.KeySchema) == 2 && in.KeySchema[0].AttributeName == in.KeySchema[1].AttributeName:
 		return def, invalid("Both the Hash Key and the Range Key element in the KeySchema have the same name")
-	case len(in.AttributeDefinitions) != len(in.KeySchema):
+	case in.GlobalSecondaryIndexes == nil && len(in.AttributeDefinitions) != len(in.KeySchema):
 		return def, invalid("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
 	}
 	types := map[string]string{}
@@ -83,11 +86,18 @@ func checkDefinition(in *createTableInput) (definition, *wireError) {
 			return def, invalid("Some index key attributes are not defined in AttributeDefinitions. Keys: [%s], AttributeDefinitions: %v", k.AttributeName, keysSorted(types))
 		}
 	}
+	var err *wireError
+	if def.indexes, err = checkIndexes(in, types); err != nil {
+		return def, err
+	}
 	if err := checkBilling(in, &def); err != nil {
 		return def, err
 	}
 	if in.SSESpecification != nil && in.SSESpecification.Enabled != nil && *in.SSESpecification.Enabled {
-		def.sse = &sseDescription{Status: "ENABLED", SSEType: "KMS", KMSMasterKeyArn: in.SSESpecification.KMSMasterKeyId}
+		def.sseKey = in.SSESpecification.KMSMasterKeyId
+		if def.sseKey == "" {
+			def.sseKey = AWSManagedKey
+		}
 	}
 	return def, nil
 }
@@ -207,4 +217,56 @@ func (s *Tables) describeTimeToLive(r *wire.Request, in *tableNameInput) (descri
 		out.TimeToLiveDescription.AttributeName = t.ttl
 	}
 	return out, nil
+}
+
+type continuousBackupsOutput struct {
+	ContinuousBackupsDescription continuousBackups
+}
+
+type continuousBackups struct {
+	ContinuousBackupsStatus        string
+	PointInTimeRecoveryDescription pitrDescription
+}
+
+type pitrDescription struct {
+	PointInTimeRecoveryStatus  string
+	EarliestRestorableDateTime wire.Timestamp `json:",omitzero"`
+	LatestRestorableDateTime   wire.Timestamp `json:",omitzero"`
+	RecoveryPeriodInDays       int            `json:",omitempty"`
+}
+
+// pitrWindow is DynamoDB's default point-in-time recovery period, and
+// pitrLag how far behind the present the latest restorable time trails.
+const (
+	pitrWindow = 35 * 24 * time.Hour
+	pitrLag    = 5 * time.Minute
+)
+
+// describeContinuousBackups reports the point-in-time recovery a table was
+// declared with. Continuous backups are always on in DynamoDB; the
+// restorable window is computed, since the emulator keeps no backups.
+func (s *Tables) describeContinuousBackups(r *wire.Request, in *tableNameInput) (continuousBackupsOutput, error) {
+	if err := checkTableName(in.TableName); err != nil {
+		return continuousBackupsOutput{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.tables[tableKey(r.Caller.Account, r.Region, in.TableName)]
+	if t == nil {
+		return continuousBackupsOutput{}, &wire.Error{Code: "TableNotFoundException", Message: "Table not found: " + in.TableName}
+	}
+	d := pitrDescription{PointInTimeRecoveryStatus: "DISABLED"}
+	if t.def.pitr {
+		earliest := r.Now.Add(-pitrWindow)
+		if earliest.Before(t.created) {
+			earliest = t.created
+		}
+		latest := r.Now.Add(-pitrLag)
+		if latest.Before(earliest) {
+			latest = earliest
+		}
+		d = pitrDescription{PointInTimeRecoveryStatus: "ENABLED", EarliestRestorableDateTime: wire.Timestamp(earliest),
+			LatestRestorableDateTime: wire.Timestamp(latest), RecoveryPeriodInDays: int(pitrWindow / (24 * time.Hour))}
+	}
+	return continuousBackupsOutput{continuousBackups{ContinuousBackupsStatus: "ENABLED", PointInTimeRecoveryDescription: d}}, nil
 }

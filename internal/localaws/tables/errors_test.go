@@ -66,21 +66,21 @@ func TestUnsupportedConstructsAreRefusedByName(t *testing.T) {
 	if msg := apiError(t, err, "ValidationException"); !strings.Contains(msg, "Expected") {
 		t.Errorf("legacy Expected: %q does not name it", msg)
 	}
-	_, err = h.ddb.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(ledger), IndexName: aws.String("byAccount"),
-		KeyConditionExpression: aws.String("pk = :p"), ExpressionAttributeValues: map[string]types.AttributeValue{":p": s("x")}})
-	if msg := apiError(t, err, "ValidationException"); !strings.Contains(msg, "IndexName") {
-		t.Errorf("IndexName: %q does not name it", msg)
-	}
 	_, err = h.ddb.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName: aws.String("with-gsi"), BillingMode: types.BillingModePayPerRequest,
-		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
-		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
-		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{IndexName: aws.String("byAccount"),
-			KeySchema:  []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
+		TableName: aws.String("with-lsi"), BillingMode: types.BillingModePayPerRequest,
+		KeySchema: []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}, {AttributeName: aws.String("sk"), KeyType: types.KeyTypeRange}},
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS},
+			{AttributeName: aws.String("sk"), AttributeType: types.ScalarAttributeTypeS}, {AttributeName: aws.String("at"), AttributeType: types.ScalarAttributeTypeS}},
+		LocalSecondaryIndexes: []types.LocalSecondaryIndex{{IndexName: aws.String("byTime"),
+			KeySchema:  []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}, {AttributeName: aws.String("at"), KeyType: types.KeyTypeRange}},
 			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll}}},
 	})
-	if msg := apiError(t, err, "ValidationException"); !strings.Contains(msg, "GlobalSecondaryIndexes") {
-		t.Errorf("GSI: %q does not name it", msg)
+	if msg := apiError(t, err, "ValidationException"); !strings.Contains(msg, "LocalSecondaryIndexes") {
+		t.Errorf("LSI: %q does not name it", msg)
+	}
+	_, err = h.ddb.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(ledger), Segment: aws.Int32(0), TotalSegments: aws.Int32(2)})
+	if msg := apiError(t, err, "ValidationException"); !strings.Contains(msg, "Segment (parallel scan)") {
+		t.Errorf("parallel scan: %q does not name it", msg)
 	}
 }
 

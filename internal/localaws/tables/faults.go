@@ -40,12 +40,16 @@ func reword(r *wire.Request, e *wire.Error) error {
 	kind, item := dataPlane[r.Operation]
 	switch {
 	case e.Code == "ThrottlingException" && item:
-		name := tableName(r)
+		name, index := names(r)
+		scope, resource := "Table", ARN(r.Caller.Account, r.Region, name)
+		if index != "" { // a Query or Scan of an index is throttled by the index
+			scope, resource = "Index", resource+"/index/"+index
+		}
 		return &wire.Error{
 			Code:    "ProvisionedThroughputExceededException",
 			Message: "Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly.",
 			Fields: map[string]any{"ThrottlingReasons": []map[string]string{{
-				"reason": "Table" + kind + "KeyRangeThroughputExceeded", "resource": ARN(r.Caller.Account, r.Region, name),
+				"reason": scope + kind + "KeyRangeThroughputExceeded", "resource": resource,
 			}}},
 		}
 	case e.Code == "InternalFailure":
@@ -54,11 +58,12 @@ func reword(r *wire.Request, e *wire.Error) error {
 	return e
 }
 
-// tableName reads the TableName member of a request, "" if absent.
-func tableName(r *wire.Request) string {
-	var in struct{ TableName string }
+// names reads the TableName and IndexName members of a request, "" when
+// absent.
+func names(r *wire.Request) (table, index string) {
+	var in struct{ TableName, IndexName string }
 	if r.DecodeJSON(&in) != nil {
-		return ""
+		return "", ""
 	}
-	return in.TableName
+	return in.TableName, in.IndexName
 }

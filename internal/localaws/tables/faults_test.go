@@ -35,6 +35,16 @@ func TestFaultsSpeakDynamoDB(t *testing.T) {
 		aws.ToString(ptee.ThrottlingReasons[0].Resource) != "arn:aws:dynamodb:us-east-1:111111111111:table/"+ledger {
 		t.Errorf("ThrottlingReasons = %+v", ptee.ThrottlingReasons)
 	}
+	query := func() error {
+		_, err := h.ddb.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(ledger), IndexName: aws.String("byAccount"),
+			KeyConditionExpression: aws.String("account = :a"), ExpressionAttributeValues: map[string]types.AttributeValue{":a": s("x")}})
+		return err
+	}
+	_ = query() // takes Query's one token; the index does not exist, which the throttle does not wait to find out
+	if err := query(); !errors.As(err, &ptee) || aws.ToString(ptee.ThrottlingReasons[0].Reason) != "IndexReadKeyRangeThroughputExceeded" ||
+		aws.ToString(ptee.ThrottlingReasons[0].Resource) != "arn:aws:dynamodb:us-east-1:111111111111:table/"+ledger+"/index/byAccount" {
+		t.Errorf("throttled index Query: %v, reasons %+v", err, ptee.ThrottlingReasons)
+	}
 	describe := func() error {
 		_, err := h.ddb.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(ledger)})
 		return err

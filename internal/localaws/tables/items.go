@@ -99,6 +99,9 @@ func (s *Tables) putItem(r *wire.Request, in *putItemInput) (attributesOutput, e
 	if err := validateItem(in.Item, "Item size has exceeded the maximum allowed size"); err != nil {
 		return attributesOutput{}, err
 	}
+	if err := t.checkIndexKeys(in.Item); err != nil {
+		return attributesOutput{}, err
+	}
 	old := t.items[k]
 	if err := in.checkCondition(p.condition, old); err != nil {
 		return attributesOutput{}, err
@@ -154,10 +157,8 @@ func (s *Tables) updateItem(r *wire.Request, in *updateItemInput) (attributesOut
 	if err != nil {
 		return attributesOutput{}, err
 	}
-	for _, a := range p.update {
-		if a.path[0].name == t.hash || a.path[0].name == t.rng {
-			return attributesOutput{}, invalid("Cannot update attribute %s. This attribute is part of the key", a.path[0].name)
-		}
+	if err := t.checkUpdatePaths(p.update); err != nil {
+		return attributesOutput{}, err
 	}
 	old := t.items[k]
 	if err := in.checkCondition(p.condition, old); err != nil {
@@ -170,9 +171,28 @@ func (s *Tables) updateItem(r *wire.Request, in *updateItemInput) (attributesOut
 	if err := validateItem(updated, "Item size to update has exceeded the maximum allowed size"); err != nil {
 		return attributesOutput{}, err
 	}
+	if err := t.checkIndexKeys(updated); err != nil {
+		return attributesOutput{}, err
+	}
 	updated = updated.normalized()
 	t.items[k] = updated
 	return attributesOutput{returned(in.ReturnValues, p.update, old, updated)}, nil
+}
+
+// checkUpdatePaths refuses updates DynamoDB refuses before reading the
+// item: to a table key attribute, or inside an index key attribute, which
+// must stay a scalar.
+func (t *table) checkUpdatePaths(acts []action) *wireError {
+	for _, a := range acts {
+		name := a.path[0].name
+		switch {
+		case name == t.hash || name == t.rng:
+			return invalid("Cannot update attribute %s. This attribute is part of the key", name)
+		case len(a.path) > 1 && t.isIndexKey(name):
+			return validation("Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: " + name)
+		}
+	}
+	return nil
 }
 
 // returned picks UpdateItem's Attributes: UPDATED_* return the updated

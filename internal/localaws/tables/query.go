@@ -14,6 +14,7 @@ type readInput struct {
 	legacy
 	expressions
 	TableName              string
+	IndexName              *string
 	Limit                  *int32
 	ExclusiveStartKey      Item
 	ConsistentRead         *bool
@@ -39,7 +40,7 @@ type keyRange struct {
 }
 
 func (s *Tables) query(r *wire.Request, in *readInput) (readOutput, error) {
-	p, err := in.prepare()
+	p, err := in.prepare(true)
 	if err != nil {
 		return readOutput{}, err
 	}
@@ -52,17 +53,24 @@ func (s *Tables) query(r *wire.Request, in *readInput) (readOutput, error) {
 	if err != nil {
 		return readOutput{}, err
 	}
-	kr, err := t.keyRange(p.keyCond)
+	v, err := t.viewFor(in, p)
 	if err != nil {
 		return readOutput{}, err
 	}
-	if start, ok := in.ExclusiveStartKey[t.hash]; ok && in.ExclusiveStartKey != nil && !equal(start, kr.hash) {
-		return readOutput{}, validation("The provided starting key is outside query boundaries based on provided conditions")
+	kr, err := v.keyRange(p.keyCond)
+	if err != nil {
+		return readOutput{}, err
+	}
+	if err := v.checkQueryFilter(p.filter); err != nil {
+		return readOutput{}, err
+	}
+	if err := v.checkQueryStart(in.ExclusiveStartKey, kr); err != nil {
+		return readOutput{}, err
 	}
 	var keys []string
-	for _, k := range t.sortedKeys() {
+	for _, k := range v.keys() {
 		it := t.items[k]
-		if !equal(it[t.hash], kr.hash) {
+		if !equal(it[v.hash], kr.hash) {
 			continue
 		}
 		if kr.rng != nil {
@@ -75,14 +83,29 @@ func (s *Tables) query(r *wire.Request, in *readInput) (readOutput, error) {
 	if in.ScanIndexForward != nil && !*in.ScanIndexForward {
 		slices.Reverse(keys)
 	}
-	return t.page(in, p, keys)
+	return v.page(in, p, keys)
+}
+
+// checkQueryStart validates a Query's ExclusiveStartKey, which must also
+// lie in the partition the key condition names.
+func (v view) checkQueryStart(start Item, kr keyRange) *wireError {
+	if start == nil {
+		return nil
+	}
+	if err := v.checkStartKey(start); err != nil {
+		return err
+	}
+	if !equal(start[v.hash], kr.hash) {
+		return validation("The provided starting key is outside query boundaries based on provided conditions")
+	}
+	return nil
 }
 
 func (s *Tables) scan(r *wire.Request, in *readInput) (readOutput, error) {
 	if in.ScanIndexForward != nil {
 		return readOutput{}, validation("ScanIndexForward is not a Scan parameter")
 	}
-	p, err := in.prepare()
+	p, err := in.prepare(false)
 	if err != nil {
 		return readOutput{}, err
 	}
@@ -95,10 +118,19 @@ func (s *Tables) scan(r *wire.Request, in *readInput) (readOutput, error) {
 	if err != nil {
 		return readOutput{}, err
 	}
-	return t.page(in, p, t.sortedKeys())
+	v, err := t.viewFor(in, p)
+	if err != nil {
+		return readOutput{}, err
+	}
+	if in.ExclusiveStartKey != nil {
+		if err := v.checkStartKey(in.ExclusiveStartKey); err != nil {
+			return readOutput{}, err
+		}
+	}
+	return v.page(in, p, v.keys())
 }
 
-func (in *readInput) prepare() (parsed, *wireError) {
+func (in *readInput) prepare(query bool) (parsed, *wireError) {
 	if err := checkTableName(in.TableName); err != nil {
 		return parsed{}, err
 	}
@@ -108,14 +140,8 @@ func (in *readInput) prepare() (parsed, *wireError) {
 	if in.Limit != nil && *in.Limit < 1 {
 		return parsed{}, validation(fmt.Sprintf("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1", *in.Limit))
 	}
-	switch in.Select {
-	case "", "ALL_ATTRIBUTES", "COUNT":
-	case "SPECIFIC_ATTRIBUTES":
-		if in.ProjectionExpression == nil {
-			return parsed{}, validation("Select type SPECIFIC_ATTRIBUTES requires ProjectionExpression")
-		}
-	default:
-		return parsed{}, unsupported("Select " + in.Select)
+	if err := in.checkSelect(query); err != nil {
+		return parsed{}, err
 	}
 	if in.ConditionExpression != nil || in.UpdateExpression != nil {
 		return parsed{}, validation("ConditionExpression and UpdateExpression are not read parameters")
@@ -123,45 +149,68 @@ func (in *readInput) prepare() (parsed, *wireError) {
 	return in.parse()
 }
 
+// selected is how DynamoDB's messages name what a Select value returns.
+var selected = map[string]string{
+	"ALL_ATTRIBUTES": "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES": "ALL_PROJECTED_ATTRIBUTES", "COUNT": "only the Count",
+}
+
+// checkSelect checks Select against ProjectionExpression and IndexName
+// with DynamoDB's words; Query prefixes them with "1 validation error
+// detected: ", Scan does not.
+func (in *readInput) checkSelect(query bool) *wireError {
+	prefix := ""
+	if query {
+		prefix = "1 validation error detected: "
+	}
+	switch in.Select {
+	case "":
+		return nil
+	case "SPECIFIC_ATTRIBUTES":
+		if in.ProjectionExpression == nil {
+			return validation(prefix + "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES")
+		}
+		return nil
+	case "ALL_PROJECTED_ATTRIBUTES":
+		if in.IndexName == nil {
+			return validation(prefix + "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
+		}
+	case "ALL_ATTRIBUTES", "COUNT":
+	default:
+		return validation("1 validation error detected: Value '" + in.Select + "' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]")
+	}
+	if in.ProjectionExpression != nil {
+		return validation(prefix + "Cannot specify the ProjectionExpression when choosing to get " + selected[in.Select])
+	}
+	return nil
+}
+
 // page reads keys in order from ExclusiveStartKey, stopping after Limit
-// items or 1 MB of item data, then applies the filter and projection.
-func (t *table) page(in *readInput, p parsed, keys []string) (readOutput, error) {
+// entries or 1 MB of entry data, then applies the filter and projection to
+// what the view holds of each item.
+func (v view) page(in *readInput, p parsed, keys []string) (readOutput, error) {
 	start := 0
 	if in.ExclusiveStartKey != nil {
-		_, k, err := t.keyOf(in.ExclusiveStartKey, true)
-		if err != nil {
-			return readOutput{}, validation("The provided starting key is invalid: " + err.Message)
-		}
-		start = len(keys)
-		for i, key := range keys {
-			if key == k || t.after(t.items[key], in.ExclusiveStartKey, in.ScanIndexForward) {
-				start = i
-				if key == k {
-					start = i + 1
-				}
-				break
-			}
-		}
+		start = v.resume(keys, in.ExclusiveStartKey, in.ScanIndexForward == nil || *in.ScanIndexForward)
 	}
 	items := []Item{}
 	out := readOutput{}
 	read := 0
 	for i := start; i < len(keys); i++ {
-		it := t.items[keys[i]]
+		it := v.t.items[keys[i]]
+		e := v.entry(it)
 		out.ScannedCount++
-		read += itemSize(it)
-		if p.filter == nil || filterMatch(p.filter, it) {
+		read += itemSize(e)
+		if p.filter == nil || filterMatch(p.filter, e) {
 			out.Count++
 			if in.Select != "COUNT" {
-				items = append(items, project(it.clone(), p.projection))
+				items = append(items, project(e.clone(), p.projection))
 			}
 		}
 		limited := in.Limit != nil && out.ScannedCount >= int(*in.Limit)
 		// Like DynamoDB, a page that stops at its limit has a
 		// LastEvaluatedKey even when nothing follows; the next page is empty.
 		if limited || read >= pageBytes {
-			key, _, _ := t.keyOf(it, false)
-			out.LastEvaluatedKey = key
+			out.LastEvaluatedKey = v.lastKey(it)
 			break
 		}
 	}
@@ -171,95 +220,7 @@ func (t *table) page(in *readInput, p parsed, keys []string) (readOutput, error)
 	return out, nil
 }
 
-// after reports whether item comes after the start key in read order (the
-// start key's own item may have been deleted since).
-func (t *table) after(item, start Item, forward *bool) bool {
-	later := t.less(start, item)
-	if forward != nil && !*forward {
-		return t.less(item, start)
-	}
-	return later
-}
-
 func filterMatch(c *cond, it Item) bool {
 	ok, err := c.eval(it)
 	return err == nil && ok
-}
-
-// checkRangeCondition refuses what DynamoDB refuses on a range key rather
-// than matching nothing: begins_with on a number, and a BETWEEN whose bounds
-// are the wrong way round.
-func (t *table) checkRangeCondition(part *cond) *wireError {
-	switch part.op {
-	case "begins_with":
-		if t.types[t.rng] == "N" {
-			return validation("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N")
-		}
-	case "BETWEEN":
-		if n, ok := compare(part.ops[1].value, part.ops[2].value); ok && n > 0 {
-			return validation(fmt.Sprintf("Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower operand: %s, upper operand: %s",
-				describe(part.ops[1].value), describe(part.ops[2].value)))
-		}
-	}
-	return nil
-}
-
-// describe renders a key value as DynamoDB's messages do: {S: a}, {N: 1}.
-func describe(v Value) string { return "{" + v.kind + ": " + v.Text() + "}" }
-
-// keyRange checks a KeyConditionExpression: hash = :v, optionally AND a
-// condition on the range key (=, <, <=, >, >=, BETWEEN, begins_with).
-func (t *table) keyRange(c *cond) (keyRange, *wireError) {
-	var parts []*cond
-	var flatten func(*cond) *wireError
-	flatten = func(c *cond) *wireError {
-		switch c.op {
-		case "AND":
-			if err := flatten(c.subs[0]); err != nil {
-				return err
-			}
-			return flatten(c.subs[1])
-		case "OR", "NOT", "IN", "<>", "attribute_exists", "attribute_not_exists", "attribute_type", "contains":
-			return validation("Invalid operator used in KeyConditionExpression: " + c.op)
-		}
-		parts = append(parts, c)
-		return nil
-	}
-	if err := flatten(c); err != nil {
-		return keyRange{}, err
-	}
-	if len(parts) > 2 {
-		return keyRange{}, validation("Conditions can be of length 1 or 2 only")
-	}
-	var kr keyRange
-	haveHash := false
-	for _, part := range parts {
-		if part.ops[0].kind != "path" || len(part.ops[0].path) != 1 {
-			return keyRange{}, validation("Query key condition not supported")
-		}
-		name := part.ops[0].path[0].name
-		for _, o := range part.ops[1:] {
-			if o.kind != "value" {
-				return keyRange{}, validation("Query key condition not supported")
-			}
-			if o.value.kind != t.types[name] && t.types[name] != "" {
-				return keyRange{}, invalid("Condition parameter type does not match schema type")
-			}
-		}
-		switch {
-		case name == t.hash && part.op == "=" && !haveHash:
-			haveHash, kr.hash = true, part.ops[1].value
-		case name == t.rng && t.rng != "" && kr.rng == nil:
-			if err := t.checkRangeCondition(part); err != nil {
-				return keyRange{}, err
-			}
-			kr.rng = part
-		default:
-			return keyRange{}, validation("Query key condition not supported")
-		}
-	}
-	if !haveHash {
-		return keyRange{}, validation("Query condition missed key schema element: " + t.hash)
-	}
-	return kr, nil
 }

@@ -15,7 +15,6 @@ type legacy struct {
 	KeyConditions       json.RawMessage
 	QueryFilter         json.RawMessage
 	ScanFilter          json.RawMessage
-	IndexName           json.RawMessage
 	Segment             json.RawMessage
 	TotalSegments       json.RawMessage
 }
@@ -27,7 +26,7 @@ func (l *legacy) check() *wireError {
 	}{
 		{"Expected", l.Expected}, {"ConditionalOperator", l.ConditionalOperator}, {"AttributeUpdates", l.AttributeUpdates},
 		{"AttributesToGet", l.AttributesToGet}, {"KeyConditions", l.KeyConditions}, {"QueryFilter", l.QueryFilter},
-		{"ScanFilter", l.ScanFilter}, {"IndexName (secondary indexes)", l.IndexName}, {"Segment (parallel scan)", l.Segment},
+		{"ScanFilter", l.ScanFilter}, {"Segment (parallel scan)", l.Segment},
 		{"TotalSegments (parallel scan)", l.TotalSegments},
 	} {
 		if len(f.raw) > 0 && string(f.raw) != "null" {

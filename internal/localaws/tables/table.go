@@ -3,12 +3,13 @@ package tables
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/landfall/landfall/internal/localaws/wire"
+	"github.com/landfall/landfall/internal/region"
 )
 
 // KeySchemaElement is one key attribute of a table (wire shape).
@@ -29,8 +30,10 @@ type definition struct {
 	keySchema  []KeySchemaElement
 	attrs      []AttributeDefinition
 	billing    string
-	sse        *sseDescription
+	sseKey     string // SSE KMS key (ID, ARN or alias); "" for the AWS owned key
 	protection bool
+	indexes    []*index // global secondary indexes, in CreateTable's order
+	pitr       bool     // point-in-time recovery
 }
 
 // table is one DynamoDB table and its items.
@@ -40,7 +43,7 @@ type table struct {
 	created         time.Time
 	id              string
 	hash, rng       string            // key attribute names; rng may be ""
-	types           map[string]string // key attribute → S, N, B
+	types           map[string]string // table and index key attribute → S, N, B
 	ttl             string            // TTL attribute name, "" when disabled
 	items           map[string]Item   // by encoded primary key
 }
@@ -50,13 +53,7 @@ func newTable(account, regionCode string, def definition, now time.Time) *table 
 	sum := sha256.Sum256([]byte(tableKey(account, regionCode, def.name) + now.String()))
 	h := hex.EncodeToString(sum[:16])
 	t.id = h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-	for _, k := range def.keySchema {
-		if k.KeyType == "HASH" {
-			t.hash = k.AttributeName
-		} else {
-			t.rng = k.AttributeName
-		}
-	}
+	t.hash, t.rng = keyNames(def.keySchema)
 	for _, a := range def.attrs {
 		t.types[a.AttributeName] = a.AttributeType
 	}
@@ -127,25 +124,7 @@ func encodeScalar(v Value) string {
 
 // sortedKeys orders the items by hash key, then range key, as Scan
 // (deterministically) and Query return them.
-func (t *table) sortedKeys() []string {
-	keys := make([]string, 0, len(t.items))
-	for k := range t.items {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return t.less(t.items[keys[i]], t.items[keys[j]]) })
-	return keys
-}
-
-func (t *table) less(a, b Item) bool {
-	if c, _ := compare(a[t.hash], b[t.hash]); c != 0 {
-		return c < 0
-	}
-	if t.rng == "" {
-		return false
-	}
-	c, _ := compare(a[t.rng], b[t.rng])
-	return c < 0
-}
+func (t *table) sortedKeys() []string { return t.tableView().keys() }
 
 // expired reports whether item's TTL has passed at now.
 func (t *table) expiry(item Item) (time.Time, bool) {
@@ -182,6 +161,27 @@ type sseDescription struct {
 	KMSMasterKeyArn string `json:",omitempty"`
 }
 
+// AWSManagedKey names the AWS managed key of DynamoDB, which a table
+// encrypted with SSEType KMS and no KMSMasterKeyId uses.
+const AWSManagedKey = "alias/aws/dynamodb"
+
+// sseDescription reports a table encrypted with a KMS key; nil for the
+// AWS owned key, which DescribeTable leaves out.
+func (t *table) sseDescription() *sseDescription {
+	ref := t.def.sseKey
+	if ref == "" {
+		return nil
+	}
+	arn := ref
+	if !strings.HasPrefix(ref, "arn:") {
+		if !strings.HasPrefix(ref, "alias/") {
+			ref = "key/" + ref
+		}
+		arn = fmt.Sprintf("arn:%s:kms:%s:%s:%s", region.Partition(t.region), t.region, t.account, ref)
+	}
+	return &sseDescription{Status: "ENABLED", SSEType: "KMS", KMSMasterKeyArn: arn}
+}
+
 // tableDescription is the TableDescription wire shape.
 type tableDescription struct {
 	TableName                 string
@@ -197,6 +197,7 @@ type tableDescription struct {
 	ProvisionedThroughput     throughput
 	SSEDescription            *sseDescription `json:",omitempty"`
 	DeletionProtectionEnabled bool
+	GlobalSecondaryIndexes    []gsiDescription `json:",omitempty"`
 }
 
 type billingSummary struct {
@@ -214,7 +215,8 @@ func (t *table) describe(status string) tableDescription {
 	d := tableDescription{
 		TableName: t.def.name, TableArn: ARN(t.account, t.region, t.def.name), TableId: t.id, TableStatus: status,
 		KeySchema: t.def.keySchema, AttributeDefinitions: t.def.attrs, CreationDateTime: wire.Timestamp(t.created),
-		ItemCount: int64(len(t.items)), SSEDescription: t.def.sse, DeletionProtectionEnabled: t.def.protection,
+		ItemCount: int64(len(t.items)), SSEDescription: t.sseDescription(), DeletionProtectionEnabled: t.def.protection,
+		GlobalSecondaryIndexes: t.describeIndexes(status),
 	}
 	for _, it := range t.items {
 		d.TableSizeBytes += int64(itemSize(it))

@@ -5,10 +5,13 @@
 // ReturnValuesOnConditionCheckFailure is ALL_OLD).
 //
 // It models what a run ledger needs: on-demand tables with a hash key and
-// an optional range key; PutItem, GetItem, UpdateItem, DeleteItem, Query and
-// Scan with the expression language (condition, update, key condition,
-// filter and projection expressions) parsed by a real tokenizer and
-// recursive-descent parser; the 400 KB item limit; and TTL.
+// an optional range key; global secondary indexes (KEYS_ONLY, INCLUDE or ALL
+// projections, sparse: an item lacking an index's key attributes is not in
+// it); PutItem, GetItem, UpdateItem, DeleteItem, Query and Scan, on the
+// table or an index, with the expression language (condition, update, key
+// condition, filter and projection expressions) parsed by a real tokenizer
+// and recursive-descent parser; the 400 KB item limit; TTL; and the SSE key
+// and point-in-time recovery setting a table reports.
 //
 // TTL behaves as AWS documents it: an item whose TTL attribute (a Number,
 // epoch seconds) has passed stays readable, and is returned by GetItem,
@@ -20,14 +23,20 @@
 //
 // Scan returns items in key order (hash key, then range key), which is
 // deterministic; AWS's order follows the hash of the partition key, so code
-// must not depend on either. TableSizeBytes and ItemCount are live, where
-// AWS refreshes them about every six hours.
+// must not depend on either. An index is read in its key order, items with
+// equal index keys in table key order. Indexes are updated with the table,
+// where AWS propagates to them within about a second: code that must see its
+// own write reads the table, as it must in AWS, where an index read cannot
+// be strongly consistent. TableSizeBytes, ItemCount and their index
+// counterparts are live, where AWS refreshes them about every six hours.
 //
 // Everything outside the modelled subset is refused with a
-// ValidationException naming the unsupported construct (secondary indexes,
-// the legacy parameters Expected, AttributeUpdates, KeyConditions, ...),
-// rather than silently ignored. IAM (package authz) and faults (package
-// faults) apply before an operation runs, as for every emulated service.
+// ValidationException naming the unsupported construct (local secondary
+// indexes, streams, provisioned capacity, parallel scans, the legacy
+// parameters Expected, AttributeUpdates, KeyConditions, ...), rather than
+// silently ignored. IAM (package authz) and faults (package faults) apply
+// before an operation runs, as for every emulated service; a read of an
+// index is authorized against the index's ARN, <table ARN>/index/<name>.
 package tables
 
 import (
@@ -104,6 +113,8 @@ func (s *Tables) Operations() map[string]wire.Operation {
 		"DeleteItem":         wire.Op(s.deleteItem),
 		"Query":              wire.Op(s.query),
 		"Scan":               wire.Op(s.scan),
+		// DescribeContinuousBackups reports point-in-time recovery.
+		"DescribeContinuousBackups": wire.Op(s.describeContinuousBackups),
 	}
 }
 
