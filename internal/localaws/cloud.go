@@ -136,7 +136,7 @@ func New(w *World, opts Options) (*Cloud, error) {
 	if c.topics, err = topics.New(w.SNS, topics.WithQueues(snsToSQS{c})); err != nil {
 		return nil, fmt.Errorf("new local aws: %w", err)
 	}
-	if c.queues, err = queues.New(w.SQS, queues.WithClock(c.clock)); err != nil {
+	if c.queues, err = queues.New(w.SQS, queues.WithClock(c.clock), queues.WithDuplicates(c.faults.Duplicate)); err != nil {
 		return nil, fmt.Errorf("new local aws: %w", err)
 	}
 	c.functions = lambdafn.New(lambdafn.WithClock(c.clock))
@@ -216,11 +216,17 @@ func catalogOwners(spec catalog.Spec, mgmt string) map[string]string {
 	return owners
 }
 
-// Handler returns the HTTP handler serving every emulated service.
-func (c *Cloud) Handler() http.Handler { return c.server }
+// Handler returns the HTTP handler serving every emulated service on a
+// socket: a response a fault rule loses as a timeout aborts the connection
+// (see faults.Handler). In-memory clients use HTTPClient.
+func (c *Cloud) Handler() http.Handler { return faults.Handler(c.server) }
 
-// HTTPClient returns an *http.Client that calls the emulator in memory.
-func (c *Cloud) HTTPClient() *http.Client { return c.server.Client() }
+// HTTPClient returns an *http.Client that calls the emulator in memory; a
+// response a fault rule loses as a timeout fails its round trip with a
+// timeout (see faults.Transport).
+func (c *Cloud) HTTPClient() *http.Client {
+	return &http.Client{Transport: faults.Transport(c.server.Client().Transport)}
+}
 
 // Config returns an SDK config that sends every call to the emulator in
 // memory, in region, signed with creds; nil creds are static dummy keys

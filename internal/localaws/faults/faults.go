@@ -1,19 +1,25 @@
 // Package faults injects the failures a real AWS deployment meets into the
-// local AWS emulator: latency, throttling, 5xx errors, new-account
-// propagation delays (roles not yet assumable, organization shares not yet
-// visible) and regions disabled for an account.
+// local AWS emulator: latency, throttling (per operation or shared across
+// operations), 5xx errors, lost responses (the call took effect, the answer
+// never arrived), duplicate SQS deliveries, new-account propagation delays
+// (roles not yet assumable, organization shares not yet visible) and regions
+// disabled for an account.
 //
-// Rules come from the world file's faults section and can be replaced at run
-// time (Faults.Set) by tests. Everything time-based runs on the emulator
-// clock, so a test moves through a propagation window or refills a throttle
-// bucket by advancing its manual clock; only latency sleeps on the real
-// clock, because its purpose is to make clients wait.
+// Rules come from the world file's faults section and can be replaced or
+// added to at run time (Faults.Set, Faults.Add) by tests. Everything
+// time-based runs on the emulator clock, so a test moves through a
+// propagation window, a rule's from/until window or a throttle bucket's
+// refill by advancing its manual clock; only latency sleeps on the real
+// clock, because its purpose is to make clients wait. Every random draw comes
+// from the rule's seeded generator, so a game day replays exactly.
 package faults
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -35,8 +41,10 @@ type Faults struct {
 // ruleState is a rule with its mutable state.
 type ruleState struct {
 	Rule
-	buckets map[bucketKey]*bucket
-	rng     *rand.Rand
+	// loadedAt is when the rule was set or added: its window counts from it.
+	loadedAt time.Time
+	buckets  map[bucketKey]*bucket
+	rng      *rand.Rand
 }
 
 type bucketKey struct{ account, region, operation string }
@@ -67,8 +75,9 @@ func (f *Faults) Set(spec Spec) error {
 		return fmt.Errorf("invalid faults: %w", err)
 	}
 	rules := make([]*ruleState, 0, len(spec))
+	now := f.clock.Now()
 	for _, r := range spec {
-		rules = append(rules, newRuleState(r))
+		rules = append(rules, newRuleState(r, now))
 	}
 	f.mu.Lock()
 	f.rules = rules
@@ -76,13 +85,14 @@ func (f *Faults) Set(spec Spec) error {
 	return nil
 }
 
-// Add appends one rule to the running rules.
+// Add appends one rule to the running rules; its window counts from now.
 func (f *Faults) Add(r Rule) error {
 	if err := r.Validate(); err != nil {
 		return fmt.Errorf("invalid fault rule: %w", err)
 	}
+	rs := newRuleState(r, f.clock.Now())
 	f.mu.Lock()
-	f.rules = append(f.rules, newRuleState(r))
+	f.rules = append(f.rules, rs)
 	f.mu.Unlock()
 	return nil
 }
@@ -93,12 +103,16 @@ func (f *Faults) Rules() Spec {
 	defer f.mu.Unlock()
 	out := make(Spec, 0, len(f.rules))
 	for _, r := range f.rules {
-		out = append(out, r.Rule)
+		rule := r.Rule
+		rule.Operations = slices.Clone(rule.Operations)
+		out = append(out, rule)
 	}
 	return out
 }
 
-func newRuleState(r Rule) *ruleState {
+// newRuleState copies what the rule points to, so that a caller changing
+// its Rule afterwards cannot change the running one.
+func newRuleState(r Rule, now time.Time) *ruleState {
 	seed := r.Seed
 	if seed == 0 {
 		seed = 1
@@ -107,16 +121,30 @@ func newRuleState(r Rule) *ruleState {
 		t := *r.Throttle
 		r.Throttle = &t
 	}
-	return &ruleState{Rule: r, buckets: map[bucketKey]*bucket{}, rng: rand.New(rand.NewPCG(seed, seed))}
+	r.Operations = slices.Clone(r.Operations)
+	return &ruleState{Rule: r, loadedAt: now, buckets: map[bucketKey]*bucket{}, rng: rand.New(rand.NewPCG(seed, seed))}
+}
+
+// active reports whether now is inside the rule's window.
+func (r *ruleState) active(now time.Time) bool {
+	return !now.Before(r.loadedAt.Add(r.From)) && (r.Until == 0 || now.Before(r.loadedAt.Add(r.Until)))
 }
 
 // matches reports whether the rule selects a call by service, operation,
 // region and account.
 func (r *ruleState) matches(service, operation, region, account string) bool {
-	return (r.Service == "" || r.Service == service) &&
-		(r.Operation == "" || r.Operation == operation) &&
+	return r.canSelect(service, operation) &&
 		(r.Region == "" || r.Region == region) &&
 		(r.Account == "" || r.Account == account)
+}
+
+// bucketKey is the bucket a call draws from: one per operation unless the
+// throttle is shared.
+func (r *ruleState) bucketKey(req *wire.Request) bucketKey {
+	if r.Throttle.Shared {
+		return bucketKey{req.Caller.Account, req.Region, ""}
+	}
+	return bucketKey{req.Caller.Account, req.Region, req.Operation}
 }
 
 // take removes a token from the caller's bucket, reporting false when empty.
@@ -143,51 +171,91 @@ func (r *ruleState) take(key bucketKey, now time.Time) bool {
 func (f *Faults) Middleware() wire.Middleware {
 	return func(next wire.Operation) wire.Operation {
 		return func(r *wire.Request) (any, error) {
-			latency, err := f.decide(r)
-			if latency > 0 {
-				if serr := sleep(r.Context, latency); serr != nil {
-					return nil, serr
+			v := f.decide(r)
+			if v.latency > 0 {
+				if err := sleep(r.Context, v.latency); err != nil {
+					return nil, err
 				}
 			}
-			if err != nil {
-				return nil, err
+			if v.failure != nil {
+				return nil, v.failure
 			}
-			return next(r)
+			out, err := next(r)
+			if v.lose != "" {
+				return loseResponse(r, v.lose, out, err)
+			}
+			return out, err
 		}
 	}
 }
 
-// decide evaluates the rules for one call: the latency to add and the error
-// to answer instead of running the operation, if any.
-func (f *Faults) decide(r *wire.Request) (time.Duration, error) {
+// verdict is what the rules decided for one call.
+type verdict struct {
+	latency time.Duration
+	// failure is answered instead of running the operation.
+	failure error
+	// lose, LoseAsError or LoseAsTimeout, loses the answer of the operation
+	// after it ran.
+	lose string
+}
+
+// decide evaluates the rules for one call.
+func (f *Faults) decide(r *wire.Request) verdict {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var latency time.Duration
-	var failure error
+	var v verdict
 	for _, rule := range f.rules {
-		if rule.AssumeRoleDeniedFor > 0 && failure == nil && r.Service == "sts" && r.Operation == "AssumeRole" {
-			failure = f.assumeRoleDenied(rule, r)
+		if !rule.active(r.Now) {
+			continue
+		}
+		if rule.AssumeRoleDeniedFor > 0 && v.failure == nil && r.Service == "sts" && r.Operation == "AssumeRole" {
+			v.failure = f.assumeRoleDenied(rule, r)
 		}
 		if !rule.matches(r.Service, r.Operation, r.Region, r.Caller.Account) {
 			continue
 		}
-		latency = max(latency, rule.Latency)
-		if failure != nil {
-			continue
-		}
-		if rule.Throttle != nil && !rule.take(bucketKey{r.Caller.Account, r.Region, r.Operation}, r.Now) {
-			failure = wire.Throttled()
-			continue
-		}
-		if rule.ErrorRate > 0 && rule.rng.Float64() < rule.ErrorRate {
-			if rule.Error == ErrServiceUnavailable {
-				failure = wire.ServiceUnavailable()
-			} else {
-				failure = wire.InternalFailure("")
-			}
+		v.latency = max(v.latency, rule.Latency)
+		if v.failure == nil {
+			rule.apply(r, &v)
 		}
 	}
-	return latency, failure
+	return v
+}
+
+// apply draws the rule's throttle, error and lost response for a call it
+// matches, in that order: a throttled call draws no error, and a failed
+// call has no answer to lose. The caller holds f.mu.
+func (r *ruleState) apply(req *wire.Request, v *verdict) {
+	if r.Throttle != nil && !r.take(r.bucketKey(req), req.Now) {
+		v.failure = wire.Throttled()
+		return
+	}
+	if r.ErrorRate > 0 && r.rng.Float64() < r.ErrorRate {
+		v.failure = wire.InternalFailure("")
+		if r.Error == ErrServiceUnavailable {
+			v.failure = wire.ServiceUnavailable()
+		}
+		return
+	}
+	if r.LoseResponseRate > 0 && v.lose == "" && r.rng.Float64() < r.LoseResponseRate {
+		v.lose = cmp.Or(r.LoseResponseAs, LoseAsError)
+	}
+}
+
+// Duplicate reports whether one message a ReceiveMessage call hands out is
+// delivered twice: a draw of every active duplicateRate rule matching the
+// call, until one says yes. It has the signature of the hook of
+// queues.WithDuplicates.
+func (f *Faults) Duplicate(r *wire.Request) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, rule := range f.rules {
+		if rule.DuplicateRate > 0 && rule.active(r.Now) && rule.matches(r.Service, r.Operation, r.Region, r.Caller.Account) &&
+			rule.rng.Float64() < rule.DuplicateRate {
+			return true
+		}
+	}
+	return false
 }
 
 // assumeRoleDenied applies an assumeRoleDeniedFor rule: the rule's account
@@ -220,13 +288,15 @@ func (f *Faults) ShareDelay(account, region string) time.Duration {
 	return f.longest(account, region, func(r Rule) time.Duration { return r.ShareInvisibleFor })
 }
 
-// longest is the largest delay of the rules that match account and region.
+// longest is the largest delay of the active rules that match account and
+// region.
 func (f *Faults) longest(account, region string, delay func(Rule) time.Duration) time.Duration {
+	now := f.clock.Now()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var d time.Duration
 	for _, rule := range f.rules {
-		if (rule.Account == "" || rule.Account == account) && (rule.Region == "" || rule.Region == region) {
+		if rule.active(now) && (rule.Account == "" || rule.Account == account) && (rule.Region == "" || rule.Region == region) {
 			d = max(d, delay(rule.Rule))
 		}
 	}

@@ -2,6 +2,7 @@ package faults_test
 
 import (
 	"errors"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"github.com/landfall/landfall/internal/localaws/faults"
 	"github.com/landfall/landfall/internal/localaws/identity"
 	"github.com/landfall/landfall/internal/localaws/org"
+	"github.com/landfall/landfall/internal/localaws/queues"
 	"github.com/landfall/landfall/internal/localaws/wire"
 )
 
@@ -28,7 +30,13 @@ type env struct {
 	clock  *clock.Manual
 	srv    *wire.Server
 	faults *faults.Faults
+	// queues holds the management account's queue "work" in us-east-1
+	// (workURL), for the faults that act on SQS.
+	queues *queues.Queues
 }
+
+// workURL is the queue of env.queues.
+var workURL = queues.URL("111111111111", "us-east-1", "work")
 
 func newEnv(t *testing.T, spec faults.Spec) *env {
 	t.Helper()
@@ -49,18 +57,24 @@ func newEnv(t *testing.T, spec faults.Spec) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	q, err := queues.New(queues.Spec{Queues: []queues.QueueSpec{{Account: "111111111111", Region: "us-east-1", Name: "work"}}},
+		queues.WithClock(c), queues.WithDuplicates(f.Duplicate))
+	if err != nil {
+		t.Fatal(err)
+	}
 	reg := identity.New(o, identity.Options{})
 	srv := wire.NewServer(wire.ServerOptions{
-		Services:   []wire.Service{identity.NewService(reg), org.NewService(o)},
+		Services:   []wire.Service{identity.NewService(reg), org.NewService(o), q},
 		Auth:       reg,
 		Clock:      c,
 		Middleware: []wire.Middleware{faults.DisabledRegions(o), f.Middleware()},
 	})
-	return &env{clock: c, srv: srv, faults: f}
+	return &env{clock: c, srv: srv, faults: f, queues: q}
 }
 
 // config returns an SDK config using the standard retryer (3 attempts)
-// without its backoff sleeps.
+// without its backoff sleeps, through faults.Transport as the local AWS's
+// clients are.
 func (e *env) config(region string, creds aws.CredentialsProvider) aws.Config {
 	if creds == nil {
 		creds = credentials.NewStaticCredentialsProvider("test", "test", "")
@@ -68,7 +82,7 @@ func (e *env) config(region string, creds aws.CredentialsProvider) aws.Config {
 	return aws.Config{
 		Region:       region,
 		BaseEndpoint: aws.String("http://localaws.internal"),
-		HTTPClient:   e.srv.Client(),
+		HTTPClient:   &http.Client{Transport: faults.Transport(e.srv.Client().Transport)},
 		Credentials:  creds,
 		Retryer: func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
@@ -323,6 +337,23 @@ func TestValidate(t *testing.T) {
 		{"misplaced propagation faults", faults.Spec{{Service: "sns", AssumeRoleDeniedFor: time.Minute}, {Operation: "AcceptPortfolioShare", ShareInvisibleFor: time.Minute}, {Error: "InternalFailure"}}, []string{
 			"[0].assumeRoleDeniedFor: applies to sts AssumeRole", "[1].shareInvisibleFor: applies to Service Catalog shares", "[2].error: is set but errorRate is 0",
 		}},
+		{"bad windows", faults.Spec{{ErrorRate: 1, From: -time.Second, Until: -time.Minute}, {ErrorRate: 1, From: 10 * time.Minute, Until: 5 * time.Minute}}, []string{
+			"[0].from: -1s is negative", "[0].until: -1m0s is negative", "[1].until: 5m0s is not after from (10m0s); the window would be empty",
+		}},
+		{"bad operations", faults.Spec{{Operation: "ListRoots", Operations: []string{"ListRoots", "list"}, Throttle: &faults.Throttle{Rate: 1, Shared: true}}}, []string{
+			`[0].operations: is set with operation "ListRoots"; set operation for one operation or operations for several, not both`,
+			`[0].operations[1]: "list" is not an API operation name`,
+		}},
+		{"bad lost responses", faults.Spec{{LoseResponseRate: 1.5, LoseResponseAs: "hang"}, {Service: "sqs", LoseResponseAs: "timeout", Latency: time.Millisecond}}, []string{
+			"[0].loseResponseRate: 1.5 is not between 0 and 1", `[0].loseResponseAs: "hang" is not error or timeout`,
+			"[1].loseResponseAs: is set but loseResponseRate is 0",
+		}},
+		{"misplaced duplicates", faults.Spec{{Service: "sns", DuplicateRate: 0.1}, {Service: "sqs", Operations: []string{"SendMessage"}, DuplicateRate: 0.1}, {DuplicateRate: -1}}, []string{
+			"[0].duplicateRate: applies to sqs ReceiveMessage", "[1].duplicateRate: applies to sqs ReceiveMessage", "[2].duplicateRate: -1 is not between 0 and 1",
+		}},
+		{"propagation faults take no operations", faults.Spec{{Operations: []string{"ListPortfolios"}, ShareInvisibleFor: time.Minute}}, []string{
+			"[0].shareInvisibleFor: applies to Service Catalog shares",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -336,5 +367,13 @@ func TestValidate(t *testing.T) {
 	}
 	if err := (faults.Spec{{Service: "servicecatalog", Operation: "ProvisionProduct", Region: "us-west-1", Account: "222222222222", Latency: time.Second, Throttle: &faults.Throttle{Rate: 2, Burst: 5}, ErrorRate: 0.1, Error: "ServiceUnavailable", Seed: 3}}).Validate(); err != nil {
 		t.Errorf("valid rule: %v", err)
+	}
+	gameDay := faults.Spec{
+		{Service: "servicecatalog", Operations: []string{"DescribeRecord", "DescribeProvisionedProduct"}, Throttle: &faults.Throttle{Rate: 1, Shared: true}, From: time.Minute, Until: time.Hour},
+		{Service: "sqs", Operation: "SendMessage", LoseResponseRate: 0.3, LoseResponseAs: faults.LoseAsTimeout, Seed: 3},
+		{Service: "sqs", Operation: "ReceiveMessage", DuplicateRate: 0.2, Until: 10 * time.Minute},
+	}
+	if err := gameDay.Validate(); err != nil {
+		t.Errorf("valid game day rules: %v", err)
 	}
 }

@@ -19,7 +19,7 @@ func TestLatency(t *testing.T) {
 	op := f.Middleware()(func(*wire.Request) (any, error) { called = true; return nil, nil })
 
 	// The longest matching latency applies; it ends early when the caller gives up.
-	if d, _ := f.decide(&wire.Request{Service: "sts", Operation: "GetCallerIdentity"}); d != 30*time.Second {
+	if d := f.decide(&wire.Request{Service: "sts", Operation: "GetCallerIdentity"}).latency; d != 30*time.Second {
 		t.Errorf("latency = %v, want the longest matching rule's", d)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
@@ -27,7 +27,7 @@ func TestLatency(t *testing.T) {
 	if _, err := op(&wire.Request{Context: ctx, Service: "sts", Operation: "GetCallerIdentity"}); !errors.Is(err, context.Canceled) || called {
 		t.Errorf("cancelled call = %v (operation called: %v), want context.Canceled", err, called)
 	}
-	if d, _ := f.decide(&wire.Request{Service: "sns", Operation: "Publish"}); d != 0 {
+	if d := f.decide(&wire.Request{Service: "sns", Operation: "Publish"}).latency; d != 0 {
 		t.Errorf("latency for an unmatched call = %v", d)
 	}
 }

@@ -8,7 +8,7 @@ import (
 
 // The messages of a queue are indexed so that the requests of a busy queue
 // do not scan every message: q.messages stays in send order (by seq) for
-// the snapshots, byID finds a message from a receipt handle, and two heaps
+// the snapshots, byID finds a message from a receipt handle (by ref), and two heaps
 // split the messages at q.syncedAt, the time the queue was last brought up
 // to date: ready holds the visible ones by seq (receive order) and hidden
 // the delayed and in-flight ones by the time they become visible.
@@ -112,14 +112,14 @@ func (q *queue) push(m *message) {
 	m.seq = q.idx.nextSeq
 	q.idx.nextSeq++
 	q.messages = append(q.messages, m)
-	q.idx.byID[m.id] = m
+	q.idx.byID[m.ref] = m
 	q.place(m)
 }
 
 // remove deletes m from the queue.
 func (q *queue) remove(m *message) {
 	q.unplace(m)
-	delete(q.idx.byID, m.id)
+	delete(q.idx.byID, m.ref)
 	if i, found := slices.BinarySearchFunc(q.messages, m.seq, func(e *message, seq uint64) int {
 		switch {
 		case e.seq < seq:
@@ -163,7 +163,7 @@ func (q *queue) reindex(now time.Time) {
 	clear(q.idx.ready.items[:cap(q.idx.ready.items)])
 	clear(q.idx.hidden.items[:cap(q.idx.hidden.items)])
 	for _, m := range q.messages {
-		byID[m.id] = m
+		byID[m.ref] = m
 		if m.visibleAt.After(now) {
 			m.where, m.slot = inHidden, len(hidden)
 			hidden = append(hidden, m)

@@ -9,8 +9,8 @@ import (
 )
 
 // TestIndexMatchesScan drives a queue with a dead-letter queue through
-// random sends, receives, deletes, visibility changes, expiries and clock
-// moves (backwards too), and checks every receive and NextVisibleAt against
+// random sends, receives (some delivering a message twice), deletes,
+// visibility changes, expiries and clock moves (backwards too), and checks every receive and NextVisibleAt against
 // what a scan of the messages in send order gives, and the index against
 // the messages after every step.
 func TestIndexMatchesScan(t *testing.T) {
@@ -29,24 +29,24 @@ func TestIndexMatchesScan(t *testing.T) {
 				switch op := rng.IntN(10); {
 				case op < 3:
 					n++
-					m := &message{id: "m" + strconv.Itoa(n), sentAt: now, visibleAt: now.Add(time.Duration(rng.IntN(30)) * time.Second)}
+					m := &message{id: "m" + strconv.Itoa(n), ref: "m" + strconv.Itoa(n), sentAt: now, visibleAt: now.Add(time.Duration(rng.IntN(30)) * time.Second)}
 					q.expire(now)
 					q.push(m)
 				case op < 6:
 					limit, visibility := 1+rng.IntN(10), rng.IntN(20)
 					q.expire(now)
-					wantIDs, wantMoved := scanReceive(q, now, limit)
-					got := s.receive(q, now, limit, visibility)
-					var gotIDs []string
+					wantRefs, wantMoved := scanReceive(q, now, limit)
+					got := s.receive(q, now, limit, visibility, func() bool { return rng.IntN(4) == 0 })
+					var gotRefs []string
 					for _, r := range got {
-						gotIDs = append(gotIDs, r.msg.id)
+						gotRefs = append(gotRefs, r.msg.ref)
 					}
-					if !slices.Equal(gotIDs, wantIDs) {
-						t.Fatalf("step %d: received %v, want %v", step, gotIDs, wantIDs)
+					if !slices.Equal(gotRefs, wantRefs) {
+						t.Fatalf("step %d: received %v, want %v", step, gotRefs, wantRefs)
 					}
-					for _, id := range wantMoved {
-						if dlq.find(id) == nil || q.find(id) != nil {
-							t.Fatalf("step %d: %s not moved to the dead-letter queue", step, id)
+					for _, ref := range wantMoved {
+						if dlq.find(ref) == nil || q.find(ref) != nil {
+							t.Fatalf("step %d: %s not moved to the dead-letter queue", step, ref)
 						}
 					}
 				case op < 7 && len(q.messages) > 0:
@@ -68,18 +68,18 @@ func TestIndexMatchesScan(t *testing.T) {
 	}
 }
 
-// scanReceive is what receive does, by a scan in send order: the IDs it
-// receives and those it moves to the dead-letter queue.
+// scanReceive is what receive does, by a scan in send order: the refs of
+// the messages it receives and of those it moves to the dead-letter queue.
 func scanReceive(q *queue, now time.Time, limit int) (received, moved []string) {
 	for _, m := range q.messages {
 		if len(received) == limit || m.visibleAt.After(now) {
 			continue
 		}
 		if m.receiveCount >= q.redrive.maxReceiveCount {
-			moved = append(moved, m.id)
+			moved = append(moved, m.ref)
 			continue
 		}
-		received = append(received, m.id)
+		received = append(received, m.ref)
 	}
 	return received, moved
 }
@@ -94,7 +94,7 @@ func checkIndex(t *testing.T, step int, q *queue, now time.Time) {
 		if i > 0 && q.messages[i-1].seq >= m.seq {
 			t.Fatalf("step %d: %s: messages out of send order", step, q.name)
 		}
-		if q.idx.byID[m.id] != m {
+		if q.idx.byID[m.ref] != m {
 			t.Fatalf("step %d: %s: %s not indexed by ID", step, q.name, m.id)
 		}
 		if !now.Before(m.sentAt.Add(time.Duration(q.intAttr("MessageRetentionPeriod")) * time.Second)) {

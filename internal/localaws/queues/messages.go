@@ -99,8 +99,10 @@ func (q *queue) newMessage(e sendEntry, caller wire.Caller, now time.Time) (*mes
 	if sender == "" {
 		sender = caller.Account
 	}
+	id := newID()
 	return &message{
-		id:          newID(),
+		id:          id,
+		ref:         id,
 		body:        body,
 		md5Body:     md5Hex(body),
 		attrs:       attrs,
@@ -258,7 +260,11 @@ func (s *Queues) receiveMessage(req *wire.Request, in *receiveMessageInput) (any
 	var out struct {
 		Messages []receivedWire `json:",omitempty"`
 	}
-	for _, r := range s.receive(q, req.Now, limit, visibility) {
+	var twice func() bool
+	if s.duplicates != nil {
+		twice = func() bool { return s.duplicates(req) }
+	}
+	for _, r := range s.receive(q, req.Now, limit, visibility, twice) {
 		w := receivedWire{MessageID: r.msg.id, ReceiptHandle: r.handle, MD5OfBody: r.msg.md5Body, Body: r.msg.body}
 		if len(sysNames) > 0 {
 			w.Attributes = r.msg.systemAttributes(sysNames)
@@ -426,7 +432,7 @@ func (q *queue) changeVisibility(e handleEntry, now time.Time) *wire.Error {
 	if err != nil {
 		return receiptHandleIsInvalid(e.ReceiptHandle)
 	}
-	m := q.find(r.messageID)
+	m := q.find(r.messageRef)
 	if m == nil {
 		return invalidParameterValue("Value %s for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.", e.ReceiptHandle)
 	}

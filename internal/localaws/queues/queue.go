@@ -53,7 +53,11 @@ func (r *redrivePolicy) String() string {
 }
 
 type message struct {
-	id       string
+	id string
+	// ref tells apart the copies of a message SQS delivered twice (see
+	// duplicate): the ID for the original, the ID and a copy number for a
+	// copy. Receipt handles and the index name messages by it.
+	ref      string
 	body     string
 	md5Body  string
 	attrs    map[string]Attribute
@@ -146,22 +150,22 @@ func (m *message) state(now time.Time) string {
 	}
 }
 
-// find returns the message with the given ID, or nil.
-func (q *queue) find(id string) *message { return q.idx.byID[id] }
+// find returns the message (or copy) with the given ref, or nil.
+func (q *queue) find(ref string) *message { return q.idx.byID[ref] }
 
-// Receipt handles name the queue, the message and the receive, so a handle
-// is valid for its queue only, and a stale one (from an earlier receive)
-// still finds the message, as in SQS.
+// Receipt handles name the queue, the message (its ref: a copy has handles
+// of its own) and the receive, so a handle is valid for its queue only, and a
+// stale one (from an earlier receive) still finds the message, as in SQS.
 type receipt struct {
-	queueARN, messageID string
+	queueARN, messageRef string
 }
 
 var errInvalidHandle = errors.New("invalid receipt handle")
 
-func newHandle(queueARN, messageID string, receive int) string {
+func newHandle(queueARN, messageRef string, receive int) string {
 	var nonce [8]byte
 	_, _ = rand.Read(nonce[:]) // crypto/rand.Read never fails on supported platforms
-	raw := strings.Join([]string{queueARN, messageID, strconv.Itoa(receive), hex.EncodeToString(nonce[:])}, "\n")
+	raw := strings.Join([]string{queueARN, messageRef, strconv.Itoa(receive), hex.EncodeToString(nonce[:])}, "\n")
 	return base64.StdEncoding.EncodeToString([]byte(raw))
 }
 
@@ -174,7 +178,7 @@ func parseHandle(handle string) (receipt, error) {
 	if len(parts) != 4 || parts[0] == "" || parts[1] == "" {
 		return receipt{}, errInvalidHandle
 	}
-	return receipt{queueARN: parts[0], messageID: parts[1]}, nil
+	return receipt{queueARN: parts[0], messageRef: parts[1]}, nil
 }
 
 // handleFor parses a receipt handle of this queue.
@@ -187,13 +191,15 @@ func (q *queue) handleFor(handle string) (receipt, error) {
 }
 
 // deleteByHandle deletes the message a handle refers to. A valid handle of a
-// message that is gone already succeeds, as in SQS.
+// message that is gone already succeeds, as in SQS. A copy delivered twice
+// is deleted by its own handles only: deleting one copy leaves the other, as
+// SQS documents for a copy on a server that was unavailable.
 func (q *queue) deleteByHandle(handle string) error {
 	r, err := q.handleFor(handle)
 	if err != nil {
 		return err
 	}
-	if m := q.find(r.messageID); m != nil {
+	if m := q.find(r.messageRef); m != nil {
 		q.remove(m)
 	}
 	return nil
@@ -209,8 +215,10 @@ type receivedMessage struct {
 // maxReceiveCount times is moved to the dead-letter queue instead of being
 // received again, keeping its ID, body, attributes and sent time, with its
 // receive count reset. If the dead-letter queue was deleted the message
-// stays and is received again. Callers must hold s.mu.
-func (s *Queues) receive(q *queue, now time.Time, limit, visibility int) []receivedMessage {
+// stays and is received again. For each message handed out (not itself a
+// copy), a non-nil twice decides whether SQS delivers it twice (see
+// duplicate). Callers must hold s.mu.
+func (s *Queues) receive(q *queue, now time.Time, limit, visibility int, twice func() bool) []receivedMessage {
 	q.expire(now)
 	var out []receivedMessage
 	var dlq *queue
@@ -238,14 +246,36 @@ func (s *Queues) receive(q *queue, now time.Time, limit, visibility int) []recei
 		}
 		m.receivedAt = now
 		m.visibleAt = now.Add(time.Duration(visibility) * time.Second)
-		out = append(out, receivedMessage{msg: m, handle: newHandle(q.arn, m.id, m.receiveCount)})
+		out = append(out, receivedMessage{msg: m, handle: newHandle(q.arn, m.ref, m.receiveCount)})
 	}
 	// Placed back only now: a message received with a visibility timeout
-	// of 0 is visible again, but not to this same receive.
+	// of 0 is visible again, but not to this same receive; nor is a copy.
 	for _, r := range out {
 		q.place(r.msg)
 	}
+	for _, r := range out {
+		if twice != nil && !r.msg.isCopy() && twice() {
+			q.duplicate(r.msg, now)
+		}
+	}
 	return out
+}
+
+// isCopy reports whether m is the copy duplicate left behind: it is not
+// duplicated again, so that a message is delivered twice, not without end.
+func (m *message) isCopy() bool { return m.ref != m.id }
+
+// duplicate leaves a second copy of m behind, visible at once, as a standard
+// queue does when a server holding one of its copies of m missed the
+// receive: the same ID, body, attributes and sent time, the receive count
+// so far (the next receive of the copy counts one more), and receipt
+// handles of its own, so that deleting either copy leaves the other.
+func (q *queue) duplicate(m *message, now time.Time) {
+	c := *m
+	c.ref = fmt.Sprintf("%s#%d", m.id, q.idx.nextSeq)
+	c.visibleAt = now
+	c.slot, c.where = -1, inNone
+	q.push(&c)
 }
 
 // byARN finds a queue by ARN. Callers must hold s.mu.

@@ -42,6 +42,9 @@ type Queues struct {
 	lastNow time.Time
 	queues  map[string]*queue    // by account/region/name
 	deleted map[string]time.Time // queue key → when it was deleted
+	// duplicates decides, per message a ReceiveMessage call hands out,
+	// whether it is delivered twice; nil never.
+	duplicates func(*wire.Request) bool
 }
 
 var _ wire.Service = (*Queues)(nil)
@@ -55,6 +58,22 @@ type Option func(*Queues)
 // clock the wire.Server uses.
 func WithClock(c clock.Clock) Option {
 	return func(q *Queues) { q.clock = c }
+}
+
+// WithDuplicates makes ReceiveMessage deliver some messages twice, as a
+// standard queue may (delivery is at least once). For each message a
+// ReceiveMessage call hands out, duplicate(req) decides whether a second
+// copy stays behind, visible at once: the next ReceiveMessage (by another
+// consumer while the first copy is in flight, or after it was deleted) gets
+// the same MessageId and body with a receipt handle of its own and
+// ApproximateReceiveCount one higher. A copy is not duplicated again, so a
+// message comes twice, not without end. Each copy is deleted by its own
+// handles only; a handle of a copy already deleted still succeeds, as in
+// SQS. The local AWS wires it to the faults' duplicateRate rules
+// (faults.Faults.Duplicate), whose draws are seeded. The Go API's Receive
+// never duplicates.
+func WithDuplicates(duplicate func(req *wire.Request) bool) Option {
+	return func(q *Queues) { q.duplicates = duplicate }
 }
 
 // New builds the service with the queues of spec, which must be valid.
@@ -149,7 +168,9 @@ type Stats struct {
 	Delayed int
 }
 
-// Message is a snapshot of one message in a queue.
+// Message is a snapshot of one message in a queue. A message delivered
+// twice (WithDuplicates) shows as two, with the same ID, until each copy is
+// deleted.
 type Message struct {
 	// ID is the message ID SendMessage returned.
 	ID string
@@ -280,7 +301,7 @@ func (s *Queues) Receive(queueURL string, n int) ([]Delivery, error) {
 		return nil, fmt.Errorf("receive from %s: no such queue", queueURL)
 	}
 	now := s.now()
-	received := s.receive(q, now, n, q.intAttr("VisibilityTimeout"))
+	received := s.receive(q, now, n, q.intAttr("VisibilityTimeout"), nil)
 	out := make([]Delivery, len(received))
 	for i, r := range received {
 		out[i] = Delivery{
