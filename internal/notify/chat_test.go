@@ -168,7 +168,7 @@ func TestChatManyFailuresGolden(t *testing.T) {
 // says in chat how many targets failed and where they are listed.
 func TestChatOfCountsOnlySummary(t *testing.T) {
 	r := manyFailures()
-	m := summary(r, t0, func(*runstate.Target) bool { return false }, 0)
+	m := summary(r, t0, cut{keep: noneOf})
 	body, err := Chat(m)
 	if err != nil {
 		t.Fatal(err)

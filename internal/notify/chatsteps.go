@@ -2,8 +2,6 @@ package notify
 
 import (
 	"encoding/json"
-	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/landfall/landfall/internal/awsid"
@@ -64,46 +62,31 @@ func rerunSteps(d Document) []string {
 	return nil
 }
 
-// rerunAlternative is a payload that re-runs the failed targets, with the
-// words that say what it covers.
-type rerunAlternative struct {
-	intro   string
-	payload string
-}
-
 // rerunPayloads are the exact payload, then the failed targets' regions x
-// products (onlyMissing leaves alone whatever is already provisioned on
-// the planned version), then the whole account, missing or failed only.
+// products, then the whole account, missing or failed only (rerunForms). A
+// summary shortened to fit SNS may carry a wider form already: then it and
+// the forms wider than it.
 func rerunPayloads(exact json.RawMessage) []rerunAlternative {
 	var r struct {
-		Accounts []string `json:"accounts"`
-		Targets  []struct {
-			Region  string `json:"region"`
-			Product string `json:"product"`
-		} `json:"targets"`
+		Accounts []string    `json:"accounts"`
+		Regions  []string    `json:"regions"`
+		Targets  []rerunPair `json:"targets"`
 	}
 	if json.Unmarshal(exact, &r) != nil || len(r.Accounts) == 0 {
 		return []rerunAlternative{{"Re-run the targets that did not succeed: ", string(exact)}}
 	}
-	n := len(r.Targets)
-	out := []rerunAlternative{{fmt.Sprintf("Re-run the %d targets that did not succeed: ", n), string(exact)}}
-	var regions, products []string
-	for _, t := range r.Targets {
-		if !slices.Contains(regions, t.Region) {
-			regions = append(regions, t.Region)
-		}
-		if !slices.Contains(products, t.Product) {
-			products = append(products, t.Product)
-		}
+	if len(r.Targets) > 0 {
+		return rerunForms(r.Accounts, r.Targets)
 	}
-	narrow, err1 := json.Marshal(map[string]any{"accounts": r.Accounts, "regions": regions, "products": products, "onlyMissing": true})
-	whole, err2 := json.Marshal(map[string]any{"accounts": r.Accounts, "onlyMissing": true})
-	if err1 != nil || err2 != nil {
-		return out // cannot happen: strings and a bool
+	whole, err := json.Marshal(map[string]any{"accounts": r.Accounts, "onlyMissing": true})
+	if err != nil {
+		return nil // cannot happen: strings and a bool
 	}
-	return append(out,
-		rerunAlternative{fmt.Sprintf("Re-run what is missing or failed in the regions and products of the %d targets that did not succeed: ", n), string(narrow)},
-		rerunAlternative{fmt.Sprintf("Re-run what is missing or failed in the account (%d targets did not succeed): ", n), string(whole)})
+	account := rerunAlternative{"Re-run what is missing or failed in the account: ", string(whole)}
+	if r.Regions == nil {
+		return []rerunAlternative{account}
+	}
+	return []rerunAlternative{{"Re-run what is missing or failed in the regions and products of the targets that did not succeed: ", string(exact)}, account}
 }
 
 // accountsPayload is the manual payload that runs the plan for one

@@ -51,15 +51,25 @@ type DriftAccount struct {
 // Drift renders the one notification of a drift check that found drift.
 // counts are the targets per state (OK included); rerun is the manual
 // payload that re-runs what is missing, failed or tainted (nil when none is).
+// What it repeats is bounded; a re-run payload too large for a notification
+// (or not JSON) is left out, and the text says how to re-run without it.
 func Drift(info DriftInfo, counts map[string]int, rerun json.RawMessage) Message {
-	if len(info.Worst) > MaxDriftAccounts {
-		info.Worst = info.Worst[:MaxDriftAccounts]
+	worst := make([]DriftAccount, 0, min(len(info.Worst), MaxDriftAccounts))
+	for _, a := range info.Worst[:min(len(info.Worst), MaxDriftAccounts)] {
+		worst = append(worst, DriftAccount{ID: bound(a.ID, maxAccountID), Name: bound(a.Name, maxName), NotOK: a.NotOK, Counts: boundCounts(a.Counts)})
 	}
+	info.Worst = worst
+	info.Plan = bound(info.Plan, maxPlanLabel)
 	info.CheckedAt = info.CheckedAt.UTC()
 	notOK := info.Targets - counts["OK"]
+	counts = boundCounts(counts)
+	omitted := rerun != nil && (len(rerun) > maxRerunBytes || !json.Valid(rerun))
+	if omitted {
+		rerun = nil
+	}
 	return Message{
 		Subject: Subject("", fmt.Sprintf("Landfall drift: %s in %d of %d accounts", driftPhrase(counts), info.DriftedAccounts, info.Accounts)),
-		Text:    driftText(info, counts, notOK, rerun),
+		Text:    driftText(info, counts, notOK, rerun, omitted),
 		Doc: Document{
 			Source: "landfall", Version: 1, Kind: KindDrift, Outcome: OutcomeDrift,
 			Counts: counts, Rerun: rerun, Drift: &info,
@@ -82,7 +92,7 @@ func driftPhrase(counts map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
-func driftText(info DriftInfo, counts map[string]int, notOK int, rerun json.RawMessage) string {
+func driftText(info DriftInfo, counts map[string]int, notOK int, rerun json.RawMessage, omitted bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Landfall's drift check found %d of %d targets in %d of %d accounts not as the plan says.\n", notOK, info.Targets, info.DriftedAccounts, info.Accounts)
 	fmt.Fprintf(&b, "Plan: %s\nChecked: %s\n\n", info.Plan, info.CheckedAt.Format(time.RFC3339))
@@ -96,7 +106,7 @@ func driftText(info DriftInfo, counts map[string]int, notOK int, rerun json.RawM
 		fmt.Fprintf(&b, "  %s: %d not OK (%s)\n", driftAccountLabel(a), a.NotOK, driftPhrase(a.Counts))
 	}
 	b.WriteString("\nWhat fixes it:\n")
-	for _, s := range driftFixes(counts, rerun) {
+	for _, s := range driftFixes(counts, rerun, omitted) {
 		b.WriteString("- " + s + "\n")
 	}
 	return b.String()
@@ -118,9 +128,13 @@ func driftAccountLabel(a DriftAccount) string {
 	return a.Name + " (" + a.ID + ")"
 }
 
-// driftFixes say, per drifted state, what brings the targets back to the plan.
-func driftFixes(counts map[string]int, rerun json.RawMessage) []string {
+// driftFixes say, per drifted state, what brings the targets back to the
+// plan. omitted says a re-run payload was left out for its size.
+func driftFixes(counts map[string]int, rerun json.RawMessage, omitted bool) []string {
 	var out []string
+	if omitted {
+		out = append(out, "MISSING, FAILED and TAINTED: the payload that re-runs them is too large for a notification; invoke the launch function with the drift check's own selection and onlyMissing: true, which leaves alone what is already on the planned version.")
+	}
 	if rerun != nil {
 		out = append(out, "MISSING, FAILED and TAINTED: re-run them with the launch function (landfall invoke, or the Lambda console's Test tab); onlyMissing leaves alone what is already on the planned version: "+string(rerun))
 	}

@@ -24,6 +24,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
+
+	"github.com/landfall/landfall/internal/awsid"
 )
 
 // Publisher is the SNS call the notifier makes. *sns.Client satisfies it.
@@ -55,7 +57,10 @@ type Document struct {
 	Run     *RunInfo       `json:"run,omitempty"`
 	Counts  map[string]int `json:"counts,omitempty"`
 	Targets []TargetLine   `json:"targets,omitempty"`
-	// Rerun is the launch-function payload that re-runs just the failed targets.
+	// Rerun is the launch-function payload that re-runs just the failed
+	// targets or, when naming them all would not fit in one SNS message, a
+	// wider one (their regions x products, or the account) with
+	// onlyMissing, which still re-runs every one of them.
 	Rerun   json.RawMessage `json:"rerun,omitempty"`
 	Message string          `json:"message,omitempty"`
 	Error   string          `json:"error,omitempty"`
@@ -76,11 +81,14 @@ type AccountRef struct {
 
 // RunInfo describes the run a summary is about.
 type RunInfo struct {
-	ID         string    `json:"id"`
-	Trigger    string    `json:"trigger"`
-	EventID    string    `json:"eventId,omitempty"`
-	StartedAt  time.Time `json:"startedAt"`
-	FinishedAt time.Time `json:"finishedAt"`
+	ID      string `json:"id"`
+	Trigger string `json:"trigger"`
+	EventID string `json:"eventId,omitempty"`
+	// RequestedBy is who asked for a manual run, as the invocation said
+	// (self-asserted: `landfall invoke` sends the caller's ARN).
+	RequestedBy string    `json:"requestedBy,omitempty"`
+	StartedAt   time.Time `json:"startedAt"`
+	FinishedAt  time.Time `json:"finishedAt"`
 }
 
 // TargetLine is one region x product of a summary.
@@ -114,6 +122,7 @@ const (
 	AttrAccount = "landfall.account"
 	AttrFailed  = "landfall.failed"
 	AttrKind    = "landfall.kind"
+	AttrRun     = "landfall.run"
 )
 
 // MaxPublishedBytes is the budget for a published message: SNS accepts 256 KiB
@@ -151,24 +160,31 @@ func (m Message) Size() int {
 // retries the whole notification on an error, and SNS cannot tell a
 // retried summary from a new one.
 func (n *Notifier) Publish(ctx context.Context, m Message) error {
-	if err := n.publishSummary(ctx, m); err != nil {
-		return err
+	_, err := n.PublishSummary(ctx, m)
+	return err
+}
+
+// PublishSummary is Publish, returning the summary topic's message ID, which
+// the run ledger records as the proof that the run's story was told.
+func (n *Notifier) PublishSummary(ctx context.Context, m Message) (messageID string, err error) {
+	if messageID, err = n.publishSummary(ctx, m); err != nil {
+		return "", err
 	}
 	if n.ChatTopicARN != "" {
 		n.publishChat(ctx, m)
 	}
-	return nil
+	return messageID, nil
 }
 
-func (n *Notifier) publishSummary(ctx context.Context, m Message) error {
+func (n *Notifier) publishSummary(ctx context.Context, m Message) (string, error) {
 	structured, err := m.body()
 	if err != nil {
-		return err
+		return "", err
 	}
 	if len(structured) > MaxPublishedBytes {
-		return fmt.Errorf("publish %q: message is %d bytes, over the %d-byte budget", m.Subject, len(structured), MaxPublishedBytes)
+		return "", fmt.Errorf("publish %q: message is %d bytes, over the %d-byte budget", m.Subject, len(structured), MaxPublishedBytes)
 	}
-	_, err = n.SNS.Publish(ctx, &sns.PublishInput{
+	out, err := n.SNS.Publish(ctx, &sns.PublishInput{
 		TopicArn:          aws.String(n.TopicARN),
 		Subject:           aws.String(m.Subject),
 		Message:           aws.String(structured),
@@ -176,9 +192,9 @@ func (n *Notifier) publishSummary(ctx context.Context, m Message) error {
 		MessageAttributes: m.attributes(),
 	})
 	if err != nil {
-		return fmt.Errorf("publish %q to %s: %w", m.Subject, n.TopicARN, err)
+		return "", fmt.Errorf("publish %q to %s: %w", m.Subject, n.TopicARN, err)
 	}
-	return nil
+	return aws.ToString(out.MessageId), nil
 }
 
 // attributes are the message attributes subscription filter policies match
@@ -189,8 +205,16 @@ func (m Message) attributes() map[string]snstypes.MessageAttributeValue {
 		AttrKind:    {DataType: aws.String("String"), StringValue: aws.String(m.Doc.Kind)},
 		AttrFailed:  {DataType: aws.String("Number"), StringValue: aws.String(strconv.Itoa(failedCount(m.Doc)))},
 	}
-	if m.Doc.Account != nil && m.Doc.Account.ID != "" {
+	// IDs go in only when they are IDs: an attribute counts towards SNS's
+	// size limit, and a filter policy cannot match a malformed one anyway
+	// (the document carries it, bounded).
+	if m.Doc.Account != nil && awsid.IsAccountID(m.Doc.Account.ID) {
 		attrs[AttrAccount] = snstypes.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(m.Doc.Account.ID)}
+	}
+	if m.Doc.Run != nil && plainID(m.Doc.Run.ID, maxRunID) {
+		// One summary per run: subscribers that must be exact drop a repeat
+		// (SNS standard topics can deliver one twice) by this attribute.
+		attrs[AttrRun] = snstypes.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(m.Doc.Run.ID)}
 	}
 	return attrs
 }
@@ -201,6 +225,11 @@ func failedCount(d Document) int {
 		return 1
 	case OutcomeDrift:
 		return d.Counts["FAILED"] + d.Counts["TAINTED"]
+	}
+	if d.Kind == "run-summary" {
+		// The counts cover every target; a summary shortened to fit SNS
+		// lists only some of them.
+		return d.Counts["FAILED"] + d.Counts["SKIPPED"] + d.Counts["TIMED_OUT"]
 	}
 	n := 0
 	for _, t := range d.Targets {

@@ -3,6 +3,7 @@ package notify
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -10,12 +11,15 @@ import (
 	"github.com/landfall/landfall/internal/runstate"
 )
 
-// countOrder is the order counts appear in subjects and bodies: failures
-// last, where the eye lands.
-var countOrder = []struct {
+// countLabel is a status and the words a summary counts it with.
+type countLabel struct {
 	status runstate.Status
 	label  string
-}{
+}
+
+// countOrder is the order counts appear in subjects and bodies: failures
+// last, where the eye lands.
+var countOrder = []countLabel{
 	{runstate.Succeeded, "succeeded"},
 	{runstate.AlreadyProvisioned, "already provisioned"},
 	{runstate.Outdated, "left outdated"},
@@ -41,89 +45,182 @@ func CountsPhrase(r *runstate.Run) string {
 }
 
 // RunSummary renders the summary of a complete run, every target listed.
+// Every field is bounded (bound.go), but a large run can still be too
+// large for SNS: FitRunSummary is what gets published.
 func RunSummary(r *runstate.Run, finished time.Time) Message {
-	return summary(r, finished, func(*runstate.Target) bool { return true }, 0)
+	return summary(r, finished, whole)
 }
+
+// cut says how much of a run a summary shows.
+type cut struct {
+	// keep selects the targets listed; most lists no more than this many
+	// of them (negative: all).
+	keep func(*runstate.Target) bool
+	most int
+	// detail bounds each listed target's error and note, in bytes.
+	detail int
+	// notes bounds how many run notes are listed (the rest are counted),
+	// note the bytes of each.
+	notes, note int
+	// rerun bounds the re-run payload: past it, a wider one that still
+	// re-runs every target that did not end well (0: the exact one).
+	rerun int
+}
+
+var (
+	every  = func(*runstate.Target) bool { return true }
+	notOK  = func(t *runstate.Target) bool { return !t.Status.OK() }
+	noneOf = func(*runstate.Target) bool { return false }
+)
+
+// The cuts FitRunSummary tries, from everything to counts alone.
+var (
+	whole   = cut{keep: every, most: -1, detail: runstate.MaxMessage, notes: math.MaxInt, note: runstate.MaxMessage}
+	failing = cut{keep: notOK, most: -1, detail: 200, notes: 10, note: 500, rerun: maxRerunBytes}
+	// last fits whatever the run holds: every field it shows is bounded,
+	// and so is the re-run payload (the account-wide one is a few dozen
+	// bytes).
+	last = cut{keep: noneOf, notes: 3, note: 200, rerun: 1 << 10}
+)
 
 // FitRunSummary renders the summary of a complete run within SNS's size
 // limit: in full when it fits, else listing only the targets that did not
-// end well with shortened messages, else counts and the re-run payload alone.
-// A summary is never dropped for being too large.
+// end well with shortened messages (as many of them as fit), else counts,
+// a few notes and the re-run payload alone. Every field is bounded, and a
+// re-run payload too large to carry gives way to a wider one that still
+// re-runs every failed target, so a summary is never dropped for being
+// too large, whatever the run holds.
 func FitRunSummary(r *runstate.Run, finished time.Time) Message {
-	notOK := func(t *runstate.Target) bool { return !t.Status.OK() }
-	for _, m := range []func() Message{
-		func() Message { return RunSummary(r, finished) },
-		func() Message { return summary(r, finished, notOK, 200) },
-		func() Message { return summary(r, finished, func(*runstate.Target) bool { return false }, 0) },
-	} {
-		msg := m()
-		if msg.Size() <= MaxPublishedBytes {
-			return msg
+	for _, c := range []cut{whole, failing} {
+		if m := summary(r, finished, c); m.fits() {
+			return m
 		}
 	}
-	return summary(r, finished, func(*runstate.Target) bool { return false }, 0)
+	// Bisect the number of failed targets listed: lo fits, hi does not.
+	lo, hi := -1, 0
+	for i := range r.Targets {
+		if notOK(&r.Targets[i]) {
+			hi++
+		}
+	}
+	for hi-lo > 1 {
+		c := failing
+		c.most = (lo + hi) / 2
+		if summary(r, finished, c).fits() {
+			lo = c.most
+		} else {
+			hi = c.most
+		}
+	}
+	if lo >= 0 {
+		c := failing
+		c.most = lo
+		return summary(r, finished, c)
+	}
+	return summary(r, finished, last)
 }
 
-// summary renders a run's summary with the targets keep selects, each error
-// and note cut to clip bytes (0: as stored). Counts always cover every target.
-func summary(r *runstate.Run, finished time.Time, keep func(*runstate.Target) bool, clip int) Message {
+// summary renders a run's summary as c cuts it. Counts always cover every
+// target.
+func summary(r *runstate.Run, finished time.Time, c cut) Message {
 	outcome := r.Outcome()
+	acct := boundAccount(AccountRef{ID: r.Account.ID, Name: r.Account.Name, OUID: r.Account.OU.ID, OUName: r.Account.OU.Name})
+	run := RunInfo{ID: bound(r.ID, maxRunID), Trigger: bound(string(r.Trigger), maxTrigger), EventID: bound(r.EventID, maxEventID),
+		RequestedBy: bound(r.RequestedBy, maxRequestedBy), StartedAt: r.StartedAt.UTC(), FinishedAt: finished.UTC()}
+	counts := map[string]int{}
+	for s, n := range r.Counts() {
+		counts[string(s)] = n
+	}
 	doc := Document{
 		Source:  "landfall",
 		Version: 1,
 		Kind:    "run-summary",
 		Outcome: outcome,
-		Account: &AccountRef{ID: r.Account.ID, Name: r.Account.Name, OUID: r.Account.OU.ID, OUName: r.Account.OU.Name},
-		Run:     &RunInfo{ID: r.ID, Trigger: string(r.Trigger), EventID: r.EventID, StartedAt: r.StartedAt.UTC(), FinishedAt: finished.UTC()},
-		Counts:  map[string]int{},
+		Account: &acct,
+		Run:     &run,
+		Counts:  boundCounts(counts),
 	}
-	for s, n := range r.Counts() {
-		doc.Counts[string(s)] = n
-	}
-	listed := make([]runstate.Target, 0, len(r.Targets))
+	var listed []runstate.Target
 	for i := range r.Targets {
-		t := r.Targets[i]
-		if !keep(&t) {
+		if c.most >= 0 && len(listed) >= c.most {
+			break
+		}
+		if !c.keep(&r.Targets[i]) {
 			continue
 		}
-		t.Error, t.Note = runstate.ClipTo(t.Error, clip), runstate.ClipTo(t.Note, clip)
+		t := boundTarget(&r.Targets[i], c.detail)
 		listed = append(listed, t)
 		doc.Targets = append(doc.Targets, TargetLine{
 			Region: t.Region, Product: t.Product, Status: string(t.Status), Version: t.Version,
 			ProvisionedProductID: t.ProvisionedProductID, RecordID: t.RecordID, Error: t.Error, Note: t.Note,
 		})
 	}
-	rerun := RerunPayload(r)
+	rerun, form := fittingRerun(r, c.rerun)
 	if rerun != nil {
 		doc.Rerun = rerun
 	}
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "Landfall finished a run for account %s", r.Account.Label())
-	if r.Account.OU.ID != "" {
-		fmt.Fprintf(&b, " in OU %s (%s)", r.Account.OU.Name, r.Account.OU.ID)
+	fmt.Fprintf(&b, "Landfall finished a run for account %s", refLabel(acct))
+	if acct.OUID != "" {
+		fmt.Fprintf(&b, " in OU %s (%s)", acct.OUName, acct.OUID)
 	}
 	fmt.Fprintf(&b, ".\nOutcome: %s - %s.\n", outcome, CountsPhrase(r))
-	fmt.Fprintf(&b, "Trigger: %s", r.Trigger)
-	if r.EventID != "" {
-		fmt.Fprintf(&b, " (event %s)", r.EventID)
+	fmt.Fprintf(&b, "Trigger: %s", run.Trigger)
+	if run.EventID != "" {
+		fmt.Fprintf(&b, " (event %s)", run.EventID)
 	}
-	fmt.Fprintf(&b, "; run %s; started %s, finished %s.\n\n", r.ID, r.StartedAt.UTC().Format(time.RFC3339), finished.UTC().Format(time.RFC3339))
+	if run.RequestedBy != "" {
+		fmt.Fprintf(&b, ", requested by %s (as the invocation said)", run.RequestedBy)
+	}
+	fmt.Fprintf(&b, "; run %s; started %s, finished %s.\n\n", run.ID, run.StartedAt.Format(time.RFC3339), run.FinishedAt.Format(time.RFC3339))
 	writeTable(&b, listed)
 	if left := len(r.Targets) - len(listed); left > 0 {
 		fmt.Fprintf(&b, "(%d more targets are not listed: the full summary did not fit in one SNS message; `landfall status` shows them all.)\n", left)
 	}
-	for _, n := range r.Notes {
-		fmt.Fprintf(&b, "\nNote: %s\n", n)
+	for i, n := range r.Notes {
+		if i >= c.notes {
+			fmt.Fprintf(&b, "\n(%d more notes are not listed: they did not fit in one SNS message.)\n", len(r.Notes)-i)
+			break
+		}
+		fmt.Fprintf(&b, "\nNote: %s\n", bound(n, c.note))
 	}
 	if rerun != nil {
-		fmt.Fprintf(&b, "\nTo re-run only the targets that did not succeed, invoke the launch function (Lambda console, Test tab) with:\n%s\n", rerun)
+		const invoke = "invoke the launch function (Lambda console, Test tab) with"
+		failed := len(failedPairs(r))
+		switch form {
+		case rerunExact:
+			fmt.Fprintf(&b, "\nTo re-run only the targets that did not succeed, %s:\n", invoke)
+		case rerunRegionsProducts:
+			fmt.Fprintf(&b, "\nTo re-run what is missing or failed in the regions and products of the %d targets that did not succeed (naming each would not fit in one message), %s:\n", failed, invoke)
+		default:
+			fmt.Fprintf(&b, "\nTo re-run what is missing or failed in the account (%d targets did not succeed; naming them would not fit in one message), %s:\n", failed, invoke)
+		}
+		fmt.Fprintf(&b, "%s\n", rerun)
 	}
 	return Message{
-		Subject: Subject("Landfall: "+r.Account.Label(), " "+CountsPhrase(r)),
+		Subject: accountSubject(r.Account.Name, r.Account.ID, CountsPhrase(r)),
 		Text:    b.String(),
 		Doc:     doc,
 	}
+}
+
+// boundTarget is a copy of what a summary shows of t, every field bounded
+// and the error and note to detail bytes.
+func boundTarget(t *runstate.Target, detail int) runstate.Target {
+	return runstate.Target{
+		Region: bound(t.Region, maxRegion), Product: bound(t.Product, maxProduct), Status: runstate.Status(bound(string(t.Status), maxStatus)),
+		Version: bound(t.Version, maxVersion), ProvisionedProductID: bound(t.ProvisionedProductID, maxResourceID), RecordID: bound(t.RecordID, maxResourceID),
+		Error: bound(t.Error, detail), Note: bound(t.Note, detail),
+	}
+}
+
+// refLabel is "Name (ID)", or the ID alone when the name is unknown.
+func refLabel(a AccountRef) string {
+	if a.Name == "" {
+		return a.ID
+	}
+	return a.Name + " (" + a.ID + ")"
 }
 
 func writeTable(b *strings.Builder, targets []runstate.Target) {
@@ -169,60 +266,44 @@ func oneLine(s string) string {
 // RerunPayload returns the console payload that re-runs just the targets
 // that did not end well, or nil when there are none.
 func RerunPayload(r *runstate.Run) json.RawMessage {
-	type pair struct {
-		Region  string `json:"region"`
-		Product string `json:"product"`
-	}
-	var pairs []pair
-	for i := range r.Targets {
-		t := &r.Targets[i]
-		if !t.Status.OK() {
-			pairs = append(pairs, pair{t.Region, t.Product})
-		}
-	}
-	if len(pairs) == 0 {
-		return nil
-	}
-	b, err := json.Marshal(struct {
-		Accounts []string `json:"accounts"`
-		Targets  []pair   `json:"targets"`
-	}{[]string{r.Account.ID}, pairs})
-	if err != nil {
-		return nil // cannot happen: strings only
-	}
-	return b
+	rerun, _ := fittingRerun(r, 0)
+	return rerun
 }
 
 // AccountFailed renders the notice for a Control Tower event reporting that
-// account creation or update failed: nothing is provisioned.
+// account creation or update failed: nothing is provisioned. Everything it
+// repeats from the event is bounded, Control Tower's message shortened
+// further if the notice would not fit SNS otherwise.
 func AccountFailed(acct AccountRef, eventName, eventID, ctMessage string) Message {
-	label := acct.ID
-	if acct.Name != "" {
-		label = acct.Name + " (" + acct.ID + ")"
-	}
-	if label == "" || label == " ()" {
+	acct = boundAccount(acct)
+	eventName, eventID = bound(eventName, maxEventName), bound(eventID, maxEventID)
+	label := refLabel(acct)
+	if label == "" {
 		label = "unknown account"
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Control Tower reported %s FAILED for %s", eventName, label)
-	if acct.OUID != "" {
-		fmt.Fprintf(&b, " in OU %s (%s)", acct.OUName, acct.OUID)
-	}
-	fmt.Fprintf(&b, ".\nControl Tower said: %s\n\nLandfall provisioned nothing. Once Control Tower succeeds (it emits UpdateManagedAccount when it retries), Landfall runs for the account automatically.\n", dash(ctMessage))
-	if eventID != "" {
-		fmt.Fprintf(&b, "Event: %s\n", eventID)
-	}
-	return Message{
-		Subject: Subject("Landfall: "+label, " "+eventName+" FAILED in Control Tower"),
-		Text:    b.String(),
-		Doc: Document{
-			Source: "landfall", Version: 1, Kind: "account-failed", Outcome: "ACCOUNT_FAILED",
-			Account: &acct, Message: ctMessage, Run: nil, Error: eventName + " FAILED", EventID: runstate.ClipTo(eventID, maxEventID),
-		},
-	}
+	return shrinkToFit(func(limit int) Message {
+		ct := bound(ctMessage, min(limit, maxCTMessage))
+		var b strings.Builder
+		fmt.Fprintf(&b, "Control Tower reported %s FAILED for %s", eventName, label)
+		if acct.OUID != "" {
+			fmt.Fprintf(&b, " in OU %s (%s)", acct.OUName, acct.OUID)
+		}
+		fmt.Fprintf(&b, ".\nControl Tower said: %s\n\nLandfall provisioned nothing. Once Control Tower succeeds (it emits UpdateManagedAccount when it retries), Landfall runs for the account automatically.\n", dash(ct))
+		if eventID != "" {
+			fmt.Fprintf(&b, "Event: %s\n", eventID)
+		}
+		return Message{
+			Subject: accountSubject(acct.Name, acct.ID, eventName+" FAILED in Control Tower"),
+			Text:    b.String(),
+			Doc: Document{
+				Source: "landfall", Version: 1, Kind: "account-failed", Outcome: "ACCOUNT_FAILED",
+				Account: &acct, Message: ct, Run: nil, Error: eventName + " FAILED", EventID: eventID,
+			},
+		}
+	})
 }
 
-// maxEventID bounds the event ID a document carries: CloudTrail's are
+// maxEventID bounds the event ID a notice repeats: CloudTrail's are
 // UUIDs, but an event Landfall could not use may carry anything.
 const maxEventID = 256
 
@@ -231,16 +312,15 @@ const maxEventID = 256
 // not lost: it carries the error and the event itself.
 func InvalidEvent(eventID string, problem error, raw []byte) Message {
 	// The event is echoed in the text and, escaped, in the JSON: shorten it
-	// until the whole message fits SNS's limit, however it escapes.
-	for limit := 64 << 10; ; limit /= 2 {
-		m := invalidEvent(eventID, problem, raw, limit)
-		if m.Size() <= MaxPublishedBytes || limit < 1<<10 {
-			return m
-		}
-	}
+	// (and the problem, which may quote it) until the whole message fits
+	// SNS's limit, however it escapes.
+	eventID, why := bound(eventID, maxEventID), problem.Error()
+	return shrinkToFit(func(limit int) Message {
+		return invalidEvent(eventID, bound(why, min(limit, maxProblem)), raw, limit)
+	})
 }
 
-func invalidEvent(eventID string, problem error, raw []byte, maxEcho int) Message {
+func invalidEvent(eventID, problem string, raw []byte, maxEcho int) Message {
 	echo := string(raw)
 	if len(echo) > maxEcho {
 		echo = runstate.ClipTo(echo, maxEcho) + " (truncated)"
@@ -254,7 +334,7 @@ func invalidEvent(eventID string, problem error, raw []byte, maxEcho int) Messag
 	return Message{
 		Subject: Subject("Landfall: invalid event", " ignored"),
 		Text:    b.String(),
-		Doc: Document{Source: "landfall", Version: 1, Kind: "invalid-event", Outcome: "INVALID_EVENT", Error: problem.Error(), Message: echo,
-			EventID: runstate.ClipTo(eventID, maxEventID)},
+		Doc: Document{Source: "landfall", Version: 1, Kind: "invalid-event", Outcome: "INVALID_EVENT", Error: problem, Message: echo,
+			EventID: eventID},
 	}
 }

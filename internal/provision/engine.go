@@ -81,6 +81,11 @@ type Engine struct {
 	VisibilityBackoff []time.Duration
 	// VisibilityDeadline is how long after the run started a product may stay invisible before the target fails.
 	VisibilityDeadline time.Duration
+	// Observed says how long a product usually takes to provision in a
+	// region (the run ledger's durations), zero when nothing is known. It
+	// times the first read of a record when the plan gives the product no
+	// expectedDuration; nil knows nothing.
+	Observed func(region, product string) time.Duration
 	// Sleep waits; tests and the local driver replace it to move an emulated clock.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Now tells the time; the local driver uses the emulator's clock.

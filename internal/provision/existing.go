@@ -19,6 +19,13 @@ func (s *targetStep) existing(ctx context.Context, prod *servicecatalog.Describe
 	currentName := artifactName(prod.ProvisioningArtifacts, aws.ToString(d.ProvisioningArtifactId))
 	switch decide(s.run, s.e.policy(s.p), d, t.ArtifactID) {
 	case actAlready:
+		if s.ours(d) {
+			// A replayed step (a redelivered message, a lost continuation)
+			// finds what this run launched, or updated, already done.
+			t.Status, t.RecordID, t.Note = runstate.Succeeded, lastRecord(d), ""
+			s.log.InfoContext(ctx, "provisioning by this run succeeded (found by a replayed step)", "version", t.Version, "record", t.RecordID)
+			return
+		}
 		t.Status = runstate.AlreadyProvisioned
 		t.RecordID = aws.ToString(d.LastSuccessfulProvisioningRecordId)
 		t.Note = ""
@@ -33,6 +40,12 @@ func (s *targetStep) existing(ctx context.Context, prod *servicecatalog.Describe
 		s.terminate(ctx, d)
 	case actAdopt:
 		s.follow(aws.ToString(d.LastRecordId))
+		if s.ours(d) {
+			// This run's own change, started by a step whose state was lost.
+			t.Note = ""
+			s.log.InfoContext(ctx, "following this run's change (found by a replayed step)", "record", t.RecordID)
+			return
+		}
 		t.Note = "adopted a change already in progress (another run or an earlier attempt started it)"
 		s.log.InfoContext(ctx, "adopted in-progress record", "record", t.RecordID)
 	case actWait:
@@ -47,6 +60,32 @@ func (s *targetStep) existing(ctx context.Context, prod *servicecatalog.Describe
 	default:
 		s.fail(ctx, fmt.Sprintf("provisioned product %s is in unexpected status %q", t.ProvisionedProductName, d.Status))
 	}
+}
+
+// ours reports whether this run made d what it is: Service Catalog keeps
+// the idempotency token of the request that did, and this run's tokens are
+// derived from its ID and the target (launchToken, updateToken), the same
+// on every retry. A redelivered message replays a step from a state that
+// does not know the record the step started; without this, the product
+// the run itself launched would be reported ALREADY_PROVISIONED, and its
+// summary would say the run changed nothing. Which request's token the
+// product reports after an update is not documented, so both are
+// compared: a launch by this run always matches, an update by it matches
+// where the token is the latest request's.
+func (s *targetStep) ours(d *sctypes.ProvisionedProductDetail) bool {
+	token := aws.ToString(d.IdempotencyToken)
+	return token != "" && (token == s.launchToken() || token == s.updateToken())
+}
+
+// lastRecord is the record that made d what it is: its last successful
+// provisioning record, else the last provisioning record, else the last.
+func lastRecord(d *sctypes.ProvisionedProductDetail) string {
+	for _, id := range []*string{d.LastSuccessfulProvisioningRecordId, d.LastProvisioningRecordId, d.LastRecordId} {
+		if aws.ToString(id) != "" {
+			return aws.ToString(id)
+		}
+	}
+	return ""
 }
 
 // leave records a product left on another version than the plan wants.
@@ -82,7 +121,7 @@ func (s *targetStep) update(ctx context.Context, prod *servicecatalog.DescribePr
 		ProvisioningArtifactId: aws.String(t.ArtifactID),
 		PathId:                 path,
 		ProvisioningParameters: updateParameters(params),
-		UpdateToken:            aws.String(Token("u", s.run.ID, t.Region, t.Product, t.ArtifactID)),
+		UpdateToken:            aws.String(s.updateToken()),
 	})
 	if err != nil {
 		if s.adoptIfBusy(ctx, err) {

@@ -43,14 +43,18 @@ func due(t *runstate.Target, now time.Time) bool {
 	return !now.Before(t.NextCheck.Add(-dueSlack))
 }
 
-// expected is the plan's expectedDuration for the target's product, zero
-// when the plan gives none. Terminations have no hint.
+// expected is the plan's expectedDuration for the target's product, else
+// how long it has taken in this region before (Engine.Observed), zero when
+// neither is known. Terminations have no hint.
 func (s *targetStep) expected(terminate bool) time.Duration {
 	if terminate {
 		return 0
 	}
-	if p, ok := s.e.Plan.Product(s.t.Product); ok {
+	if p, ok := s.e.Plan.Product(s.t.Product); ok && p.ExpectedDuration > 0 {
 		return p.ExpectedDuration
+	}
+	if s.e.Observed != nil {
+		return s.e.Observed(s.t.Region, s.t.Product)
 	}
 	return 0
 }

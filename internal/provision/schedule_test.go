@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/runstate"
 )
 
@@ -101,5 +102,38 @@ func TestLaunchSchedulesTheFirstRead(t *testing.T) {
 	s.schedule(false)
 	if got := run.Targets[0].NextCheck; !got.Equal(t0.Add(firstCheck)) {
 		t.Errorf("started without a hint: next check %s, want t0+%s", got, firstCheck)
+	}
+}
+
+// TestObservedDurationsTimeTheFirstRead: without a plan hint the first read
+// of a record waits for what the product took before in that region; the
+// plan's expectedDuration wins over it.
+func TestObservedDurationsTimeTheFirstRead(t *testing.T) {
+	pl, err := plan.ExamplePlan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	observed := func(region, product string) time.Duration {
+		if region == "us-west-2" && product == "baseline-vpc" {
+			return 7 * time.Minute
+		}
+		return 0
+	}
+	e := &Engine{Plan: pl, Observed: observed}
+	for _, tt := range []struct {
+		region string
+		hint   time.Duration
+		want   time.Duration
+	}{
+		{"us-west-2", 0, 7 * time.Minute},
+		{"us-east-1", 0, 0},
+		{"us-west-2", 3 * time.Minute, 3 * time.Minute},
+	} {
+		p, _ := pl.Product("baseline-vpc")
+		p.ExpectedDuration = tt.hint
+		s := &targetStep{e: e, t: &runstate.Target{Region: tt.region, Product: "baseline-vpc"}}
+		if got := s.expected(false); got != tt.want {
+			t.Errorf("%s with hint %s: expected %s, want %s", tt.region, tt.hint, got, tt.want)
+		}
 	}
 }

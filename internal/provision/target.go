@@ -176,9 +176,7 @@ func (s *targetStep) launch(ctx context.Context, prod *servicecatalog.DescribePr
 		ProvisioningArtifactId: aws.String(t.ArtifactID),
 		PathId:                 path,
 		ProvisionedProductName: aws.String(t.ProvisionedProductName),
-		// After a replacement the token must differ from the failed launch's,
-		// or Service Catalog would answer with that launch's FAILED record.
-		ProvisionToken:         aws.String(Token("p", s.run.ID, t.Region, t.Product, t.ArtifactID+t.Replaces)),
+		ProvisionToken:         aws.String(s.launchToken()),
 		ProvisioningParameters: provisioningParameters(params),
 		Tags:                   scTags(tags),
 	})
@@ -209,6 +207,20 @@ func (s *targetStep) launch(ctx context.Context, prod *servicecatalog.DescribePr
 		t.Note = "replaces " + strings.TrimPrefix(t.Replaces, "/") + ", which never provisioned and was terminated"
 	}
 	s.log.InfoContext(ctx, "provisioning started", "version", t.Version, "record", t.RecordID)
+}
+
+// launchToken is the ProvisionToken this run sends for the target: the
+// same on every retry of the step. After a replacement it must differ from
+// the failed launch's, or Service Catalog would answer with that launch's
+// FAILED record.
+func (s *targetStep) launchToken() string {
+	return Token("p", s.run.ID, s.t.Region, s.t.Product, s.t.ArtifactID+s.t.Replaces)
+}
+
+// updateToken is the UpdateToken this run sends to move the target to its
+// wanted version (or repair it there).
+func (s *targetStep) updateToken() string {
+	return Token("u", s.run.ID, s.t.Region, s.t.Product, s.t.ArtifactID)
 }
 
 // adopt looks the provisioned product up again after a name clash and takes

@@ -3,8 +3,17 @@ package provision
 import (
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/servicecatalog"
+
 	"github.com/landfall/landfall/internal/runstate"
 )
+
+// withToken is out with the idempotency token Service Catalog reports for it.
+func withToken(out *servicecatalog.DescribeProvisionedProductOutput, token string) *servicecatalog.DescribeProvisionedProductOutput {
+	out.ProvisionedProductDetail.IdempotencyToken = aws.String(token)
+	return out
+}
 
 // existingCases: a provisioned product with the name already exists.
 var existingCases = []stepCase{
@@ -14,6 +23,40 @@ var existingCases = []stepCase{
 		calls:      []string{dppCall(vpc), productCall(vpc)},
 		want:       v2(runstate.Target{Region: ue1, Product: vpc, Status: runstate.AlreadyProvisioned, RecordID: "rec-0", ProvisionedProductID: "pp-1"}),
 		wantOpened: false, // an existing product is visible already: no share calls
+	},
+	{
+		// A redelivered message replays the step that launched it.
+		name:    "available on the wanted version, launched by this run: succeeded with its record",
+		replies: []reply{ret(withToken(existingPP(vpc, "AVAILABLE", "pa-2", "rec-0", "rec-0"), Token("p", testRunID, ue1, vpc, "pa-2"))), ret(described(vpc))},
+		calls:   []string{dppCall(vpc), productCall(vpc)},
+		want:    v2(runstate.Target{Region: ue1, Product: vpc, Status: runstate.Succeeded, RecordID: "rec-0", ProvisionedProductID: "pp-1"}),
+	},
+	{
+		// Where Service Catalog reports the latest request's token.
+		name:    "available on the wanted version, updated by this run: succeeded with its record",
+		start:   pendingTarget(ue1, audit),
+		replies: []reply{ret(withToken(existingPP(audit, "AVAILABLE", "pa-2", "rec-u", "rec-u"), Token("u", testRunID, ue1, audit, "pa-2"))), ret(described(audit))},
+		calls:   []string{dppCall(audit), productCall(audit)},
+		want:    v2(runstate.Target{Region: ue1, Product: audit, Status: runstate.Succeeded, RecordID: "rec-u", ProvisionedProductID: "pp-1"}),
+	},
+	{
+		name:    "available on the wanted version, launched by this run as a replacement: succeeded",
+		start:   runstate.Target{Region: ue1, Product: vpc, Status: runstate.Pending, Replaces: "/pp-0"},
+		replies: []reply{ret(withToken(existingPP(vpc, "AVAILABLE", "pa-2", "rec-2", "rec-2"), Token("p", testRunID, ue1, vpc, "pa-2/pp-0"))), ret(described(vpc))},
+		calls:   []string{dppCall(vpc), productCall(vpc)},
+		want:    v2(runstate.Target{Region: ue1, Product: vpc, Status: runstate.Succeeded, RecordID: "rec-2", ProvisionedProductID: "pp-1", Replaces: "/pp-0"}),
+	},
+	{
+		name:    "available on the wanted version, launched by another run: already provisioned",
+		replies: []reply{ret(withToken(existingPP(vpc, "AVAILABLE", "pa-2", "rec-0", "rec-0"), Token("p", "run-0", ue1, vpc, "pa-2"))), ret(described(vpc))},
+		calls:   []string{dppCall(vpc), productCall(vpc)},
+		want:    v2(runstate.Target{Region: ue1, Product: vpc, Status: runstate.AlreadyProvisioned, RecordID: "rec-0", ProvisionedProductID: "pp-1"}),
+	},
+	{
+		name:    "available on the wanted version, launched by this run without a successful record: succeeded with the last one",
+		replies: []reply{ret(withToken(existingPP(vpc, "AVAILABLE", "pa-2", "rec-0", ""), Token("p", testRunID, ue1, vpc, "pa-2"))), ret(described(vpc))},
+		calls:   []string{dppCall(vpc), productCall(vpc)},
+		want:    v2(runstate.Target{Region: ue1, Product: vpc, Status: runstate.Succeeded, RecordID: "rec-0", ProvisionedProductID: "pp-1"}),
 	},
 	{
 		name:    "another version, updatePolicy update: updated",
@@ -80,6 +123,12 @@ var existingCases = []stepCase{
 		calls:   []string{dppCall(vpc), productCall(vpc)},
 		want:    v2(runstate.Target{Region: ue1, Product: vpc, Status: runstate.InProgress, RecordID: "rec-9", ProvisionedProductID: "pp-1"}),
 		noteHas: "adopted a change already in progress",
+	},
+	{
+		name:    "UNDER_CHANGE by this run's own launch: followed without an adoption note",
+		replies: []reply{ret(withToken(existingPP(vpc, "UNDER_CHANGE", "pa-2", "rec-9", ""), Token("p", testRunID, ue1, vpc, "pa-2"))), ret(described(vpc))},
+		calls:   []string{dppCall(vpc), productCall(vpc)},
+		want:    v2(runstate.Target{Region: ue1, Product: vpc, Status: runstate.InProgress, RecordID: "rec-9", ProvisionedProductID: "pp-1"}),
 	},
 	{
 		name:    "a wait that ends in adopting a record: the record gets the whole wait budget",
