@@ -28,6 +28,8 @@ const (
 	EnvWorkerConcurrency = "LANDFALL_WORKER_CONCURRENCY"
 	EnvTargetConcurrency = "LANDFALL_TARGET_CONCURRENCY"
 	EnvLogLevel          = "LANDFALL_LOG_LEVEL"
+	EnvLedgerTable       = "LANDFALL_LEDGER_TABLE"
+	EnvRunRetentionDays  = "LANDFALL_RUN_RETENTION_DAYS"
 )
 
 // Defaults for the settings the environment leaves out. The CDK app uses the
@@ -66,6 +68,25 @@ func CheckWorkerConcurrency(n int) error {
 	}
 	return nil
 }
+
+// Run retention in the ledger, in days: at least a day, so a run's
+// operators can look at it, and at most ten years.
+const (
+	DefaultRunRetentionDays = 90
+	MinRunRetentionDays     = 1
+	MaxRunRetentionDays     = 3650
+)
+
+// CheckRunRetentionDays reports whether n days is a valid retention for finished runs.
+func CheckRunRetentionDays(n int) error {
+	if n < MinRunRetentionDays || n > MaxRunRetentionDays {
+		return fmt.Errorf("%d is out of range: use %d to %d days (default %d)", n, MinRunRetentionDays, MaxRunRetentionDays, DefaultRunRetentionDays)
+	}
+	return nil
+}
+
+// isTableName reports whether s is a DynamoDB table name: 3-255 of A-Z a-z 0-9 _ . -.
+func isTableName(s string) bool { return tableName.All(s, 3, 255) }
 
 // CheckTargetConcurrency reports whether n is a valid per-run target concurrency.
 func CheckTargetConcurrency(n int) error {
@@ -115,6 +136,10 @@ type Config struct {
 	TargetConcurrency int
 	// LogLevel is the minimum level logged.
 	LogLevel slog.Level
+	// LedgerTable is the run ledger's DynamoDB table name.
+	LedgerTable string
+	// RunRetentionDays is how long finished runs stay in the ledger.
+	RunRetentionDays int
 }
 
 // The shapes of the settings, hand-written rather than regexps compiled at
@@ -125,6 +150,7 @@ type Config struct {
 var (
 	digits        = shape.Chars("0-9")
 	queueName     = shape.Chars("A-Za-z0-9_-")
+	tableName     = shape.Chars("A-Za-z0-9_.-")
 	topicARNShape = shape.Of(shape.Lit("arn:aws"), shape.Run(shape.Chars("a-z-"), 0, -1), shape.Lit(":sns:"),
 		shape.Run(shape.Chars("a-z0-9-"), 1, -1), shape.Lit(":"), shape.Run(digits, 12, 12), shape.Lit(":"),
 		shape.Run(queueName, 1, 256))
@@ -157,8 +183,10 @@ func Load(getenv func(string) string) (Config, error) {
 		ChatTopicARN:      strings.TrimSpace(getenv(EnvChatTopicARN)),
 		ExecutionRoleName: strings.TrimSpace(getenv(EnvExecutionRoleName)),
 		ReaderRoleName:    strings.TrimSpace(getenv(EnvReaderRoleName)),
+		LedgerTable:       strings.TrimSpace(getenv(EnvLedgerTable)),
 		WorkerConcurrency: DefaultWorkerConcurrency,
 		TargetConcurrency: DefaultTargetConcurrency,
+		RunRetentionDays:  DefaultRunRetentionDays,
 	}
 	var errs []error
 	if c.PlanFile == "" {
@@ -177,6 +205,10 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.ReaderRoleName != "" && !awsid.IsRoleName(c.ReaderRoleName) {
 		errs = append(errs, fmt.Errorf("%s: %q is not an IAM role name (1-64 of letters, digits and +=,.@_-); the CDK stack sets it to LandfallReader with member roles, else leave it unset", EnvReaderRoleName, c.ReaderRoleName))
 	}
+	if !isTableName(c.LedgerTable) {
+		errs = append(errs, fmt.Errorf("%s: %q is not a DynamoDB table name (3-255 of letters, digits and _.-); the CDK stack sets it to the run ledger's", EnvLedgerTable, c.LedgerTable))
+	}
+	errs = intVar(getenv, EnvRunRetentionDays, MinRunRetentionDays, MaxRunRetentionDays, CheckRunRetentionDays, &c.RunRetentionDays, errs)
 	errs = intVar(getenv, EnvWorkerConcurrency, MinWorkerConcurrency, MaxWorkerConcurrency, CheckWorkerConcurrency, &c.WorkerConcurrency, errs)
 	errs = intVar(getenv, EnvTargetConcurrency, MinTargetConcurrency, MaxTargetConcurrency, CheckTargetConcurrency, &c.TargetConcurrency, errs)
 	if v := cmp.Or(strings.TrimSpace(getenv(EnvLogLevel)), DefaultLogLevel); c.LogLevel.UnmarshalText([]byte(v)) != nil {

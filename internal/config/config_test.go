@@ -11,9 +11,10 @@ func env(m map[string]string) func(string) string { return func(k string) string
 
 func valid() map[string]string {
 	return map[string]string{
-		EnvPlanFile: "/opt/landfall/plan.yaml",
-		EnvQueueURL: "https://sqs.us-east-1.amazonaws.com/111111111111/landfall-work",
-		EnvTopicARN: "arn:aws:sns:us-east-1:111111111111:landfall-notifications",
+		EnvPlanFile:    "/opt/landfall/plan.yaml",
+		EnvQueueURL:    "https://sqs.us-east-1.amazonaws.com/111111111111/landfall-work",
+		EnvTopicARN:    "arn:aws:sns:us-east-1:111111111111:landfall-notifications",
+		EnvLedgerTable: "landfall-ledger",
 	}
 }
 
@@ -52,6 +53,8 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		EnvWorkerConcurrency: "0",
 		EnvTargetConcurrency: "many",
 		EnvLogLevel:          "loud",
+		EnvLedgerTable:       "ledger table",
+		EnvRunRetentionDays:  "0",
 	}))
 	if err == nil {
 		t.Fatal("want error")
@@ -64,6 +67,8 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		`LANDFALL_READER_ROLE_NAME: "arn:aws:iam::222222222222:role/LandfallReader" is not an IAM role name`,
 		`LANDFALL_WORKER_CONCURRENCY: "0" must be a whole number from 2 to 1000`,
 		`LANDFALL_TARGET_CONCURRENCY: "many" must be a whole number from 1 to 64`,
+		`LANDFALL_LEDGER_TABLE: "ledger table" is not a DynamoDB table name`,
+		`LANDFALL_RUN_RETENTION_DAYS: "0" must be a whole number from 1 to 3650`,
 		`LANDFALL_LOG_LEVEL: "loud" is not a log level`,
 	} {
 		if !strings.Contains(err.Error(), want) {

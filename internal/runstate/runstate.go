@@ -69,6 +69,8 @@ const (
 	TimedOut Status = "TIMED_OUT"
 	// Planned: a dry run's answer; nothing was changed.
 	Planned Status = "PLANNED"
+	// Cancelled: an operator cancelled the run before this target finished.
+	Cancelled Status = "CANCELLED"
 )
 
 // Final reports whether s ends a target.
@@ -126,6 +128,11 @@ type Target struct {
 	// expected finish, then at short intervals. Zero means at once (messages
 	// from before it existed, an adopted record).
 	NextCheck time.Time `json:"nextCheck,omitzero"`
+	// StartedAt is when the run first acted on the target (its first
+	// provisioning call, or finding it done); FinishedAt when it became final.
+	// The ledger keeps both as the target's history.
+	StartedAt  time.Time `json:"startedAt,omitzero"`
+	FinishedAt time.Time `json:"finishedAt,omitzero"`
 	// Parameters holds the rendered parameters (dry runs only, to show what would be sent).
 	Parameters map[string]string `json:"parameters,omitempty"`
 }
@@ -176,8 +183,13 @@ type Run struct {
 	ID      string  `json:"id"`
 	Trigger Trigger `json:"trigger"`
 	// EventID is the EventBridge event ID for event-triggered runs.
-	EventID string       `json:"eventId,omitempty"`
-	Account plan.Account `json:"account"`
+	EventID string `json:"eventId,omitempty"`
+	// RequestID is the Lambda request ID of the manual invocation that
+	// queued the run; RequestedBy is who the invocation says asked
+	// (self-asserted: `landfall invoke` fills in the caller's ARN).
+	RequestID   string       `json:"requestId,omitempty"`
+	RequestedBy string       `json:"requestedBy,omitempty"`
+	Account     plan.Account `json:"account"`
 	// PlanHash identifies the plan the run was resolved with.
 	PlanHash string `json:"planHash"`
 	// OnlyMissing makes the run leave targets alone unless they are missing or failed.
@@ -300,7 +312,7 @@ func (r *Run) Validate() error {
 		}
 		seen[t.Key()] = true
 		switch t.Status {
-		case Pending, InProgress, Succeeded, AlreadyProvisioned, Outdated, Failed, Skipped, TimedOut, Planned:
+		case Pending, InProgress, Succeeded, AlreadyProvisioned, Outdated, Failed, Skipped, TimedOut, Planned, Cancelled:
 		default:
 			errs = append(errs, fmt.Errorf("targets[%d].status: %q is not a target status", i, t.Status))
 		}
