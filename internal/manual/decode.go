@@ -20,7 +20,7 @@ import (
 
 // Keys of each object, in the order help texts list them.
 var (
-	requestKeys = []string{"accounts", "ous", "recursive", "all", "regions", "products", "targets", "dryRun", "onlyMissing", "includeManagementAccount", "status", "drift"}
+	requestKeys = []string{"accounts", "ous", "recursive", "all", "regions", "products", "targets", "dryRun", "onlyMissing", "includeManagementAccount", "status", "drift", "runs", "run", "cancel", "requestedBy"}
 	statusKeys  = []string{"accounts", "ous", "recursive", "all", "regions", "products"}
 	pairKeys    = []string{"region", "product"}
 )
@@ -152,6 +152,14 @@ func (d *decoder) request(raw []byte) *Request {
 			r.Status = d.status(path, m.value)
 		case "drift":
 			r.Drift = d.status(path, m.value)
+		case "runs":
+			r.Runs = d.runs(path, m.value)
+		case "run":
+			r.Run = d.text(path, m.value, "the run ID", `name the run by its ID; {"runs": {}} lists runs`)
+		case "cancel":
+			r.Cancel = d.text(path, m.value, "the run ID", `name the run to cancel by its ID; {"runs": {"status": "RUNNING"}} lists running runs`)
+		case "requestedBy":
+			r.RequestedBy = d.text(path, m.value, "who asked (your IAM ARN)", requestedByFix)
 		default:
 			d.unknown(path, m.key, requestKeys)
 		}

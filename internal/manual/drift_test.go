@@ -37,10 +37,10 @@ func TestDecodeDriftErrors(t *testing.T) {
 	}{
 		{"misspelt key", `{"drfit": {"all": true}}`, []string{
 			`drfit: unknown key; did you mean "drift"?`,
-			`(payload): selects nothing; give exactly one of "accounts", "ous", "all": true, "status" or "drift"`,
+			`(payload): selects nothing; give exactly one of "accounts", "ous", "all": true, "status", "drift", "runs", "run" or "cancel"`,
 		}},
 		{"drift and status together", `{"drift": {"all": true}, "status": {"all": true}}`, []string{
-			`(payload): gives "status" and "drift" together; give exactly one of "accounts", "ous", "all": true, "status" or "drift"; send separate requests for separate selections`,
+			`(payload): gives "status" and "drift" together; give exactly one of "accounts", "ous", "all": true, "status", "drift", "runs", "run" or "cancel"; send separate requests for separate selections`,
 		}},
 		{"not an object", `{"drift": true}`, []string{
 			`drift: must be an object, got boolean; write "drift": {"accounts": [...]}, {"ous": [...]} or {"all": true}`,

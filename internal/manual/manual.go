@@ -9,9 +9,10 @@
 // the right JSON type, and all problems are reported at once.
 //
 // The rules, and the choices made where the brief left room:
-//   - Exactly one of "accounts", "ous", "all": true, "status" or "drift" selects what
-//     the request is about. "all": false selects nothing, so it counts as
-//     absent; so do the other false booleans.
+//   - Exactly one of "accounts", "ous", "all": true, "status", "drift",
+//     "runs", "run" or "cancel" selects what the request is about.
+//     "all": false selects nothing, so it counts as absent; so do the other
+//     false booleans.
 //   - "recursive": true only with "ous" (inside status: with status.ous).
 //   - A list that is given must not be empty: an empty list is most likely a
 //     template left unfilled, and "every region" is spelled by leaving
@@ -27,6 +28,25 @@
 //     effect. Its filters belong inside it (status.regions, status.products).
 //   - Duplicates in a list are errors, not silently merged: a repeated ID
 //     is usually a copy-paste slip that hides a missing one.
+//   - "runs" lists the run ledger, "run" shows one run and "cancel" cancels
+//     one. They are about runs that exist, so every run option and filter
+//     ("regions", "products", "targets", "recursive", "dryRun",
+//     "onlyMissing", "includeManagementAccount") is rejected next to them,
+//     as next to a status query. runs.since is a Go duration in h, m and s,
+//     or whole days ("7d"), because a day is the unit operators think of
+//     runs in; it is bounded by the longest retention the ledger allows, so
+//     a listing never walks further back than any run can be. runs.status
+//     is matched case-insensitively and normalised to upper case, the
+//     ledger's spelling. runs.limit is 1 to 1000; a given 0 is an error,
+//     not the default, since it cannot mean "no runs".
+//   - "requestedBy" may accompany any kind: who asked, as the sender says.
+//     It is self-asserted (anyone allowed to invoke the function can write
+//     anything there), so it is recorded for readability, never trusted;
+//     CloudTrail data events on the function are the authoritative record.
+//     A given string must be non-blank and printable, at most 2048
+//     characters: an IAM ARN fits, a pasted document does not.
+//   - A string given empty ("run": "", "runs": {"since": ""}) is an error
+//     rather than absent: it is a template left unfilled.
 package manual
 
 import (
@@ -52,6 +72,11 @@ const (
 	// when any target is not OK, and drift metrics either way. The drift
 	// schedule sends {"drift": {"all": true}}.
 	KindDrift Kind = "drift"
+	// KindRuns lists the run ledger, KindRun shows one run with its
+	// targets, KindCancel asks one running run to stop.
+	KindRuns   Kind = "runs"
+	KindRun    Kind = "run"
+	KindCancel Kind = "cancel"
 )
 
 // Pair is one explicit target: a product (by its plan key) in a region.
@@ -89,6 +114,16 @@ type Request struct {
 	// Drift asks for the same report as Status and publishes one drift
 	// notification when a target is not OK (the scheduled drift check).
 	Drift *StatusRequest `json:"drift,omitempty"`
+	// Runs lists the runs in the ledger.
+	Runs *RunsRequest `json:"runs,omitempty"`
+	// Run shows the run with this ID, with its targets.
+	Run string `json:"run,omitempty"`
+	// Cancel asks the running run with this ID to stop at its next step.
+	Cancel string `json:"cancel,omitempty"`
+	// RequestedBy says who asked, as the sender asserts it: the landfall
+	// CLI sends the caller's ARN. It is recorded, never trusted; the
+	// launch function's CloudTrail data events are the authoritative record.
+	RequestedBy string `json:"requestedBy,omitempty"`
 }
 
 // StatusRequest asks what Landfall has recorded for a set of accounts; its
@@ -111,6 +146,12 @@ func (r *Request) Kind() Kind {
 		return KindStatus
 	case r.Drift != nil:
 		return KindDrift
+	case r.Runs != nil:
+		return KindRuns
+	case r.Run != "":
+		return KindRun
+	case r.Cancel != "":
+		return KindCancel
 	case r.All:
 		return KindAll
 	case r.OUs != nil:
@@ -171,15 +212,24 @@ func (r *Request) Validate() error {
 	return errors.Join(validate(r, nil)...)
 }
 
-// validate checks values and combinations. Paths in bad had the wrong JSON
-// type and were reported already, so their values are not checked again.
+// validate checks values and combinations. Paths in bad were reported by
+// the decoder already (the wrong JSON type, or a string given empty), so
+// their values are not checked again; "run" and "cancel" among them still
+// count as given, as a broken list does.
 func validate(r *Request, bad map[string]bool) []error {
 	v := &validator{bad: bad}
 	v.selection("", []selector{
 		{"accounts", r.Accounts != nil}, {"ous", r.OUs != nil},
 		{"all", r.All}, {"status", r.Status != nil}, {"drift", r.Drift != nil},
+		{"runs", r.Runs != nil}, {"run", r.Run != "" || v.bad["run"]}, {"cancel", r.Cancel != "" || v.bad["cancel"]},
 	})
-	if r.Recursive && r.OUs == nil {
+	v.requestedBy("requestedBy", r.RequestedBy)
+	ledgerKinds := ledgerQueries(r, v.bad)
+	for _, q := range ledgerKinds {
+		v.ledgerExtras(r, q)
+	}
+	// Next to runs, run or cancel, ledgerExtras reports "recursive" already.
+	if r.Recursive && r.OUs == nil && len(ledgerKinds) == 0 {
 		v.add(&FieldError{Field: "recursive", Problem: `applies only to "ous"`, Fix: recursiveFix(queryKey(r), "")})
 	}
 	if r.Targets != nil && (r.Regions != nil || r.Products != nil) {
@@ -206,6 +256,9 @@ func validate(r *Request, bad map[string]bool) []error {
 	for _, q := range queries(r) {
 		v.query(q.key, q.req)
 	}
+	v.runs("runs", r.Runs)
+	v.runID("run", r.Run)
+	v.runID("cancel", r.Cancel)
 	return v.problems
 }
 

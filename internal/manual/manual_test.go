@@ -145,15 +145,15 @@ func TestDecodeErrors(t *testing.T) {
 		{"list", `["222222222222"]`, []string{`(payload): must be a JSON object, got list; send a JSON object such as {"accounts": ["123456789012"]}`}},
 		{"string", `"all"`, []string{`(payload): must be a JSON object, got string; send a JSON object such as {"accounts": ["123456789012"]}`}},
 		{"null", `null`, []string{`(payload): must be a JSON object, got null; send a JSON object such as {"accounts": ["123456789012"]}`}},
-		{"empty object", `{}`, []string{`(payload): selects nothing; give exactly one of "accounts", "ous", "all": true, "status" or "drift"`}},
+		{"empty object", `{}`, []string{`(payload): selects nothing; give exactly one of "accounts", "ous", "all": true, "status", "drift", "runs", "run" or "cancel"`}},
 
 		// Selection.
-		{"all false", `{"all": false}`, []string{`(payload): selects nothing; give exactly one of "accounts", "ous", "all": true, "status" or "drift"`}},
+		{"all false", `{"all": false}`, []string{`(payload): selects nothing; give exactly one of "accounts", "ous", "all": true, "status", "drift", "runs", "run" or "cancel"`}},
 		{"accounts and all", `{"accounts": ["222222222222"], "all": true}`, []string{
-			`(payload): gives "accounts" and "all" together; give exactly one of "accounts", "ous", "all": true, "status" or "drift"; send separate requests for separate selections`,
+			`(payload): gives "accounts" and "all" together; give exactly one of "accounts", "ous", "all": true, "status", "drift", "runs", "run" or "cancel"; send separate requests for separate selections`,
 		}},
 		{"accounts, ous and status", `{"status": {"all": true}, "ous": ["ou-ab12-l3zc8b3h"], "accounts": ["222222222222"]}`, []string{
-			`(payload): gives "accounts", "ous" and "status" together; give exactly one of "accounts", "ous", "all": true, "status" or "drift"; send separate requests for separate selections`,
+			`(payload): gives "accounts", "ous" and "status" together; give exactly one of "accounts", "ous", "all": true, "status", "drift", "runs", "run" or "cancel"; send separate requests for separate selections`,
 		}},
 		{"recursive without ous", `{"accounts": ["222222222222"], "recursive": true}`, []string{
 			`recursive: applies only to "ous"; remove it, or select OUs with "ous"`,
@@ -165,7 +165,7 @@ func TestDecodeErrors(t *testing.T) {
 		// Unknown and repeated keys.
 		{"typo of accounts", `{"acounts": ["222222222222"]}`, []string{
 			`acounts: unknown key; did you mean "accounts"?`,
-			`(payload): selects nothing; give exactly one of "accounts", "ous", "all": true, "status" or "drift"`,
+			`(payload): selects nothing; give exactly one of "accounts", "ous", "all": true, "status", "drift", "runs", "run" or "cancel"`,
 		}},
 		{"typo next to all", `{"acounts": ["222222222222"], "all": true}`, []string{`acounts: unknown key; did you mean "accounts"?`}},
 		{"near misses", `{"all": true, "dry_run": true, "only-missing": true, "includeManagement": true, "Regions": ["us-east-1"], "recursiv": true, "product": ["x"], "target": []}`, []string{
@@ -178,13 +178,13 @@ func TestDecodeErrors(t *testing.T) {
 			`target: unknown key; did you mean "targets"?`,
 		}},
 		{"console hello-world template", `{"key1": "value1", "key2": "value2"}`, []string{
-			`key1: unknown key; known keys: accounts, ous, recursive, all, regions, products, targets, dryRun, onlyMissing, includeManagementAccount, status, drift`,
-			`key2: unknown key; known keys: accounts, ous, recursive, all, regions, products, targets, dryRun, onlyMissing, includeManagementAccount, status, drift`,
-			`(payload): selects nothing; give exactly one of "accounts", "ous", "all": true, "status" or "drift"`,
+			`key1: unknown key; known keys: accounts, ous, recursive, all, regions, products, targets, dryRun, onlyMissing, includeManagementAccount, status, drift, runs, run, cancel, requestedBy`,
+			`key2: unknown key; known keys: accounts, ous, recursive, all, regions, products, targets, dryRun, onlyMissing, includeManagementAccount, status, drift, runs, run, cancel, requestedBy`,
+			`(payload): selects nothing; give exactly one of "accounts", "ous", "all": true, "status", "drift", "runs", "run" or "cancel"`,
 		}},
 		{"odd key", `{"all": true, "x y": 1, "": 2}`, []string{
-			`"x y": unknown key; known keys: accounts, ous, recursive, all, regions, products, targets, dryRun, onlyMissing, includeManagementAccount, status, drift`,
-			`"": unknown key; known keys: accounts, ous, recursive, all, regions, products, targets, dryRun, onlyMissing, includeManagementAccount, status, drift`,
+			`"x y": unknown key; known keys: accounts, ous, recursive, all, regions, products, targets, dryRun, onlyMissing, includeManagementAccount, status, drift, runs, run, cancel, requestedBy`,
+			`"": unknown key; known keys: accounts, ous, recursive, all, regions, products, targets, dryRun, onlyMissing, includeManagementAccount, status, drift, runs, run, cancel, requestedBy`,
 		}},
 		{"repeated key", `{"accounts": ["222222222222"], "accounts": ["333333333333"]}`, []string{`accounts: given more than once; keep one`}},
 		{"status keys", `{"status": {"acounts": ["222222222222"], "all": true, "dryRun": true, "all": true}}`, []string{
@@ -213,7 +213,7 @@ func TestDecodeErrors(t *testing.T) {
 			`dryRun: must be true or false, got string; write "dryRun": false, without quotes`,
 			`onlyMissing: must be true or false, got number; write "onlyMissing": true or false, without quotes`,
 			`includeManagementAccount: must be true or false, got null; write "includeManagementAccount": true or false, without quotes`,
-			`(payload): selects nothing; give exactly one of "accounts", "ous", "all": true, "status" or "drift"`,
+			`(payload): selects nothing; give exactly one of "accounts", "ous", "all": true, "status", "drift", "runs", "run" or "cancel"`,
 		}},
 		{"status true", `{"status": true}`, []string{`status: must be an object, got boolean; write "status": {"accounts": [...]}, {"ous": [...]} or {"all": true}`}},
 		{"status list", `{"status": ["222222222222"]}`, []string{`status: must be an object, got list; write "status": {"accounts": [...]}, {"ous": [...]} or {"all": true}`}},
@@ -312,7 +312,7 @@ func TestDecodeErrors(t *testing.T) {
 			`acounts: unknown key; did you mean "accounts"?`,
 			`accounts[0]: is the number 1, not a string; write the 12-digit account ID in quotes, such as "123456789012": a JSON number cannot keep leading zeros`,
 			`dryRun: must be true or false, got string; write "dryRun": true or false, without quotes`,
-			`(payload): gives "accounts" and "all" together; give exactly one of "accounts", "ous", "all": true, "status" or "drift"; send separate requests for separate selections`,
+			`(payload): gives "accounts" and "all" together; give exactly one of "accounts", "ous", "all": true, "status", "drift", "runs", "run" or "cancel"; send separate requests for separate selections`,
 			`accounts[1]: is not a 12-digit account ID (got "2"); AWS account IDs are exactly 12 digits, such as "123456789012"`,
 			`regions[0]: is not an AWS region (got "us-west-9"); did you mean "us-west-1" or "us-west-2"?`,
 		}},
@@ -377,9 +377,9 @@ func TestValidateBuiltRequests(t *testing.T) {
 		want string
 	}{
 		{"valid", Request{Accounts: []string{"222222222222"}, Targets: []Pair{{"us-west-1", "baseline-vpc"}}}, ""},
-		{"nothing", Request{}, `(payload): selects nothing; give exactly one of "accounts", "ous", "all": true, "status" or "drift"`},
+		{"nothing", Request{}, `(payload): selects nothing; give exactly one of "accounts", "ous", "all": true, "status", "drift", "runs", "run" or "cancel"`},
 		{"empty, not nil", Request{Accounts: []string{}}, `accounts: empty list; name at least one account or use "all": true`},
-		{"two selections", Request{All: true, OUs: []string{"ou-ab12-l3zc8b3h"}}, `(payload): gives "ous" and "all" together; give exactly one of "accounts", "ous", "all": true, "status" or "drift"; send separate requests for separate selections`},
+		{"two selections", Request{All: true, OUs: []string{"ou-ab12-l3zc8b3h"}}, `(payload): gives "ous" and "all" together; give exactly one of "accounts", "ous", "all": true, "status", "drift", "runs", "run" or "cancel"; send separate requests for separate selections`},
 		{"bad values", Request{Accounts: []string{"1"}, Regions: []string{"xx-1"}}, strings.Join([]string{
 			`accounts[0]: is not a 12-digit account ID (got "1"); AWS account IDs are exactly 12 digits, such as "123456789012"`,
 			`regions[0]: is not an AWS region (got "xx-1"); use a region code, such as "us-west-1"`,
@@ -406,7 +406,8 @@ func TestMarshalRoundTrip(t *testing.T) {
 	for _, r := range []*Request{
 		{Accounts: []string{"222222222222"}, Targets: []Pair{{"us-west-1", "baseline-vpc"}}, DryRun: true, OnlyMissing: true},
 		{OUs: []string{"ou-ab12-l3zc8b3h"}, Recursive: true, IncludeManagement: true, Regions: []string{"us-east-1"}},
-		{Status: &StatusRequest{OUs: []string{"r-ab12"}, Recursive: true, Products: []string{"security-audit"}}},
+		{Status: &StatusRequest{OUs: []string{"r-ab12"}, Recursive: true, Products: []string{"security-audit"}}, RequestedBy: "alice"},
+		{Runs: &RunsRequest{Since: "36h", Status: "PARTIAL"}},
 	} {
 		raw, err := json.Marshal(r)
 		if err != nil {
@@ -461,6 +462,12 @@ func FuzzDecode(f *testing.F) {
 		`{"status": {"ous": ["r-ab12"], "recursive": true}, "dryRun": true}`,
 		`{"acounts": [1], "targets": [{"regoin": 1}, 2]}`,
 		`{"accounts": "x", "accounts": []}`,
+		`{"runs": {}}`,
+		`{"runs": {"account": "222222222222", "since": "7d", "status": "failed", "limit": 50}, "requestedBy": "arn:aws:iam::111111111111:user/alice"}`,
+		`{"runs": {"since": "1h30m", "limit": 1e2}, "dryRun": true}`,
+		`{"run": "manual-0f8a4b1c-222222222222"}`,
+		`{"cancel": "r1", "requestedBy": "alice"}`,
+		`{"cancel": "", "run": 5, "requestedBy": "a\u0000"}`,
 		`[]`, `{`, ``,
 	} {
 		f.Add([]byte(s))
