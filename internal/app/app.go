@@ -16,11 +16,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/landfall/landfall/internal/config"
+	"github.com/landfall/landfall/internal/ledger"
 	"github.com/landfall/landfall/internal/membership"
 	"github.com/landfall/landfall/internal/metrics"
 	"github.com/landfall/landfall/internal/notify"
@@ -130,6 +132,14 @@ func CatalogCheck(cfg aws.Config, pl *plan.Plan) *preflight.CatalogCheck {
 // function, so its listing of the organization is kept across warm invocations.
 func Members(orgs *organizations.Client, pl *plan.Plan, o Options) *membership.Checker {
 	return &membership.Checker{API: orgs, ManagementAccount: o.ManagementAccount, IncludeManagement: pl.IncludeManagementAccount, Now: o.Now}
+}
+
+// Ledger is the run ledger.
+func Ledger(cfg aws.Config, c config.Config, o Options) *ledger.Ledger {
+	return &ledger.Ledger{
+		DB: dynamodb.NewFromConfig(cfg), Table: c.LedgerTable,
+		Retention: time.Duration(c.RunRetentionDays) * 24 * time.Hour, Now: o.Now,
+	}
 }
 
 // Queue is the work queue.

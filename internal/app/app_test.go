@@ -20,6 +20,7 @@ func setEnv(t *testing.T, planFile string) {
 	t.Setenv(config.EnvPlanFile, planFile)
 	t.Setenv(config.EnvQueueURL, "https://sqs.us-east-1.amazonaws.com/111111111111/landfall-work")
 	t.Setenv(config.EnvTopicARN, "arn:aws:sns:us-east-1:111111111111:landfall-notifications")
+	t.Setenv(config.EnvLedgerTable, "landfall-ledger")
 	t.Setenv("AWS_REGION", "us-east-1")
 	t.Setenv("AWS_ACCESS_KEY_ID", "test")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")

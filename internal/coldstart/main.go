@@ -151,6 +151,7 @@ func lambdaEnv(plan string) ([]string, func(), error) {
 		"LANDFALL_PLAN_FILE=" + plan,
 		"LANDFALL_QUEUE_URL=https://sqs.us-east-1.amazonaws.com/111111111111/landfall-work",
 		"LANDFALL_TOPIC_ARN=arn:aws:sns:us-east-1:111111111111:landfall-notifications",
+		"LANDFALL_LEDGER_TABLE=landfall-ledger",
 		"LANDFALL_LOG_LEVEL=info",
 	}
 	return env, func() { _ = os.RemoveAll(home) }, nil

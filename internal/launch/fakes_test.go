@@ -333,6 +333,7 @@ type fixture struct {
 	queue    *fakeQueue
 	notifier *fakeNotifier
 	dry      *fakeDryRunner
+	ledger   *fakeLedger
 }
 
 var start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -343,7 +344,7 @@ func newFixture(t testing.TB, org *fakeOrg) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{org: org, queue: &fakeQueue{}, notifier: &fakeNotifier{}, dry: &fakeDryRunner{}}
+	f := &fixture{org: org, queue: &fakeQueue{}, notifier: &fakeNotifier{}, dry: &fakeDryRunner{}, ledger: newFakeLedger()}
 	f.h = &Handler{
 		Plan:              pl,
 		Directory:         &directory.Directory{API: org},
@@ -351,6 +352,7 @@ func newFixture(t testing.TB, org *fakeOrg) *fixture {
 		Preflight:         selectorsOnly{plan: pl, org: &preflight.OrgIndex{API: org}},
 		Queue:             f.queue,
 		Notifier:          f.notifier,
+		Ledger:            f.ledger,
 		DryRunner:         f.dry,
 		ManagementAccount: mgmt,
 		WorkerConcurrency: 5,

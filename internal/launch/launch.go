@@ -7,6 +7,8 @@ package launch
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,9 +16,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambdacontext"
-
 	"github.com/landfall/landfall/internal/directory"
+	"github.com/landfall/landfall/internal/ledger"
 	"github.com/landfall/landfall/internal/lifecycle"
 	"github.com/landfall/landfall/internal/membership"
 	"github.com/landfall/landfall/internal/metrics"
@@ -55,6 +56,17 @@ type Notifier interface {
 	Publish(ctx context.Context, m notify.Message) error
 }
 
+// Ledger is the run ledger as the launch function uses it; *ledger.Ledger
+// implements it.
+type Ledger interface {
+	Create(ctx context.Context, run *runstate.Run) (created bool, existing *ledger.Record, err error)
+	MarkSent(ctx context.Context, runID string, step int) error
+	RecordRequest(ctx context.Context, r *ledger.Request) error
+	Get(ctx context.Context, runID string) (*ledger.Record, error)
+	List(ctx context.Context, f ledger.Filter) ([]*ledger.Record, error)
+	Cancel(ctx context.Context, runID, by string) (*ledger.Record, error)
+}
+
 // DryRunner resolves a run's targets without changing anything.
 type DryRunner interface {
 	DryRun(ctx context.Context, run *runstate.Run) error
@@ -72,6 +84,8 @@ type Handler struct {
 	Preflight Preflight
 	Queue     Queue
 	Notifier  Notifier
+	// Ledger records each run once per trigger and audits manual invocations.
+	Ledger    Ledger
 	DryRunner DryRunner
 	// Status answers {"status": ...} payloads; nil refuses them with a clear error.
 	Status StatusReporter
@@ -98,6 +112,13 @@ const (
 	OutcomeNothingToDo   = "nothing-to-do"
 	OutcomeStatus        = "status"
 	OutcomeRefused       = "refused"
+	// OutcomeDuplicate: the trigger (event, or invocation) already has its run.
+	OutcomeDuplicate = "duplicate"
+	// OutcomeRuns answers {"runs": ...}, OutcomeRun {"run": ID}.
+	OutcomeRuns = "runs"
+	OutcomeRun  = "run"
+	// OutcomeCancelRequested: {"cancel": ID} marked the run; it stops at its next step.
+	OutcomeCancelRequested = "cancel-requested"
 )
 
 // Response is what an invocation returns: shown in the Lambda console and by `landfall invoke`.
@@ -117,6 +138,11 @@ type Response struct {
 	Status any `json:"status,omitempty"`
 	// Drift is the drift notification a {"drift": ...} payload published.
 	Drift *notify.Document `json:"drift,omitempty"`
+	// Runs lists the ledger's runs for {"runs": ...}, newest first, without
+	// their targets; Run is one run with its targets, for {"run": ID} and
+	// {"cancel": ID}.
+	Runs  []*ledger.Record `json:"runs,omitempty"`
+	Run   *ledger.Record   `json:"run,omitempty"`
 	Error string           `json:"error,omitempty"`
 }
 
@@ -248,8 +274,14 @@ func (h *Handler) handleAccountEvent(ctx context.Context, ev *lifecycle.AccountE
 		resp.Message = fmt.Sprintf("the plan gives account %s no targets", acct.Label())
 		return resp, nil
 	}
-	if err := h.Queue.Send(ctx, run, 0); err != nil {
+	queued, err := h.queueOnce(ctx, run, 0)
+	if err != nil {
 		return nil, err
+	}
+	if !queued {
+		log.InfoContext(ctx, "duplicate delivery of the event: its run is already queued", "run", run.ID)
+		return &Response{Outcome: OutcomeDuplicate, Message: fmt.Sprintf("event %s already has run %s; nothing more was queued", ev.EventID, run.ID),
+			Queued: []QueuedRun{{RunID: run.ID, Account: acct.ID, AccountName: acct.Name, Targets: len(run.Targets)}}}, nil
 	}
 	log.InfoContext(ctx, "run queued", "run", run.ID, "targets", len(run.Targets))
 	resp.Outcome = OutcomeQueued
@@ -336,15 +368,21 @@ func (h *Handler) newRun(acct plan.Account, trigger runstate.Trigger, idPrefix s
 }
 
 // runID makes a run ID: the event ID for event runs (duplicates of one event
-// share it, and so share provisioning tokens), a time stamp for manual ones.
+// share it, and so share provisioning tokens), the invocation for manual
+// ones. Distinct triggers must never share a run ID (the ledger would take
+// the second for a repeat of the first), so a prefix that had to be cleaned
+// or cut carries a hash of the original.
 func runID(prefix, account string) string {
 	// Event IDs are UUIDs from AWS but anything in a hand-edited replay:
 	// keep the characters a run ID allows, and keep the account visible.
 	clean := strings.Map(runIDSafe, prefix)
-	if room := 96 - len(account) - 1; len(clean) > room {
-		clean = clean[:room]
+	room := 96 - len(account) - 1
+	if clean == prefix && len(clean) <= room {
+		return clean + "-" + account
 	}
-	return clean + "-" + account
+	sum := sha256.Sum256([]byte(prefix))
+	tag := "-" + hex.EncodeToString(sum[:6])
+	return clean[:min(len(clean), room-len(tag))] + tag + "-" + account
 }
 
 // runIDSafe keeps the characters a run ID allows and replaces the rest with "-".
@@ -354,15 +392,6 @@ func runIDSafe(r rune) rune {
 		return r
 	}
 	return '-'
-}
-
-// requestTag is a short tag for manual run IDs: the Lambda request ID when
-// there is one, so a run can be traced to the invocation that made it.
-func requestTag(ctx context.Context, now time.Time) string {
-	if lc, ok := lambdacontext.FromContext(ctx); ok && len(lc.AwsRequestID) >= 8 {
-		return lc.AwsRequestID[:8]
-	}
-	return now.UTC().Format("20060102T150405")
 }
 
 func eventID(raw []byte) string {

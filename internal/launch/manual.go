@@ -32,28 +32,58 @@ const dryRunConcurrency = 8
 // on Service Catalog and STS at once.
 const spreadInterval = 15 * time.Second
 
+// handleManual answers a manual payload. Every one is audited in the
+// ledger before anything is done (an invocation the ledger cannot record
+// does nothing and fails, to be retried), and its outcome after.
 func (h *Handler) handleManual(ctx context.Context, raw []byte) (*Response, error) {
-	req, err := manual.Decode(raw)
-	if err != nil {
-		return h.invalid(ctx, err), nil
+	requestID, hash := invocation(ctx, raw, h.now())
+	req, derr := manual.Decode(raw)
+	audit := newAudit(requestID, hash, req, derr, raw)
+	if err := h.Ledger.RecordRequest(ctx, audit); err != nil {
+		return nil, fmt.Errorf("audit the manual invocation before acting on it: %w", err)
 	}
-	if req.Kind() == manual.KindDrift {
+	var resp *Response
+	var err error
+	if derr != nil {
+		resp = h.invalid(ctx, derr)
+	} else {
+		resp, err = h.manual(ctx, req, requestID, hash)
+	}
+	h.audited(ctx, audit, resp, err)
+	return resp, err
+}
+
+// manual acts on a valid manual request.
+func (h *Handler) manual(ctx context.Context, req *manual.Request, requestID, hash string) (*Response, error) {
+	switch req.Kind() {
+	case manual.KindDrift:
 		return h.handleDrift(ctx, req.Drift)
+	case manual.KindStatus:
+		return h.handleStatus(ctx, req)
+	case manual.KindRuns, manual.KindRun, manual.KindCancel:
+		return h.handleLedger(ctx, req)
 	}
-	if req.Kind() == manual.KindStatus {
-		if h.Status == nil {
-			return nil, errors.New("status: not available in this function; use `landfall status`")
-		}
-		rep, err := h.Status.Report(ctx, req.Status)
-		var fe *plan.FilterError
-		switch {
-		case errors.As(err, &fe):
-			return h.invalid(ctx, err), nil
-		case err != nil:
-			return nil, err
-		}
-		return &Response{Outcome: OutcomeStatus, Status: rep}, nil
+	return h.handleRunRequest(ctx, req, requestID, hash)
+}
+
+func (h *Handler) handleStatus(ctx context.Context, req *manual.Request) (*Response, error) {
+	if h.Status == nil {
+		return nil, errors.New("status: not available in this function; use `landfall status`")
 	}
+	rep, err := h.Status.Report(ctx, req.Status)
+	var fe *plan.FilterError
+	switch {
+	case errors.As(err, &fe):
+		return h.invalid(ctx, err), nil
+	case err != nil:
+		return nil, err
+	}
+	return &Response{Outcome: OutcomeStatus, Status: rep}, nil
+}
+
+// handleRunRequest queues (or dry-runs) runs for the accounts a manual
+// request selects.
+func (h *Handler) handleRunRequest(ctx context.Context, req *manual.Request, requestID, hash string) (*Response, error) {
 	filter := plan.Filter{Regions: req.Regions, Products: req.Products}
 	for _, p := range req.Targets {
 		filter.Pairs = append(filter.Pairs, plan.Pair{Region: p.Region, Product: p.Product})
@@ -80,10 +110,10 @@ func (h *Handler) handleManual(ctx context.Context, raw []byte) (*Response, erro
 	if req.Kind() != manual.KindAccounts {
 		trigger = runstate.TriggerBackfill
 	}
-	tag := requestTag(ctx, h.now())
 	var runs []*runstate.Run
 	for _, acct := range accounts {
-		run, excl := h.newRun(acct, trigger, string(trigger)+"-"+tag, filter, req.OnlyMissing)
+		run, excl := h.newRun(acct, trigger, manualRunPrefix(trigger, requestID, hash), filter, req.OnlyMissing)
+		run.RequestID, run.RequestedBy = requestID, req.RequestedBy
 		resp.Excluded = append(resp.Excluded, excl...)
 		if len(run.Targets) > 0 {
 			runs = append(runs, run)
@@ -115,8 +145,10 @@ func (h *Handler) handleManual(ctx context.Context, raw []byte) (*Response, erro
 			run.NotBefore = run.StartedAt
 			delay = workqueue.MaxDelay
 		}
-		if err := h.Queue.Send(ctx, run, delay); err != nil {
-			// Runs already queued stay queued; say which, so the operator can re-send the rest.
+		if _, err := h.queueOnce(ctx, run, delay); err != nil {
+			// Runs already queued stay queued; say which. Lambda's retry of
+			// this invocation (or the same payload sent again with
+			// its request ID) queues the rest and only those.
 			return nil, fmt.Errorf("queued %d of %d runs (%s), then: %w", len(resp.Queued), len(runs), queuedIDs(resp.Queued), err)
 		}
 		resp.Queued = append(resp.Queued, QueuedRun{RunID: run.ID, Account: run.Account.ID, AccountName: run.Account.Name, Targets: len(run.Targets), DelaySeconds: int(release / time.Second)})

@@ -320,8 +320,8 @@ func TestManualRunOptions(t *testing.T) {
 			if run.OnlyMissing != tt.onlyMissing {
 				t.Errorf("OnlyMissing = %v, want %v", run.OnlyMissing, tt.onlyMissing)
 			}
-			if run.ID != "manual-c0ffee00-222222222222" {
-				t.Errorf("run ID = %s, want it to carry the Lambda request ID", run.ID)
+			if !strings.HasPrefix(run.ID, "manual-c0ffee00-1111-2222-3333-444455556666-") || !strings.HasSuffix(run.ID, "-222222222222") || run.RequestID != "c0ffee00-1111-2222-3333-444455556666" {
+				t.Errorf("run ID = %s (request %s), want it to carry the Lambda request ID and the account", run.ID, run.RequestID)
 			}
 			if tt.wantTargets != nil {
 				var got []string

@@ -26,3 +26,23 @@ func TestRunIDIsAlwaysValid(t *testing.T) {
 		}
 	}
 }
+
+// TestDistinctTriggersNeverShareARunID: the ledger takes a run ID it has
+// seen for a repeat of the same trigger, so cleaning or cutting two
+// different event IDs must not make them one.
+func TestDistinctTriggersNeverShareARunID(t *testing.T) {
+	long := "ct-" + strings.Repeat("x", 200)
+	pairs := [][2]string{
+		{"ct-a b", "ct-a/b"},
+		{long + "1", long + "2"},
+		{"ct-ü", "ct-ö"},
+	}
+	for _, p := range pairs {
+		if a, b := runID(p[0], "222222222222"), runID(p[1], "222222222222"); a == b {
+			t.Errorf("%q and %q both make run %q", p[0], p[1], a)
+		}
+	}
+	if got := runID("ct-0000000-0000-0000-1111-123456789012", "222222222222"); got != "ct-0000000-0000-0000-1111-123456789012-222222222222" {
+		t.Errorf("an AWS event ID is kept as it is: %q", got)
+	}
+}

@@ -27,7 +27,9 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
@@ -38,6 +40,7 @@ import (
 	"github.com/landfall/landfall/internal/app/workerfn"
 	"github.com/landfall/landfall/internal/config"
 	"github.com/landfall/landfall/internal/launch"
+	"github.com/landfall/landfall/internal/ledger"
 	"github.com/landfall/landfall/internal/localaws"
 	"github.com/landfall/landfall/internal/localaws/clock"
 	"github.com/landfall/landfall/internal/localaws/topics"
@@ -46,11 +49,12 @@ import (
 	"github.com/landfall/landfall/internal/runstate"
 )
 
-// Names of the queue and topic the functions use in the emulated management account.
+// Names of the queue, topic and run ledger the functions use in the emulated management account.
 const (
-	QueueName = "landfall-work"
-	DLQName   = "landfall-work-dlq"
-	TopicName = "landfall-notifications"
+	QueueName  = "landfall-work"
+	DLQName    = "landfall-work-dlq"
+	TopicName  = "landfall-notifications"
+	LedgerName = "landfall-ledger"
 )
 
 // Payload is one invocation of the launch function.
@@ -165,11 +169,12 @@ func AttachWith(ctx context.Context, cloud *localaws.Cloud, pl *plan.Plan, o Opt
 	}
 	home := cloud.Org().HomeRegion()
 	mgmt := cloud.Org().ManagementAccount()
-	awsCfg := functionConfig(cloud, home, nil)
+	backoff := clock.NewBackoff(cloud.Clock(), app.RetryMaxBackoff, backoffSeed)
+	awsCfg := functionConfig(cloud, home, nil, backoff)
 	clk := cloud.Clock()
 	manual, _ := cloud.ManualClock()
 	e := &Env{Cloud: cloud, Clock: manual, clk: clk, Plan: pl, AWS: awsCfg, log: logger, start: clk.Now(), Story: func(string, ...any) {}}
-	e.launchAWS, e.workerAWS = functionConfig(cloud, home, o.LaunchRole), functionConfig(cloud, home, o.WorkerRole)
+	e.launchAWS, e.workerAWS = functionConfig(cloud, home, o.LaunchRole, backoff), functionConfig(cloud, home, o.WorkerRole, backoff)
 	e.sqs = sqs.NewFromConfig(e.workerAWS)
 	e.launchOnFailure, e.asyncRetries = o.LaunchOnFailure, 2
 	if o.LaunchAsyncRetries != nil {
@@ -197,17 +202,30 @@ func AttachWith(ctx context.Context, cloud *localaws.Cloud, pl *plan.Plan, o Opt
 	return e, nil
 }
 
-// functionConfig is a function's SDK configuration: the emulator's retryer
-// does not sleep (its throttles refill on the emulated clock), with the
-// attempts the deployed functions have.
-func functionConfig(cloud *localaws.Cloud, region string, creds aws.CredentialsProvider) aws.Config {
+// backoffSeed seeds the jitter of the functions' retry backoff: a local run
+// waits the same emulated time on every replay.
+const backoffSeed = 1
+
+// functionConfig is a function's SDK configuration: the deployed functions'
+// attempts and backoff cap (app.RetryMaxAttempts, app.RetryMaxBackoff), the
+// SDK's exponential-jitter backoff waited on the emulator clock (on a manual
+// clock it moves the clock and sleeps no real time, so a throttle bucket
+// refills between attempts as it would in AWS), and no retry quota, as the
+// emulator's own clients (Cloud.Config) have none.
+func functionConfig(cloud *localaws.Cloud, region string, creds aws.CredentialsProvider, backoff retry.BackoffDelayer) aws.Config {
 	cfg := cloud.Config(region, creds)
-	base := cfg.Retryer
-	cfg.Retryer = func() aws.Retryer { return retry.AddWithMaxAttempts(base(), app.RetryMaxAttempts) }
+	cfg.Retryer = func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = app.RetryMaxAttempts
+			o.MaxBackoff = app.RetryMaxBackoff
+			o.Backoff = backoff
+			o.RateLimiter = ratelimit.None
+		})
+	}
 	return cfg
 }
 
-// createResources makes the queue and topic a deployment would have, as the
+// createResources makes the queue, topic and ledger a deployment would have, as the
 // administrator, and the default configuration pointing at them.
 func (e *Env) createResources(ctx context.Context, admin aws.Config) error {
 	queueURL, err := ensureQueue(ctx, sqs.NewFromConfig(admin))
@@ -218,8 +236,12 @@ func (e *Env) createResources(ctx context.Context, admin aws.Config) error {
 	if err != nil {
 		return fmt.Errorf("create topic %s: %w", TopicName, err)
 	}
+	if err := ledger.CreateTable(ctx, dynamodb.NewFromConfig(admin), LedgerName); err != nil {
+		return err
+	}
 	e.Config = config.Config{
-		QueueURL: queueURL, TopicARN: aws.ToString(topic.TopicArn),
+		QueueURL: queueURL, TopicARN: aws.ToString(topic.TopicArn), LedgerTable: LedgerName,
+		RunRetentionDays:  config.DefaultRunRetentionDays,
 		WorkerConcurrency: 5, TargetConcurrency: 8, LogLevel: slog.LevelInfo,
 	}
 	e.workerConfig = e.Config
@@ -269,10 +291,10 @@ func (e *Env) Replan(pl *plan.Plan) {
 	e.Plan = pl
 	e.Config.PlanFile, e.workerConfig.PlanFile = pl.Source, pl.Source
 	e.Launch = launchfn.New(e.launchAWS, e.Config, pl, e.opts)
-	e.Launch.Notifier = toldNotifier{e.Launch.Notifier, e}
+	e.Launch.Notifier = toldNotifier{app.Notifier(e.launchAWS, e.Config, e.opts), e}
 	e.launchH = lambda.NewHandler(e.Launch.Handle)
 	w := workerfn.New(e.workerAWS, e.workerConfig, pl, e.opts)
-	w.Notifier = toldNotifier{w.Notifier, e}
+	w.Notifier = toldNotifier{app.Notifier(e.workerAWS, e.workerConfig, e.opts), e}
 	w.Finished = e.recordRun
 	e.Worker = lambda.NewHandler(w.Handle)
 }
@@ -293,26 +315,27 @@ func (e *Env) Finished() []*runstate.Run {
 	return slices.Clone(e.finished)
 }
 
-// publisher is the notifier of both functions.
-type publisher interface {
-	Publish(ctx context.Context, m notify.Message) error
-}
-
 // toldNotifier keeps the subject of every summary the topic accepted for the
 // story, so telling them costs one line each, not a re-read of the topic.
 type toldNotifier struct {
-	next publisher
+	next *notify.Notifier
 	e    *Env
 }
 
 func (n toldNotifier) Publish(ctx context.Context, m notify.Message) error {
-	if err := n.next.Publish(ctx, m); err != nil {
-		return err
+	_, err := n.PublishSummary(ctx, m)
+	return err
+}
+
+func (n toldNotifier) PublishSummary(ctx context.Context, m notify.Message) (string, error) {
+	id, err := n.next.PublishSummary(ctx, m)
+	if err != nil {
+		return "", err
 	}
 	n.e.storyMu.Lock()
 	defer n.e.storyMu.Unlock()
 	n.e.untold = append(n.e.untold, m.Subject)
-	return nil
+	return id, nil
 }
 
 // ensureQueue creates the work queue and its DLQ when the world lacks them
@@ -522,9 +545,7 @@ func (e *Env) deliver(ctx context.Context, m sqstypes.Message) error {
 		e.story("%s worker: message %s failed; it will be redelivered", e.since(), aws.ToString(m.MessageId))
 		return nil
 	}
-	if _, err := e.sqs.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(e.Config.QueueURL), ReceiptHandle: m.ReceiptHandle}); err != nil {
-		return fmt.Errorf("delete message: %w", err)
-	}
+	e.deleteDelivered(ctx, m)
 	e.tellNotifications()
 	return nil
 }

@@ -315,9 +315,14 @@ func TestDuplicateEventsInSequence(t *testing.T) {
 			t.Errorf("%s provisioned %d times, want exactly once", k, n)
 		}
 	}
-	// The duplicates changed nothing, so only the first run tells people.
-	if len(res.Runs) != 3 || len(res.Notifications) != 1 {
-		t.Fatalf("runs = %d, notifications = %d; want 3 runs and one summary", len(res.Runs), len(res.Notifications))
+	// One event is one run, told once: the ledger takes the repeats for what they are.
+	if len(res.Runs) != 1 || len(res.Notifications) != 1 {
+		t.Fatalf("runs = %d, notifications = %d; want one run and one summary", len(res.Runs), len(res.Notifications))
+	}
+	for _, inv := range res.Invocations[1:] {
+		if inv.Response == nil || inv.Response.Outcome != "duplicate" {
+			t.Errorf("a repeated event: %+v, want outcome duplicate", inv)
+		}
 	}
 	for _, r := range res.Runs {
 		for _, tr := range r.Targets {
@@ -359,8 +364,8 @@ func TestDuplicateEventsConcurrently(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(notes) != 3 {
-		t.Fatalf("notifications = %d, want 3 (one per delivered run)", len(notes))
+	if len(notes) != 1 {
+		t.Fatalf("notifications = %d, want 1: three deliveries of one event are one run", len(notes))
 	}
 	for _, n := range notes {
 		for _, tr := range n.Document.Targets {
@@ -371,8 +376,9 @@ func TestDuplicateEventsConcurrently(t *testing.T) {
 	}
 }
 
-// TestUnchangedEventRunsPolicy: a replayed event's run changed nothing and
-// sends nothing by default; a plan that says send gets its summary.
+// TestUnchangedEventRunsPolicy: an Update event for an account that has
+// everything changed nothing and sends nothing by default; a plan that says
+// send gets its summary.
 func TestUnchangedEventRunsPolicy(t *testing.T) {
 	for _, tt := range []struct {
 		policy string
@@ -384,8 +390,7 @@ func TestUnchangedEventRunsPolicy(t *testing.T) {
 				env.Plan.Notifications.UnchangedEventRuns = plan.NotifyChoice(tt.policy)
 				env.Replan(env.Plan)
 			}
-			ev := event(t, "create-managed-account-succeeded.json")
-			res := mustRun(t, env, ev, ev)
+			res := mustRun(t, env, eventFor(t, "create-managed-account-succeeded.json", updated, "LifeCycle3"), event(t, "update-managed-account-succeeded.json"))
 			if len(res.Runs) != 2 || len(res.Notifications) != tt.want {
 				t.Fatalf("runs %d, notifications %d; want 2 runs, %d notifications", len(res.Runs), len(res.Notifications), tt.want)
 			}

@@ -44,8 +44,9 @@ func runFacts(run *runstate.Run, now time.Time) metrics.RunFacts {
 		Outcome:  run.Outcome(),
 		Targets:  map[string]int{},
 		Duration: max(now.Sub(run.StartedAt), 0),
-		// Step counts the steps that sent the run on; the one that completed it is not counted there.
-		Steps: run.Step + 1,
+		// Step counts the steps recorded, the one that completed the run
+		// included (and a retried summary's, which also records a step).
+		Steps: run.Step,
 	}
 	for status, n := range run.Counts() {
 		f.Targets[string(status)] = n

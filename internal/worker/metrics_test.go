@@ -125,7 +125,9 @@ func TestThrottlesOfAStepAreCounted(t *testing.T) {
 	h := handler(t, t0.Add(5*time.Minute), q, n, &throttledAccounts{})
 	logs := withLogs(h)
 	ev := message(t, pendingRun())
-	ev.Records = append(ev.Records, ev.Records[0]) // two runs in one batch: counted apart
+	other := pendingRun()
+	other.ID = "ct-2-222222222222"
+	ev.Records = append(ev.Records, message(t, other).Records[0]) // two runs in one batch: counted apart
 	if _, err := h.Handle(context.Background(), ev); err != nil {
 		t.Fatal(err)
 	}

@@ -1,18 +1,22 @@
 // Package worker advances account runs delivered by the work queue: one step
 // per message, then either a continuation (the run goes back on the queue with
 // a delay while Service Catalog works) or the run's one summary notification.
+//
+// The run ledger (package ledger) makes each step and the summary happen
+// once however often SQS delivers a message: a step is recorded with a
+// compare-and-set on the ledger's step number before its continuation is
+// sent, and the summary is published under a claim (ledger.ClaimSummary).
 package worker
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/landfall/landfall/internal/membership"
+	"github.com/landfall/landfall/internal/ledger"
 	"github.com/landfall/landfall/internal/notify"
 	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/provision"
@@ -39,9 +43,25 @@ type Queue interface {
 	Send(ctx context.Context, run *runstate.Run, delay time.Duration) error
 }
 
-// Notifier publishes a notification.
+// Notifier publishes notifications; *notify.Notifier implements it.
 type Notifier interface {
+	// Publish sends a notification that is not a run's summary.
 	Publish(ctx context.Context, m notify.Message) error
+	// PublishSummary sends a run's summary and returns its SNS message ID.
+	PublishSummary(ctx context.Context, m notify.Message) (string, error)
+}
+
+// Ledger is the run ledger as the worker uses it; *ledger.Ledger implements it.
+type Ledger interface {
+	Get(ctx context.Context, runID string) (*ledger.Record, error)
+	Adopt(ctx context.Context, run *runstate.Run) (*ledger.Record, error)
+	Advance(ctx context.Context, run *runstate.Run, from int) error
+	MarkSent(ctx context.Context, runID string, step int) error
+	ClaimSummary(ctx context.Context, runID, token string, lease time.Duration) (*ledger.Claim, error)
+	ReleaseClaim(ctx context.Context, c *ledger.Claim) error
+	RecordSummary(ctx context.Context, c *ledger.Claim, run *runstate.Run, messageID string) error
+	FinishWithoutSummary(ctx context.Context, run *runstate.Run) error
+	Observe(ctx context.Context, region, product string, d time.Duration) error
 }
 
 // DefaultRoleDeadline is how long after a run starts Landfall keeps trying to
@@ -59,6 +79,12 @@ type Handler struct {
 	Accounts Accounts
 	Queue    Queue
 	Notifier Notifier
+	// Ledger records each step and the summary, so that a message SQS
+	// delivers twice advances the run once and tells its story once.
+	Ledger Ledger
+	// Durations, when set, is refreshed before each step: the engine's
+	// Observed reads it.
+	Durations *Durations
 	// RoleDeadline bounds waiting for the execution role; zero means DefaultRoleDeadline.
 	RoleDeadline time.Duration
 	// SendTimeout bounds each send to SQS or SNS; zero means 10 s.
@@ -101,49 +127,106 @@ func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEve
 	return resp, nil
 }
 
-func (h *Handler) process(ctx context.Context, rec events.SQSMessage) error {
-	run, err := runstate.Decode([]byte(rec.Body))
+func (h *Handler) process(ctx context.Context, msg events.SQSMessage) error {
+	run, err := runstate.Decode([]byte(msg.Body))
 	if err != nil {
-		// A message no worker can read (say, from a newer Landfall) must not
-		// be lost: it fails, so SQS moves it to the dead-letter queue (whose
-		// alarm fires) where it can be redriven once the right version runs.
-		// The first delivery also reports it, with its body.
-		h.logger().ErrorContext(ctx, "unreadable work message; it goes to the dead-letter queue", "messageId", rec.MessageId, "error", err)
-		if rec.Attributes["ApproximateReceiveCount"] == "1" {
-			if perr := h.Notifier.Publish(ctx, notify.InvalidEvent(rec.MessageId, err, []byte(rec.Body))); perr != nil {
-				h.logger().ErrorContext(ctx, "reporting the unreadable message failed", "error", perr)
-			}
-		}
-		return fmt.Errorf("unreadable work message %s: %w", rec.MessageId, err)
+		return h.unreadable(ctx, msg, err)
+	}
+	log := h.logger().With("run", run.ID, "account", run.Account.ID, "step", run.Step)
+	rec, err := h.ledgerRecord(ctx, run)
+	if err != nil {
+		// Fail closed: without the ledger a step could run twice or a
+		// summary go out twice. The message comes back, and after
+		// maxReceiveCount tries waits in the dead-letter queue.
+		return err
+	}
+	switch {
+	case rec.Finished():
+		log.InfoContext(ctx, "the run has finished; a stale or repeated message is acknowledged", "outcome", rec.Outcome)
+		return nil
+	case run.Step < rec.Step:
+		return h.resume(ctx, log, rec)
+	case rec.CancelRequested:
+		cancelRun(run, rec, h.now())
+		log.WarnContext(ctx, "run cancelled by an operator", "cancelledBy", rec.CancelledBy)
+		return h.record(ctx, log, run, rec.Step)
 	}
 	if held, err := h.holdUntilRelease(ctx, run); held {
 		return err
 	}
+	return h.advance(ctx, log, run, rec.Step)
+}
+
+// unreadable fails a message no worker can read (say, from a newer
+// Landfall), so that SQS moves it to the dead-letter queue (whose alarm
+// fires) where it can be redriven once the right version runs. The first
+// delivery also reports it, with its body.
+func (h *Handler) unreadable(ctx context.Context, msg events.SQSMessage, err error) error {
+	h.logger().ErrorContext(ctx, "unreadable work message; it goes to the dead-letter queue", "messageId", msg.MessageId, "error", err)
+	if msg.Attributes["ApproximateReceiveCount"] == "1" {
+		if perr := h.Notifier.Publish(ctx, notify.InvalidEvent(msg.MessageId, err, []byte(msg.Body))); perr != nil {
+			h.logger().ErrorContext(ctx, "reporting the unreadable message failed", "error", perr)
+		}
+	}
+	return fmt.Errorf("unreadable work message %s: %w", msg.MessageId, err)
+}
+
+// advance takes one step of the run and records it in the ledger, from
+// the ledger's step from, then sends it on or finishes it.
+func (h *Handler) advance(ctx context.Context, log *slog.Logger, run *runstate.Run, from int) error {
 	ctx, tally := countStep(ctx)
 	defer h.emitStep(ctx, tally)
-	log := h.logger().With("run", run.ID, "account", run.Account.ID, "step", run.Step)
 	// Whatever the step does, leave time to send the continuation: the step
 	// gets a deadline short of the invocation's, and sending does not inherit it.
 	stepCtx, cancel := stepContext(ctx)
 	defer cancel()
 	if !run.Complete() {
+		if h.Durations != nil {
+			h.Durations.Refresh(stepCtx, log)
+		}
+		before := snapshot(run)
 		if h.step(stepCtx, log, run, tally) {
 			run.Idle = 0
 		} else {
 			run.Idle++
 		}
+		h.history(ctx, log, run, before)
 	}
-	if !run.Complete() {
-		run.Step++
-		// Look again when the earliest running record is due; the blind
-		// backoff only while nothing runs or something waits to start.
-		delay := h.Engine.NextLook(run, h.now(), workqueue.Backoff(run.Idle+1))
-		log.InfoContext(ctx, "run continues", "delaySeconds", int(delay/time.Second), "counts", fmt.Sprint(run.Counts()))
-		sendCtx, cancelSend := h.sendContext(ctx)
-		defer cancelSend()
-		return h.Queue.Send(sendCtx, run, delay)
+	return h.record(ctx, log, run, from)
+}
+
+// record writes the step to the ledger, if no other delivery did first,
+// then finishes the run or sends it on.
+func (h *Handler) record(ctx context.Context, log *slog.Logger, run *runstate.Run, from int) error {
+	run.Step = from + 1
+	if err := h.Ledger.Advance(ctx, run, from); err != nil {
+		return h.lostRace(ctx, log, err)
 	}
-	return h.finish(ctx, log, run)
+	if run.Complete() {
+		return h.finish(ctx, log, run)
+	}
+	return h.sendOn(ctx, log, run)
+}
+
+// sendOn queues the run's next step and records that it is queued.
+func (h *Handler) sendOn(ctx context.Context, log *slog.Logger, run *runstate.Run) error {
+	// Look again when the earliest running record is due; the blind
+	// backoff only while nothing runs or something waits to start.
+	delay := h.Engine.NextLook(run, h.now(), workqueue.Backoff(run.Idle+1))
+	log.InfoContext(ctx, "run continues", "delaySeconds", int(delay/time.Second), "counts", fmt.Sprint(run.Counts()))
+	sendCtx, cancelSend := h.sendContext(ctx)
+	defer cancelSend()
+	if err := h.Queue.Send(sendCtx, run, delay); err != nil {
+		// The ledger has the step; the redelivered message finds the
+		// continuation unsent and sends it from the ledger (resume).
+		return err
+	}
+	if err := h.Ledger.MarkSent(sendCtx, run.ID, run.Step); err != nil {
+		// Harmless: a repeat of this message would queue the step again,
+		// and the ledger lets only one of the two go on.
+		log.WarnContext(ctx, "the ledger did not record the continuation as sent", "error", err)
+	}
+	return nil
 }
 
 // sendContext bounds one send (a continuation, a summary, a requeue). It does
@@ -170,145 +253,6 @@ func stepContext(ctx context.Context) (context.Context, context.CancelFunc) {
 		return context.WithDeadline(ctx, dl.Add(-stepMargin))
 	}
 	return context.WithCancel(ctx)
-}
-
-// step advances the run once and reports whether any target changed.
-func (h *Handler) step(ctx context.Context, log *slog.Logger, run *runstate.Run, tally *stepTally) bool {
-	now := h.now()
-	age := now.Sub(run.StartedAt)
-	if age > h.Plan.MaxRunAge {
-		timeOut(run, h.Plan.MaxRunAge)
-		log.WarnContext(ctx, "run outlived its maximum age", "maxRunAge", h.Plan.MaxRunAge.String())
-		return true
-	}
-	if run.PlanHash != "" && run.PlanHash != h.Plan.Hash {
-		run.AddNote("the plan changed while the run was in progress; later steps used the new plan")
-	}
-	if done, moved := h.admit(ctx, log, run); done {
-		return moved
-	}
-	roleARN, cats, err := h.Accounts.Open(ctx, run.Account.ID, provision.SessionName(run.ID))
-	if err != nil {
-		deadline := h.RoleDeadline
-		if deadline == 0 {
-			deadline = DefaultRoleDeadline
-		}
-		switch {
-		case provision.RoleNotAssumable(err) && age < deadline:
-			tally.roleWaits++
-			run.AddNote("the execution role could not be assumed at first (IAM propagation in a new account); Landfall waited and retried")
-			log.WarnContext(ctx, "execution role not assumable yet; will retry", "error", provision.Message(err))
-			return false
-		case provision.Transient(err):
-			// STS throttled or failed past the SDK's retries: the next step
-			// tries again, bounded by the run's maximum age.
-			log.WarnContext(ctx, "assuming the execution role failed transiently; will retry", "error", provision.Message(err))
-			return false
-		}
-		msg := fmt.Sprintf("cannot assume the execution role: %s", provision.Message(err))
-		if provision.RoleNotAssumable(err) {
-			msg += fmt.Sprintf(" (still after %s; check that the role exists and trusts the management account)", deadline)
-		}
-		for i := range run.Targets {
-			if t := &run.Targets[i]; !t.Status.Final() {
-				t.Status, t.Error = runstate.Failed, msg
-			}
-		}
-		log.ErrorContext(ctx, "run failed: role not assumable", "error", msg)
-		return true
-	}
-	return h.Engine.Advance(ctx, run, roleARN, cats)
-}
-
-// admit checks that Landfall may still act in the run's account. It reports
-// done when the step must go no further: the account is refused (every
-// unfinished target fails, and the summary says why), or Organizations could
-// not tell (the next step asks again, bounded by the run's maximum age).
-func (h *Handler) admit(ctx context.Context, log *slog.Logger, run *runstate.Run) (done, moved bool) {
-	err := h.Members.Check(ctx, run.Account.ID)
-	if err == nil {
-		return false, false
-	}
-	var refused *membership.Refusal
-	if !errors.As(err, &refused) {
-		log.WarnContext(ctx, "cannot confirm the account's membership; will retry", "error", err)
-		return true, false
-	}
-	msg := "not attempted: Landfall will not act in this account: " + refused.Reason
-	for i := range run.Targets {
-		if t := &run.Targets[i]; !t.Status.Final() {
-			t.Status, t.Error = runstate.Failed, msg
-		}
-	}
-	run.AddNote("refused before assuming any role: " + refused.Reason)
-	log.ErrorContext(ctx, "run refused: account not admitted", "reason", refused.Reason)
-	return true, true
-}
-
-// timeOut ends every unfinished target of a run that outlived its maximum age.
-func timeOut(run *runstate.Run, maxAge time.Duration) {
-	for i := range run.Targets {
-		t := &run.Targets[i]
-		if t.Status.Final() {
-			continue
-		}
-		was := string(t.Status)
-		if t.RecordID != "" {
-			was += " (record " + t.RecordID + ")"
-		}
-		if t.Note != "" {
-			was += "; last: " + t.Note
-		}
-		t.Status = runstate.TimedOut
-		t.Error = runstate.Clip(fmt.Sprintf("run exceeded its maximum age of %s while %s; check the record in the Service Catalog console, then re-run this target", maxAge, was))
-	}
-}
-
-// maxPublishAttempts bounds requeueing a finished run whose summary cannot be
-// published: after that the message fails, goes to the dead-letter queue and
-// raises the alarm, instead of cycling silently.
-const maxPublishAttempts = 5
-
-// finish publishes the run's one summary. If publishing fails the completed
-// run goes back on the queue, so a retry publishes this summary rather than
-// re-running the targets and reporting them as already provisioned.
-func (h *Handler) finish(ctx context.Context, log *slog.Logger, run *runstate.Run) error {
-	if run.Trigger.Event() && run.Unchanged() && !h.Plan.Notifications.SendsUnchangedEventRuns() {
-		// A replayed or duplicate event, or an update of an account that
-		// has everything: logged and counted, nobody is told.
-		h.emitRun(ctx, run)
-		h.finished(run)
-		log.InfoContext(ctx, "run finished; it changed nothing, so no summary (plan notifications.unchangedEventRuns: skip)",
-			"outcome", run.Outcome(), "counts", fmt.Sprint(run.Counts()))
-		return nil
-	}
-	msg := notify.FitRunSummary(run, h.now())
-	pubCtx, cancelPub := h.sendContext(ctx)
-	defer cancelPub()
-	if err := h.Notifier.Publish(pubCtx, msg); err != nil {
-		run.PublishAttempts++
-		if run.PublishAttempts >= maxPublishAttempts {
-			return fmt.Errorf("publish summary of run %s, attempt %d of %d: %w", run.ID, run.PublishAttempts, maxPublishAttempts, err)
-		}
-		log.ErrorContext(ctx, "publishing the summary failed; requeueing the finished run", "error", err, "attempt", run.PublishAttempts)
-		// A slow SNS may have used the publish's time: the requeue gets its own.
-		qctx, cancelQ := h.sendContext(ctx)
-		defer cancelQ()
-		if qerr := h.Queue.Send(qctx, run, 30*time.Second); qerr != nil {
-			return fmt.Errorf("publish summary of run %s: %w (and requeue: %w)", run.ID, err, qerr)
-		}
-		return nil
-	}
-	h.emitRun(ctx, run)
-	h.finished(run)
-	log.InfoContext(ctx, "run finished", "outcome", run.Outcome(), "subject", msg.Subject)
-	return nil
-}
-
-func (h *Handler) finished(run *runstate.Run) {
-	if h.Finished != nil {
-		h.Finished(run)
-	}
 }
 
 // holdUntilRelease puts a run back on the queue while its release

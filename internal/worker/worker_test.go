@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -41,11 +42,16 @@ type fakeNotifier struct {
 }
 
 func (n *fakeNotifier) Publish(_ context.Context, m notify.Message) error {
+	_, err := n.PublishSummary(context.Background(), m)
+	return err
+}
+
+func (n *fakeNotifier) PublishSummary(_ context.Context, m notify.Message) (string, error) {
 	if n.err != nil {
-		return n.err
+		return "", n.err
 	}
 	n.msgs = append(n.msgs, m)
-	return nil
+	return fmt.Sprintf("sns-%d", len(n.msgs)), nil
 }
 
 // deniedAccounts refuses the role, like STS for a missing role.
@@ -62,8 +68,9 @@ func handler(t *testing.T, now time.Time, q *fakeQueue, n *fakeNotifier, acc Acc
 	if err != nil {
 		t.Fatal(err)
 	}
+	clock := func() time.Time { return now }
 	return &Handler{Plan: pl, Engine: &provision.Engine{Plan: pl}, Members: &fakeMembers{}, Accounts: acc, Queue: q, Notifier: n,
-		Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler)}
+		Ledger: newFakeLedger(clock), Now: clock, Logger: slog.New(slog.DiscardHandler)}
 }
 
 func message(t *testing.T, r *runstate.Run) events.SQSEvent {
@@ -229,6 +236,11 @@ type slowNotifier struct{}
 func (slowNotifier) Publish(ctx context.Context, _ notify.Message) error {
 	<-ctx.Done()
 	return ctx.Err()
+}
+
+func (slowNotifier) PublishSummary(ctx context.Context, _ notify.Message) (string, error) {
+	<-ctx.Done()
+	return "", ctx.Err()
 }
 
 // sendCheckingQueue fails a Send whose context is already done, as the SDK would.

@@ -32,6 +32,7 @@ func New(cfg aws.Config, c config.Config, pl *plan.Plan, o app.Options) *launch.
 		Preflight:         &preflight.Checker{Plan: pl, Org: &preflight.OrgIndex{API: orgs, Now: o.Now}, Catalog: products},
 		Queue:             app.Queue(cfg, c),
 		Notifier:          app.Notifier(cfg, c, o),
+		Ledger:            app.Ledger(cfg, c, o),
 		DryRunner:         provision.DryRunner{Engine: app.Engine(pl, c, products, o), Accounts: accounts},
 		Status:            fleet,
 		Fleet:             fleet,

@@ -3,6 +3,8 @@
 package workerfn
 
 import (
+	"time"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 
@@ -14,14 +16,27 @@ import (
 
 // New builds the worker function's handler. It calls no AWS API.
 func New(cfg aws.Config, c config.Config, pl *plan.Plan, o app.Options) *worker.Handler {
+	ledger := app.Ledger(cfg, c, o)
+	durations := &worker.Durations{Ledger: ledger, Now: now(o)}
+	engine := app.Engine(pl, c, app.CatalogCheck(cfg, pl), o)
+	engine.Observed = durations.Expected
 	return &worker.Handler{
-		Plan:     pl,
-		Engine:   app.Engine(pl, c, app.CatalogCheck(cfg, pl), o),
-		Members:  app.Members(organizations.NewFromConfig(cfg), pl, o),
-		Accounts: app.Sessions(cfg, pl, c, o),
-		Queue:    app.Queue(cfg, c),
-		Notifier: app.Notifier(cfg, c, o),
-		Now:      o.Now,
-		Logger:   o.Log(),
+		Plan:      pl,
+		Engine:    engine,
+		Members:   app.Members(organizations.NewFromConfig(cfg), pl, o),
+		Accounts:  app.Sessions(cfg, pl, c, o),
+		Queue:     app.Queue(cfg, c),
+		Notifier:  app.Notifier(cfg, c, o),
+		Ledger:    ledger,
+		Durations: durations,
+		Now:       o.Now,
+		Logger:    o.Log(),
 	}
+}
+
+func now(o app.Options) func() time.Time {
+	if o.Now != nil {
+		return o.Now
+	}
+	return time.Now
 }
