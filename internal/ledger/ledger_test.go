@@ -71,10 +71,13 @@ func TestAdvanceLetsOneDeliveryGoOn(t *testing.T) {
 	}
 	run.Step = 1
 	run.Targets[0].Status, run.Targets[0].RecordID = runstate.InProgress, "rec-1"
-	if err := l.Advance(ctx, run, 0); err != nil {
+	if err := l.Advance(ctx, run, 0, "delivery-1"); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.Advance(ctx, run, 0); !errors.Is(err, ledger.ErrStale) {
+	if err := l.Advance(ctx, run, 0, "delivery-1"); err != nil {
+		t.Fatalf("the same attempt again (the SDK retrying a write whose answer was lost): %v, want success", err)
+	}
+	if err := l.Advance(ctx, run, 0, "delivery-2"); !errors.Is(err, ledger.ErrStale) {
 		t.Fatalf("a second delivery of step 0: %v, want ErrStale", err)
 	}
 	rec, err := l.Get(ctx, run.ID)
@@ -96,6 +99,9 @@ func TestOneSummaryUnderAClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := l.ClaimSummary(ctx, run.ID, "first", 5*time.Minute); err != nil {
+		t.Fatalf("the same claim again (a retried write): %v", err)
+	}
 	if _, err := l.ClaimSummary(ctx, run.ID, "second", 5*time.Minute); !errors.Is(err, ledger.ErrClaimed) {
 		t.Fatalf("a second claim inside the lease: %v, want ErrClaimed", err)
 	}
@@ -110,6 +116,9 @@ func TestOneSummaryUnderAClaim(t *testing.T) {
 	}
 	if err := l.RecordSummary(ctx, second, run, "sns-2"); err != nil {
 		t.Fatal(err)
+	}
+	if err := l.RecordSummary(ctx, second, run, "sns-2"); err != nil {
+		t.Fatalf("recording the same summary again (a retried write): %v", err)
 	}
 	if _, err := l.ClaimSummary(ctx, run.ID, "third", time.Minute); !errors.Is(err, ledger.ErrFinished) {
 		t.Fatalf("a claim on a finished run: %v, want ErrFinished", err)

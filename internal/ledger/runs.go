@@ -108,7 +108,12 @@ func (l *Ledger) MarkSent(ctx context.Context, runID string, step int) error {
 // step from: the compare-and-set that lets exactly one of several
 // deliveries of one message carry the run on. It returns ErrStale when
 // another delivery got there first, ErrFinished when the run has finished.
-func (l *Ledger) Advance(ctx context.Context, run *runstate.Run, from int) error {
+//
+// token names this attempt (unique per delivery). The write is conditional,
+// so the SDK's retry of a write whose answer was lost would otherwise find
+// its own step recorded and take it for another delivery's: the token
+// lets the retry recognise its own write.
+func (l *Ledger) Advance(ctx context.Context, run *runstate.Run, from int, token string) error {
 	state, err := encodeState(run)
 	if err != nil {
 		return err
@@ -116,10 +121,10 @@ func (l *Ledger) Advance(ctx context.Context, run *runstate.Run, from int) error
 	_, err = l.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                           aws.String(l.Table),
 		Key:                                 runKey(run.ID),
-		UpdateExpression:                    aws.String("SET step = :step, #state = :state, #counts = :counts, updatedAt = :now"),
-		ConditionExpression:                 aws.String("#status = :running AND step = :from"),
+		UpdateExpression:                    aws.String("SET step = :step, #state = :state, #counts = :counts, updatedAt = :now, stepToken = :token"),
+		ConditionExpression:                 aws.String("#status = :running AND (step = :from OR (step = :step AND stepToken = :token))"),
 		ExpressionAttributeNames:            map[string]string{"#state": "state", "#counts": "counts", "#status": "status"},
-		ExpressionAttributeValues:           item{":step": num(int64(run.Step)), ":state": str(state), ":counts": counts(countMap(run)), ":now": stamp(l.now()), ":running": str(StatusRunning), ":from": num(int64(from))},
+		ExpressionAttributeValues:           item{":step": num(int64(run.Step)), ":state": str(state), ":counts": counts(countMap(run)), ":now": stamp(l.now()), ":running": str(StatusRunning), ":from": num(int64(from)), ":token": str(token)},
 		ReturnValuesOnConditionCheckFailure: ddbtypes.ReturnValuesOnConditionCheckFailureAllOld,
 	})
 	if ccf, ok := conditionFailed(err); ok {

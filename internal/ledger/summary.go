@@ -61,7 +61,8 @@ func (l *Ledger) ClaimSummary(ctx context.Context, runID, token string, lease ti
 		TableName:                           aws.String(l.Table),
 		Key:                                 runKey(runID),
 		UpdateExpression:                    aws.String("SET claimToken = :token, claimExpires = :expires"),
-		ConditionExpression:                 aws.String("#status = :running AND (attribute_not_exists(claimExpires) OR claimExpires <= :now)"),
+		// Or the claim is already this attempt's: the SDK's retry of a claim whose answer was lost.
+		ConditionExpression:                 aws.String("#status = :running AND (attribute_not_exists(claimExpires) OR claimExpires <= :now OR claimToken = :token)"),
 		ExpressionAttributeNames:            map[string]string{"#status": "status"},
 		ExpressionAttributeValues:           item{":token": str(token), ":expires": epoch(now.Add(lease)), ":now": epoch(now), ":running": str(StatusRunning)},
 		ReturnValuesOnConditionCheckFailure: ddbtypes.ReturnValuesOnConditionCheckFailureAllOld,
@@ -103,7 +104,8 @@ func (l *Ledger) ReleaseClaim(ctx context.Context, c *Claim) error {
 // RecordSummary finishes the run under claim c: its final state, outcome,
 // the summary's SNS message ID, and the TTL that retires it.
 func (l *Ledger) RecordSummary(ctx context.Context, c *Claim, run *runstate.Run, messageID string) error {
-	err := l.finish(ctx, run, SummarySent, messageID, "claimToken = :token", item{":token": str(c.Token)})
+	// Or this very summary is recorded already: the SDK's retry of a write whose answer was lost.
+	err := l.finish(ctx, run, SummarySent, messageID, "claimToken = :token OR (#status = :finished AND messageId = :mid)", item{":token": str(c.Token), ":mid": str(messageID)})
 	if _, ok := conditionFailed(err); ok {
 		return fmt.Errorf("run %s: %w", run.ID, ErrClaimLost)
 	}

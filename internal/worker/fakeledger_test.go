@@ -70,7 +70,7 @@ func (l *fakeLedger) Adopt(ctx context.Context, run *runstate.Run) (*ledger.Reco
 	return l.Get(ctx, run.ID)
 }
 
-func (l *fakeLedger) Advance(_ context.Context, run *runstate.Run, from int) error {
+func (l *fakeLedger) Advance(_ context.Context, run *runstate.Run, from int, _ string) error {
 	if err := l.call("Advance"); err != nil {
 		return err
 	}

@@ -43,7 +43,7 @@ func (h *Handler) finish(ctx context.Context, log *slog.Logger, run *runstate.Ru
 			"outcome", run.Outcome(), "counts", fmt.Sprint(run.Counts()))
 		return nil
 	}
-	claim, err := h.Ledger.ClaimSummary(ctx, run.ID, claimToken(ctx, run), claimLease)
+	claim, err := h.Ledger.ClaimSummary(ctx, run.ID, attemptToken(ctx, run), claimLease)
 	switch {
 	case errors.Is(err, ledger.ErrFinished):
 		log.InfoContext(ctx, "the summary is already published; repeated message acknowledged")
@@ -97,9 +97,11 @@ func (h *Handler) publishFailed(ctx context.Context, log *slog.Logger, run *runs
 	return nil
 }
 
-// claimToken names this attempt at publishing: the invocation's request ID
-// where there is one, so the ledger says which invocation holds the claim.
-func claimToken(ctx context.Context, run *runstate.Run) string {
+// attemptToken names this delivery's attempt at a ledger write (a step, a
+// summary claim): the invocation's request ID where there is one, so the
+// ledger says which invocation wrote, and the SDK's retry of a write whose
+// answer was lost recognises its own.
+func attemptToken(ctx context.Context, run *runstate.Run) string {
 	if lc, ok := lambdacontext.FromContext(ctx); ok && lc.AwsRequestID != "" {
 		return lc.AwsRequestID
 	}

@@ -109,7 +109,7 @@ func TestSummaryCrashPoints(t *testing.T) {
 		dead := clone(run)
 		dead.Step = 1
 		timeOut(dead, time.Hour)
-		if err := l.Advance(context.Background(), dead, 0); err != nil {
+		if err := l.Advance(context.Background(), dead, 0, "dead"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := l.ClaimSummary(context.Background(), run.ID, "dead", claimLease); err != nil {

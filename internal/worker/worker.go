@@ -55,7 +55,7 @@ type Notifier interface {
 type Ledger interface {
 	Get(ctx context.Context, runID string) (*ledger.Record, error)
 	Adopt(ctx context.Context, run *runstate.Run) (*ledger.Record, error)
-	Advance(ctx context.Context, run *runstate.Run, from int) error
+	Advance(ctx context.Context, run *runstate.Run, from int, token string) error
 	MarkSent(ctx context.Context, runID string, step int) error
 	ClaimSummary(ctx context.Context, runID, token string, lease time.Duration) (*ledger.Claim, error)
 	ReleaseClaim(ctx context.Context, c *ledger.Claim) error
@@ -199,7 +199,7 @@ func (h *Handler) advance(ctx context.Context, log *slog.Logger, run *runstate.R
 // then finishes the run or sends it on.
 func (h *Handler) record(ctx context.Context, log *slog.Logger, run *runstate.Run, from int) error {
 	run.Step = from + 1
-	if err := h.Ledger.Advance(ctx, run, from); err != nil {
+	if err := h.Ledger.Advance(ctx, run, from, attemptToken(ctx, run)); err != nil {
 		return h.lostRace(ctx, log, err)
 	}
 	if run.Complete() {
