@@ -129,6 +129,8 @@ type Config struct {
 	// DriftSchedule, when set, runs the drift check on this EventBridge
 	// Scheduler expression (CheckDriftSchedule); empty turns it off.
 	DriftSchedule string
+	// RunRetentionDays is how long finished runs stay in the run ledger.
+	RunRetentionDays int
 }
 
 // Lookup returns the context value of key, or nil when it is not set.
@@ -178,6 +180,7 @@ func Load(lookup Lookup, env Env) (Config, error) {
 		MemberRoleTargets:         r.list(KeyMemberRoleTargets),
 		Chat:                      r.boolean(KeyChat, false),
 		DriftSchedule:             strings.TrimSpace(r.str(KeyDriftSchedule, "")),
+		RunRetentionDays:          r.integer(KeyRunRetentionDays, DefaultRunRetentionDays),
 	}
 	// One team often wants both kinds of mail: an absent alarm list means
 	// "same as the notification list"; an explicit empty list means none.
@@ -234,6 +237,9 @@ func (c Config) Validate() error {
 	}
 	if err := CheckLogLevel(c.LogLevel); err != nil {
 		add(KeyLogLevel, "%v", err)
+	}
+	if err := c.runRetentionProblem(); err != nil {
+		errs = append(errs, err)
 	}
 	errs = append(errs, c.hardeningProblems()...)
 	if strings.TrimSpace(c.LaunchCodeDir) == "" {

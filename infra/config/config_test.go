@@ -34,6 +34,7 @@ func TestLoadDefaults(t *testing.T) {
 		EncryptLogs:               true,
 		LaunchCodeDir:             "build/launch",
 		WorkerCodeDir:             "build/worker",
+		RunRetentionDays:          90,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Load defaults:\n got %+v\nwant %+v", got, want)
@@ -171,6 +172,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		KeyLogLevel:            "verbose",
 		KeyLaunchCodeDir:       "",
 		KeyWorkerCodeDir:       true,
+		KeyRunRetentionDays:    float64(0),
 	}
 	_, err := Load(contextOf(values), envOf(nil))
 	if err == nil {
@@ -193,6 +195,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		`landfall:logLevel: "verbose" is not a log level: use one of debug, info, warn, error`,
 		`landfall:launchCodeDir: empty`,
 		`landfall:workerCodeDir: got boolean true: want a string`,
+		`landfall:runRetentionDays: 0 is out of range: use 1 to 3650 days (default 90), or remove the key`,
 	}
 	for _, w := range wants {
 		if !strings.Contains(msg, w) {

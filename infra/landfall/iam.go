@@ -23,9 +23,6 @@ var (
 		"organizations:ListParents",
 		"organizations:ListRoots",
 	}
-	// kmsForSNSAndSQS is what a principal needs to publish to an encrypted
-	// topic or queue (GenerateDataKey) and to read from an encrypted queue
-	// or reuse a cached data key (Decrypt).
 	// workerOrganizationsActions: before assuming any role the worker checks
 	// that the run's account is an active member (internal/membership): a
 	// listing, and a look-up for an account that joined since.
@@ -43,14 +40,47 @@ var (
 		"servicecatalog:ListProvisioningArtifacts",
 		"servicecatalog:SearchProductsAsAdmin",
 	}
+	// kmsForSNSAndSQS is what a principal needs to publish to an encrypted
+	// topic or queue (GenerateDataKey) and to read from an encrypted queue
+	// or reuse a cached data key (Decrypt). Its Decrypt is also what
+	// DynamoDB asks KMS for as the caller when a function reads or writes
+	// the ledger (ledgerKeyStatement).
 	kmsForSNSAndSQS = []string{"kms:Decrypt", "kms:GenerateDataKey"}
+	// ledgerItemActions: both functions read a run strongly consistent
+	// (GetItem), create it once per trigger (PutItem: the launch function's
+	// Create, the worker's Adopt of a run the ledger has lost) and update it
+	// conditionally (UpdateItem: every step, claim, summary, cancellation,
+	// request audit and observed duration). Nothing deletes, scans or
+	// batches: TTL retires items.
+	ledgerItemActions = []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
+	// ledgerQueryActions: the launch function lists runs ({"runs": ...})
+	// with a Query on one of the ledger's indexes, never on the table; the
+	// worker reads the observed provisioning durations (the DURATIONS
+	// partition) with a Query on the table, never on an index.
+	ledgerQueryActions = []string{"dynamodb:Query"}
+	// kmsForDynamoDB is the least DynamoDB's documentation requires of a
+	// customer managed key (kms:Encrypt, kms:Decrypt, kms:ReEncrypt*,
+	// kms:GenerateDataKey*, kms:DescribeKey, kms:CreateGrant), with the
+	// wildcards spelled out.
+	kmsForDynamoDB = []string{
+		"kms:CreateGrant",
+		"kms:Decrypt",
+		"kms:DescribeKey",
+		"kms:Encrypt",
+		"kms:GenerateDataKey",
+		"kms:GenerateDataKeyWithoutPlaintext",
+		"kms:ReEncryptFrom",
+		"kms:ReEncryptTo",
+	}
 	// workQueueConsumerActions are what Lambda's SQS poller calls with the
 	// worker's role (the AWSLambdaSQSQueueExecutionRole set): it validates
 	// the queue when the mapping is created, then receives and deletes.
 	workQueueConsumerActions = []string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
 	// keyAdministrationActions keep the key manageable by the account (and
 	// by CloudFormation) without the usual "kms:*": reading, tagging,
-	// rotating, re-policying, disabling and scheduling deletion.
+	// rotating, re-policying, disabling and scheduling deletion, and
+	// listing and revoking the grant DynamoDB holds for the ledger (AWS's
+	// example key policy for DynamoDB gives administrators both).
 	keyAdministrationActions = []string{
 		"kms:CancelKeyDeletion",
 		"kms:DescribeKey",
@@ -60,8 +90,10 @@ var (
 		"kms:EnableKeyRotation",
 		"kms:GetKeyPolicy",
 		"kms:GetKeyRotationStatus",
+		"kms:ListGrants",
 		"kms:ListResourceTags",
 		"kms:PutKeyPolicy",
+		"kms:RevokeGrant",
 		"kms:ScheduleKeyDeletion",
 		"kms:TagResource",
 		"kms:UntagResource",
@@ -109,6 +141,7 @@ func (c *Construct) keyPolicy(props Props) awsiam.PolicyDocument {
 				"StringEquals": map[string]any{"kms:ViaService": []*string{regional("sns"), regional("sqs")}},
 			},
 		}),
+		ledgerKeyStatement(),
 		// EventBridge writes undeliverable events to the encrypted
 		// dead-letter queue as itself, for the lifecycle rule only.
 		servicePolicy("EventBridgeDeadLetters", "events.amazonaws.com", kmsForSNSAndSQS, map[string]any{
@@ -126,6 +159,42 @@ func (c *Construct) keyPolicy(props Props) awsiam.PolicyDocument {
 		statements = append(statements, c.trailKeyStatements()...)
 	}
 	return awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: &statements})
+}
+
+// ledgerKeyStatement lets the account's principals use the key through
+// DynamoDB in this region, and nowhere else, for the run ledger. DynamoDB
+// calls KMS on behalf of whoever calls DynamoDB, so what each principal
+// may do still takes its own IAM policy:
+//
+//   - Creating the table (CloudFormation, as the deploying role) makes
+//     DynamoDB call DescribeKey, CreateGrant and GenerateDataKey as that
+//     role: the grant, limited to the table's encryption context, lets
+//     DynamoDB itself use the key for its background maintenance and
+//     continuous data protection of the table from then on.
+//   - Reading or writing items does not: DynamoDB encrypts with a table key
+//     it keeps, and decrypts that table key with a Decrypt call it makes as
+//     the caller (AWS's documentation: the Decrypt event's user "is the
+//     principal in your AWS account who is accessing the table"), on a
+//     connection's first use and again after five minutes without one. A
+//     function's role therefore needs kms:Decrypt on the key, which
+//     EncryptMessages already grants it. The table's grant does not cover
+//     callers; the table key itself is generated by DynamoDB as itself.
+//
+// The actions are DynamoDB's documented minimum (kmsForDynamoDB); the
+// condition is the one AWS's own key for DynamoDB (aws/dynamodb) uses, the
+// service in this region (no global tables here). The statement cannot name
+// the table: its name is CloudFormation's to choose (see ledger.go), so the
+// encryption context (aws:dynamodb:tableName) is not pinned.
+func ledgerKeyStatement() awsiam.PolicyStatement {
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("UseThroughDynamoDB"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewAccountRootPrincipal()},
+		Actions:    jsii.Strings(kmsForDynamoDB...),
+		Resources:  jsii.Strings("*"),
+		Conditions: &map[string]any{
+			"StringEquals": map[string]any{"kms:ViaService": regional("dynamodb")},
+		},
+	})
 }
 
 // kmsForCloudWatchLogs spells out the actions CloudWatch Logs' documented
@@ -241,7 +310,9 @@ func statement(sid string, actions []string, resources ...*string) awsiam.Policy
 }
 
 // grantLaunch gives the launch function what it calls, and what Lambda
-// needs to deliver a failed event to the failure queue on its behalf.
+// needs to deliver a failed event to the failure queue on its behalf. Of
+// the ledger it reads, creates and updates items (runs and the audit of
+// manual invocations) and queries only its indexes.
 func (c *Construct) grantLaunch(props Props) {
 	r := c.LaunchRole
 	// Organizations' read APIs used here take no resource-level permissions
@@ -251,6 +322,8 @@ func (c *Construct) grantLaunch(props Props) {
 	r.AddToPrincipalPolicy(statement("QueueAccountRuns", []string{"sqs:SendMessage"}, c.WorkQueue.QueueArn()))
 	r.AddToPrincipalPolicy(statement("ParkFailedEvents", []string{"sqs:SendMessage"}, c.LaunchFailureQueue.QueueArn()))
 	r.AddToPrincipalPolicy(statement("PublishSummaries", []string{"sns:Publish"}, c.SummaryTopic.TopicArn()))
+	r.AddToPrincipalPolicy(statement("RecordRuns", ledgerItemActions, c.Ledger.AttrArn()))
+	r.AddToPrincipalPolicy(statement("ListRuns", ledgerQueryActions, c.ledgerIndexARNs()...))
 	r.AddToPrincipalPolicy(statement("EncryptMessages", kmsForSNSAndSQS, c.Key.KeyArn()))
 	launch, _ := c.AssumedRoleNames()
 	r.AddToPrincipalPolicy(c.assumeExecutionRole(props, launch))
@@ -258,9 +331,10 @@ func (c *Construct) grantLaunch(props Props) {
 
 // grantWorker gives the worker what it calls. Of Organizations it only reads
 // membership: the launch function puts the account's name and OU path in
-// the run, but a queued run may be stale or injected. The SQS event source
-// adds the receive side (receive, delete, change visibility, attributes, KMS
-// decrypt) when it is attached.
+// the run, but a queued run may be stale or injected. Of the ledger it
+// reads, creates (adopting a run the ledger has lost) and updates items,
+// and queries the table (not an index) for the observed durations that
+// time its first read of a record.
 func (c *Construct) grantWorker(props Props) {
 	r := c.WorkerRole
 	r.AddToPrincipalPolicy(statement("CheckMembership", workerOrganizationsActions, jsii.String("*")))
@@ -270,6 +344,8 @@ func (c *Construct) grantWorker(props Props) {
 	// mapping); KMS Decrypt for the encrypted queue is in EncryptMessages.
 	r.AddToPrincipalPolicy(statement("ReceiveAccountRuns", workQueueConsumerActions, c.WorkQueue.QueueArn()))
 	r.AddToPrincipalPolicy(statement("PublishSummaries", []string{"sns:Publish"}, c.SummaryTopic.TopicArn()))
+	r.AddToPrincipalPolicy(statement("RecordRuns", ledgerItemActions, c.Ledger.AttrArn()))
+	r.AddToPrincipalPolicy(statement("ReadDurations", ledgerQueryActions, c.Ledger.AttrArn()))
 	r.AddToPrincipalPolicy(statement("EncryptMessages", kmsForSNSAndSQS, c.Key.KeyArn()))
 	_, worker := c.AssumedRoleNames()
 	r.AddToPrincipalPolicy(c.assumeExecutionRole(props, worker))

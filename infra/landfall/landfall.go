@@ -1,8 +1,8 @@
 // Package landfall is the reusable CDK construct that deploys Landfall into
 // the management account's Control Tower home region: the EventBridge rule for
 // the account lifecycle events, the launch and worker functions, the work
-// queue and its dead-letter queues, the summary and alarm topics, the KMS key
-// that encrypts them, and the alarms.
+// queue and its dead-letter queues, the summary and alarm topics, the run
+// ledger table, the KMS key that encrypts them, and the alarms.
 //
 // Platform teams with their own CDK app embed it with New; the Landfall app
 // (infra/) wraps it in a stack configured from cdk.json.
@@ -18,6 +18,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -85,6 +86,8 @@ const (
 	EnvLogLevel          = fnconfig.EnvLogLevel
 	EnvWorkerConcurrency = fnconfig.EnvWorkerConcurrency
 	EnvTargetConcurrency = fnconfig.EnvTargetConcurrency
+	EnvLedgerTable       = fnconfig.EnvLedgerTable
+	EnvRunRetentionDays  = fnconfig.EnvRunRetentionDays
 )
 
 // Props configures a Landfall construct. Zero values take the defaults of
@@ -153,6 +156,10 @@ type Props struct {
 	// Scheduler expression, rate(...) or cron(...) in UTC (see
 	// config.CheckDriftSchedule and Drift); empty turns it off.
 	DriftSchedule string
+	// RunRetentionDays is how many days a finished run, and the audit
+	// record of a manual invocation, stay in the run ledger before
+	// DynamoDB's TTL removes them (1 to 3650; default 90).
+	RunRetentionDays int
 }
 
 // Construct is a deployed Landfall. Its fields give embedding apps the
@@ -167,9 +174,11 @@ type Construct struct {
 	WorkDeadLetterQueue  awssqs.Queue
 	EventDeadLetterQueue awssqs.Queue
 	LaunchFailureQueue   awssqs.Queue
-	PlanLayer            awslambda.LayerVersion
-	LaunchFunction       awslambda.Function
-	WorkerFunction       awslambda.Function
+	// Ledger is the run ledger table both functions use (see ledger.go).
+	Ledger         awsdynamodb.CfnTable
+	PlanLayer      awslambda.LayerVersion
+	LaunchFunction awslambda.Function
+	WorkerFunction awslambda.Function
 	// WorkQueueMapping feeds the work queue to the worker.
 	WorkQueueMapping awslambda.EventSourceMapping
 	LaunchRole       awsiam.Role
@@ -212,6 +221,9 @@ func (p Props) withDefaults() Props {
 	}
 	if p.LaunchReservedConcurrency == 0 {
 		p.LaunchReservedConcurrency = config.DefaultLaunchReservedConcurrency
+	}
+	if p.RunRetentionDays == 0 {
+		p.RunRetentionDays = fnconfig.DefaultRunRetentionDays
 	}
 	return p
 }
@@ -258,6 +270,7 @@ func (p Props) Validate() error {
 	add("LaunchReservedConcurrency", config.CheckLaunchReservedConcurrency(p.LaunchReservedConcurrency))
 	add("RedrivePrincipals", config.CheckRedrivePrincipals(p.RedrivePrincipals))
 	add("DriftSchedule", config.CheckDriftSchedule(strings.TrimSpace(p.DriftSchedule)))
+	add("RunRetentionDays", fnconfig.CheckRunRetentionDays(p.RunRetentionDays))
 	if p.Plan != nil {
 		add("MemberRoleTargets", p.checkMemberRoles())
 	}
@@ -294,6 +307,7 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 	c.newTopics(props)
 	c.newChatTopic(props)
 	c.newQueues()
+	c.newLedger()
 	c.newPlanLayer(props)
 	c.newFunctions(props)
 	c.newLaunchAsyncConfig()
@@ -341,6 +355,8 @@ func (c *Construct) functionEnvs(props Props) (launchEnv, workerEnv *map[string]
 		EnvTopicARN:          c.SummaryTopic.TopicArn(),
 		EnvExecutionRoleName: jsii.String(c.ExecutionRoleName),
 		EnvLogLevel:          jsii.String(props.LogLevel),
+		EnvLedgerTable:       c.Ledger.Ref(),
+		EnvRunRetentionDays:  jsii.String(strconv.Itoa(props.RunRetentionDays)),
 	}
 	if c.ChatTopic != nil {
 		common[EnvChatTopicARN] = c.ChatTopic.TopicArn()
@@ -473,7 +489,7 @@ func (c *Construct) newKey(props Props) awskms.Key {
 // keyDescription lists what the key encrypts, for whoever finds it in the
 // KMS console.
 func keyDescription(props Props) string {
-	encrypts := []string{"the summary and alarm topics", "the work and dead-letter queues"}
+	encrypts := []string{"the summary and alarm topics", "the work and dead-letter queues", "the run ledger"}
 	if props.Chat {
 		encrypts[0] = "the summary, chat and alarm topics"
 	}

@@ -25,7 +25,7 @@ const (
 		"the queue has an alarm. cdk-nag only recognises DeadLetterConfig."
 	reasonWorkerDLQ = "The worker is invoked only by its SQS event source, synchronously; a function dead-letter queue applies to asynchronous invocations only. " +
 		"A message the worker fails on 5 times moves to the work dead-letter queue (the work queue's redrive policy), which has an alarm."
-	reasonNoVPC = "The functions call only AWS public endpoints (Organizations, STS, Service Catalog in every plan region, SQS, SNS, CloudWatch Logs) and accept no inbound traffic. " +
+	reasonNoVPC = "The functions call only AWS public endpoints (Organizations, STS, Service Catalog in every plan region, SQS, SNS, DynamoDB, CloudWatch Logs) and accept no inbound traffic. " +
 		"In a VPC they would need a NAT gateway or an interface endpoint per service, and NAT for Service Catalog in other regions, without narrowing what they can reach: " +
 		"their IAM roles bound that."
 	reasonWorkerConcurrency = "The worker's concurrency is capped by its SQS event source's maximum concurrency (landfall:workerConcurrency, default 5), " +
@@ -38,6 +38,9 @@ const (
 		"a redrive policy of its own would only move the same messages again. It keeps them 14 days, and its alarm reports any message in it."
 	reasonESMDestination = "Lambda supports on-failure destinations for event source mappings of Kinesis, DynamoDB Streams and Kafka, not SQS: " +
 		"for an SQS source the queue's redrive policy is the failure destination (the work dead-letter queue after 5 receives, with an alarm)."
+	reasonLedgerBackupPlan = "The run ledger has point-in-time recovery on: DynamoDB backs it up continuously and restores it to any second of the last 35 days, the recovery these controls ask for. " +
+		"It is retained when the stack is deleted or replaced. An AWS Backup plan adds a vault, a schedule and a service role, and is usually the organization's own (AWS Organizations backup policies select resources by tag across accounts): " +
+		"a plan in this stack would duplicate or contradict it. Finished runs leave the table after landfall:runRetentionDays anyway."
 	reasonTracing = "The Go functions are not instrumented with X-Ray, so active tracing would record only Lambda's own segment, billed per trace, " +
 		"and need xray:PutTraceSegments on \"*\". Runs are traced in the JSON logs instead: requestId on every line, and account, region, product and run on every target line."
 )
@@ -59,6 +62,7 @@ func (c *Construct) suppressPackFindings() {
 		suppress(q, reasonDeadLetterQueue, serverless+"SQSRedrivePolicy")
 	}
 	suppress(c.WorkQueueMapping, reasonESMDestination, serverless+"LambdaEventSourceMappingDestination")
+	suppress(c.Ledger, reasonLedgerBackupPlan, nist+"DynamoDBInBackupPlan", hipaa+"DynamoDBInBackupPlan")
 	if c.DataEvents != nil {
 		c.suppressTrailFindings()
 	}

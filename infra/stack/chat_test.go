@@ -56,7 +56,7 @@ func TestChatTopic(t *testing.T) {
 		s.template.ResourceCountIs(jsii.String("AWS::SNS::Subscription"), jsii.Number(0))
 	})
 	equalJSON(t, "key description", s.props(t, "Key")["Description"],
-		"Landfall: encrypts the summary, chat and alarm topics, the work and dead-letter queues and the function logs")
+		"Landfall: encrypts the summary, chat and alarm topics, the work and dead-letter queues, the run ledger and the function logs")
 	if cycle := findCycle(dependencies(s.doc)); cycle != nil {
 		t.Errorf("dependency cycle: %s", strings.Join(cycle, " -> "))
 	}

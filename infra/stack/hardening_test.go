@@ -70,14 +70,16 @@ func baseKeyStatements(base string, logs bool) []any {
 			"Action": []string{
 				"kms:CancelKeyDeletion", "kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation",
 				"kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
-				"kms:ListResourceTags", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:TagResource",
-				"kms:UntagResource", "kms:UpdateKeyDescription",
+				"kms:ListGrants", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant",
+				"kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateKeyDescription",
 			},
 		},
 		map[string]any{
 			"Sid": "UseThroughSNSAndSQS", "Effect": "Allow", "Principal": root, "Resource": "*", "Action": use,
 			"Condition": map[string]any{"StringEquals": map[string]any{"kms:ViaService": []any{regional("sns"), regional("sqs")}}},
 		},
+		// The run ledger (TestLedgerKeyStatement).
+		ledgerKeyStatement(root, regional("dynamodb")),
 		// The one rule, by the name the rule is given (TestEventBridgeKeyStatement).
 		map[string]any{
 			"Sid": "EventBridgeDeadLetters", "Effect": "Allow", "Principal": map[string]any{"Service": "events.amazonaws.com"},
@@ -349,7 +351,7 @@ func TestDataEventsTrail(t *testing.T) {
 		},
 	))
 	equalJSON(t, "key description", key["Description"],
-		"Landfall: encrypts the summary and alarm topics, the work and dead-letter queues and the launch function's data-event trail")
+		"Landfall: encrypts the summary and alarm topics, the work and dead-letter queues, the run ledger and the launch function's data-event trail")
 }
 
 // TestHardenedStackNag: the opt-in resources pass every pack, with the

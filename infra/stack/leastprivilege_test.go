@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -35,8 +37,10 @@ func proofStack(t *testing.T, s *synthesized) leastprivilege.Stack {
 }
 
 // TestSynthesizedPoliciesRunEveryPath runs the event, a backfill, a dry run,
-// fleet status and a failed event on the local AWS with each function as its
-// synthesized role, under the synthesized queue, topic and key policies.
+// fleet status, the run ledger's listing, cancellation and lost run, and a
+// failed event on the local AWS with each function as its synthesized role,
+// under the synthesized queue, topic and key policies and against the
+// synthesized ledger table.
 func TestSynthesizedPoliciesRunEveryPath(t *testing.T) {
 	res, err := leastprivilege.Run(t.Context(), proofStack(t, stackFor(t)), leastprivilege.Options{})
 	if err != nil {
@@ -111,9 +115,11 @@ func TestEveryGrantIsNeeded(t *testing.T) {
 }
 
 // TestCallsOutsideTheGrantsAreDenied: the functions' roles can do nothing
-// beyond their grants, the queue and topic policies stop even the account's
-// administrator from injecting runs or faking summaries, and still let
-// administrators read, purge and subscribe by the offered protocols.
+// beyond their grants (on the ledger: the launch function queries only the
+// indexes, the worker only the table, neither deletes or scans), the queue and topic
+// policies stop even the account's administrator from injecting runs or
+// faking summaries, and still let administrators read, purge and subscribe
+// by the offered protocols.
 func TestCallsOutsideTheGrantsAreDenied(t *testing.T) {
 	s := stackFor(t)
 	ctx := t.Context()
@@ -136,6 +142,16 @@ func TestCallsOutsideTheGrantsAreDenied(t *testing.T) {
 	topic, _ := dep.Deployment.Topic(topicID)
 	work, eventDLQ := queue("WorkQueue"), queue("EventDeadLetterQueue")
 	body := aws.String(`{"id":"injected"}`)
+	ledgerID, _ := s.resource(t, "Ledger")
+	table, ok := dep.Deployment.Table(ledgerID)
+	if !ok {
+		t.Fatal("the deployment has no ledger table")
+	}
+	runKey := map[string]ddbtypes.AttributeValue{"pk": &ddbtypes.AttributeValueMemberS{Value: "RUN#x"}, "sk": &ddbtypes.AttributeValueMemberS{Value: "RUN"}}
+	everyRun := &dynamodb.QueryInput{
+		TableName: aws.String(table.Name), KeyConditionExpression: aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{":pk": &ddbtypes.AttributeValueMemberS{Value: "DURATIONS"}},
+	}
 
 	denied := []struct {
 		name, action string
@@ -165,6 +181,24 @@ func TestCallsOutsideTheGrantsAreDenied(t *testing.T) {
 		}},
 		{"worker subscribes to the summary topic", "sns:Subscribe", func() error {
 			_, err := sns.NewFromConfig(workerCfg).Subscribe(ctx, &sns.SubscribeInput{TopicArn: aws.String(topic.ARN), Protocol: aws.String("email"), Endpoint: aws.String("x@example.com")})
+			return err
+		}},
+		{"launch queries the ledger table, not an index", "dynamodb:Query", func() error {
+			_, err := dynamodb.NewFromConfig(launchCfg).Query(ctx, everyRun)
+			return err
+		}},
+		{"worker queries a ledger index", "dynamodb:Query", func() error {
+			in := *everyRun
+			in.IndexName, in.KeyConditionExpression = aws.String("byAccount"), aws.String("account = :pk")
+			_, err := dynamodb.NewFromConfig(workerCfg).Query(ctx, &in)
+			return err
+		}},
+		{"launch deletes a run", "dynamodb:DeleteItem", func() error {
+			_, err := dynamodb.NewFromConfig(launchCfg).DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(table.Name), Key: runKey})
+			return err
+		}},
+		{"worker scans the ledger", "dynamodb:Scan", func() error {
+			_, err := dynamodb.NewFromConfig(workerCfg).Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(table.Name)})
 			return err
 		}},
 		{"administrator injects a run", "sqs:SendMessage", func() error {

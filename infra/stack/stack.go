@@ -114,6 +114,7 @@ func New(scope constructs.Construct, cfg config.Config, pl *landfall.Plan) (*Sta
 		MemberRoleTargets:         cfg.MemberRoleTargets,
 		Chat:                      cfg.Chat,
 		DriftSchedule:             cfg.DriftSchedule,
+		RunRetentionDays:          cfg.RunRetentionDays,
 	}
 	if err := props.Validate(); err != nil {
 		return nil, inContextTerms(err)
@@ -159,6 +160,8 @@ var contextKeys = map[string]string{
 	"LaunchReservedConcurrency": config.KeyLaunchReservedConcurrency,
 	"RedrivePrincipals":         config.KeyRedrivePrincipals,
 	"MemberRoleTargets":         config.KeyMemberRoleTargets,
+	"DriftSchedule":             config.KeyDriftSchedule,
+	"RunRetentionDays":          config.KeyRunRetentionDays,
 }
 
 // inContextTerms renames the construct's field errors after their context keys.

@@ -26,6 +26,7 @@ func TestResourceCounts(t *testing.T) {
 	want := map[string]int{
 		"AWS::CloudWatch::Alarm":          9,
 		"AWS::CloudWatch::Dashboard":      1,
+		"AWS::DynamoDB::Table":            1,
 		"AWS::Events::Rule":               1,
 		"AWS::IAM::Policy":                2,
 		"AWS::IAM::Role":                  2,
@@ -125,6 +126,8 @@ func TestFunctions(t *testing.T) {
 		"LANDFALL_TOPIC_ARN":           s.ref(t, "SummaryTopic"),
 		"LANDFALL_EXECUTION_ROLE_NAME": "AWSControlTowerExecution",
 		"LANDFALL_LOG_LEVEL":           "info",
+		"LANDFALL_LEDGER_TABLE":        s.ref(t, "Ledger"),
+		"LANDFALL_RUN_RETENTION_DAYS":  "90",
 	}
 	with := func(k, v string) map[string]any {
 		out := map[string]any{k: v}
@@ -318,7 +321,7 @@ func TestKey(t *testing.T) {
 		t.Errorf("key policies = %v/%v, want Retain/Retain", key["DeletionPolicy"], key["UpdateReplacePolicy"])
 	}
 	equalJSON(t, "key", key["Properties"], map[string]any{
-		"Description":       "Landfall: encrypts the summary and alarm topics, the work and dead-letter queues and the function logs",
+		"Description":       "Landfall: encrypts the summary and alarm topics, the work and dead-letter queues, the run ledger and the function logs",
 		"EnableKeyRotation": true,
 		"KeyPolicy":         map[string]any{"Version": "2012-10-17", "Statement": baseKeyStatements("LandfallA343B1E1", true)},
 	})
@@ -350,6 +353,7 @@ func TestIAMPolicies(t *testing.T) {
 	topic := s.ref(t, "SummaryTopic")
 	kms := []string{"kms:Decrypt", "kms:GenerateDataKey"}
 	logs := []string{"logs:CreateLogStream", "logs:PutLogEvents"}
+	ledgerItems := []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
 	// The example plan's portfolios, then the products of each plan region,
 	// in the management account only.
 	catalog := func(region, resource string) any {
@@ -377,6 +381,8 @@ func TestIAMPolicies(t *testing.T) {
 			allow("QueueAccountRuns", "sqs:SendMessage", workQueue),
 			allow("ParkFailedEvents", "sqs:SendMessage", s.getAtt(t, "LaunchFailureQueue", "Arn")),
 			allow("PublishSummaries", "sns:Publish", topic),
+			allow("RecordRuns", ledgerItems, s.getAtt(t, "Ledger", "Arn")),
+			allow("ListRuns", "dynamodb:Query", []any{ledgerIndex(s, t, "byAccount"), ledgerIndex(s, t, "byDay")}),
 			allow("EncryptMessages", kms, key),
 			assumeStatement("${aws:PrincipalOrgID}"),
 		}},
@@ -387,6 +393,8 @@ func TestIAMPolicies(t *testing.T) {
 			allow("ContinueAccountRuns", "sqs:SendMessage", workQueue),
 			allow("ReceiveAccountRuns", []string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}, workQueue),
 			allow("PublishSummaries", "sns:Publish", topic),
+			allow("RecordRuns", ledgerItems, s.getAtt(t, "Ledger", "Arn")),
+			allow("ReadDurations", "dynamodb:Query", s.getAtt(t, "Ledger", "Arn")),
 			allow("EncryptMessages", kms, key),
 			assumeStatement("${aws:PrincipalOrgID}"),
 		}},
@@ -637,6 +645,8 @@ func packSuppressions() []suppression {
 		add(q, "Serverless-SQSRedrivePolicy")
 	}
 	add("WorkQueueMapping/Resource", "Serverless-LambdaEventSourceMappingDestination")
+	// Point-in-time recovery stands in for an AWS Backup plan.
+	add("Ledger", "NIST.800.53.R5-DynamoDBInBackupPlan", "HIPAA.Security-DynamoDBInBackupPlan")
 	return out
 }
 
@@ -733,6 +743,12 @@ func TestBuildRejectsBadSettings(t *testing.T) {
 			[]string{"landfall:launchReservedConcurrency: 0 would turn the launch function off"}},
 		{"redrive principal that is every role", map[string]any{"landfall:redrivePrincipals": []any{"arn:aws:iam::111111111111:role/*"}},
 			[]string{`landfall:redrivePrincipals: [0]: "arn:aws:iam::111111111111:role/*" names every principal of its kind`}},
+		{"run retention of zero days", map[string]any{"landfall:runRetentionDays": float64(0)},
+			[]string{"landfall:runRetentionDays: 0 is out of range: use 1 to 3650 days (default 90), or remove the key; it is how many days finished runs stay in the run ledger"}},
+		{"run retention over ten years", map[string]any{"landfall:runRetentionDays": "3651"},
+			[]string{"landfall:runRetentionDays: 3651 is out of range: use 1 to 3650 days"}},
+		{"run retention not a number", map[string]any{"landfall:runRetentionDays": "forever"},
+			[]string{`landfall:runRetentionDays: got "forever": want a whole number`}},
 		{"every bad setting at once", map[string]any{"landfall:workerConcurrency": float64(1), "landfall:logRetentionDays": float64(8), "landfall:homeRegion": "mars-1"},
 			[]string{
 				"invalid configuration (cdk.json context):",
@@ -774,6 +790,7 @@ func TestCustomSettings(t *testing.T) {
 		"landfall:logLevel":           "debug",
 		"landfall:notificationEmails": []any{"platform@example.com", "audit@example.com"},
 		"landfall:alarmEmails":        "oncall@example.com",
+		"landfall:runRetentionDays":   float64(30),
 	} {
 		ctx[k] = v
 	}
@@ -797,6 +814,8 @@ func TestCustomSettings(t *testing.T) {
 		{workerEnv["LANDFALL_TARGET_CONCURRENCY"], "16"},
 		{workerEnv["LANDFALL_LOG_LEVEL"], "debug"},
 		{s.props(t, "WorkerFunction")["LoggingConfig"].(map[string]any)["ApplicationLogLevel"], "DEBUG"},
+		{launchEnv["LANDFALL_RUN_RETENTION_DAYS"], "30"},
+		{workerEnv["LANDFALL_RUN_RETENTION_DAYS"], "30"},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %v, want %s", c.got, c.want)

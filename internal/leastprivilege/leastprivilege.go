@@ -1,10 +1,11 @@
 // Package leastprivilege proves a deployment's grants on the local AWS,
 // which evaluates IAM: it puts a synthesized CloudFormation template's roles,
-// queue, topic and key policies into a world, runs Landfall's paths with
-// each function as its own execution role, and, one granted action at a
-// time, shows that taking the action away makes some path fail with an
-// AccessDenied naming it. Pinned policy statements only show what the
-// template says; this shows the template is what the code needs.
+// queue, topic and key policies and run ledger table into a world, runs
+// Landfall's paths with each function as its own execution role, and, one
+// granted action at a time, shows that taking the action away makes some
+// path fail with an AccessDenied naming it. Pinned policy statements only
+// show what the template says; this shows the template is what the code
+// needs.
 package leastprivilege
 
 import (

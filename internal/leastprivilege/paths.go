@@ -29,8 +29,9 @@ type Path struct {
 
 // Paths are every way a deployment is driven, in the order an installation
 // meets them: a new account's event, an operator's backfill, a dry run, a
-// fleet status query, and an event the launch function fails on, which
-// Lambda parks in the failure queue.
+// fleet status query, the run ledger's listings, a cancellation and a run
+// the ledger has lost (ledgerpaths.go), and an event the launch function
+// fails on, which Lambda parks in the failure queue.
 var Paths = []Path{
 	{"event", runEvent},
 	{"account joined since the worker listed", runNewAccount},
@@ -38,6 +39,9 @@ var Paths = []Path{
 	{"backfill", runBackfill},
 	{"dry run", runDryRun},
 	{"status", runStatus},
+	{"runs listed and shown", runRunsListed},
+	{"run cancelled", runCancelled},
+	{"run the ledger lost", runLedgerLost},
 	{"failed event", runFailedEvent},
 }
 
@@ -74,7 +78,10 @@ func runNewAccount(ctx context.Context, d *Deployed) error {
 	if err != nil {
 		return err
 	}
-	first := d.Env.InvokeLaunch(ctx, localrun.Payload{Name: sampleEvent, Body: samples.Event(sampleEvent)})
+	// Another event for the event path's account (the ledger answers a
+	// replay of the same event as a duplicate, queuing nothing).
+	again := strings.ReplaceAll(string(samples.Event(sampleEvent)), "0000000-0000-0000-1111-123456789012", "0000000-0000-0000-1111-888888888888")
+	first := d.Env.InvokeLaunch(ctx, localrun.Payload{Name: "another " + sampleEvent, Body: []byte(again)})
 	if err := expectOutcome(first, launch.OutcomeQueued); err != nil {
 		return err
 	}
@@ -89,8 +96,8 @@ func runNewAccount(ctx context.Context, d *Deployed) error {
 	if err := expectOutcome(d.Env.InvokeLaunch(ctx, localrun.Payload{Name: "new account", Body: []byte(event)}), launch.OutcomeQueued); err != nil {
 		return err
 	}
-	// The replayed event's run changed nothing, so only the new account's
-	// run sends a summary (the plan's notifications.unchangedEventRuns).
+	// The first event's run changed nothing, so only the new account's run
+	// sends a summary (the plan's notifications.unchangedEventRuns).
 	return drainAndExpectSince(ctx, d, len(before), 1)
 }
 
