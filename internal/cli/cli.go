@@ -29,6 +29,7 @@ func commands() []command {
 		{"plan", "show what the plan gives one account: targets, versions, rendered parameters and tags", runPlan},
 		{"status", "report what every account has, where and on which version, against the plan", runStatus},
 		{"invoke", "send a manual payload (backfill, dry run, status) to the deployed launch function", runInvoke},
+		{"runs", "list the runs in the ledger, `runs show` one with its targets, `runs cancel` one", runRuns},
 		{"local", "run Landfall end to end on the local AWS emulator (and `local serve` to serve the emulator)", runLocal},
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
 	"github.com/landfall/landfall/internal/launch"
@@ -60,7 +60,9 @@ The payload is checked locally first, so a typo fails before any call.
 The function's answer is printed as JSON; a function error goes to stderr
 with exit status 1. Uses the standard AWS credential chain and region
 (AWS_ENDPOINT_URL for ` + "`landfall local serve`" + `, which serves the
-Landfall stack).`
+Landfall stack).
+
+` + requestedByHelp
 
 // maxPayload is Lambda's limit on a synchronous invocation's request.
 const maxPayload = 6 << 20
@@ -101,7 +103,8 @@ func runInvoke(ctx context.Context, args []string, s Streams) error {
 	if err != nil {
 		return err
 	}
-	if err := checkPayload(payload); err != nil {
+	req, err := checkPayload(payload)
+	if err != nil {
 		return err
 	}
 	cfg, err := awsConfig(ctx)
@@ -111,6 +114,13 @@ func runInvoke(ctx context.Context, args []string, s Streams) error {
 	if name == "" {
 		if name, err = launchFunction(ctx, cloudformation.NewFromConfig(cfg), stack, cfg.Region); err != nil {
 			return err
+		}
+	}
+	// A replayed Control Tower event is not the operator's request: it
+	// goes as it was, and only manual payloads say who asked.
+	if req != nil && req.RequestedBy == "" {
+		if arn := whoAsks(ctx, sts.NewFromConfig(cfg), "invoke", s.Err); arn != "" {
+			payload = withRequestedBy(payload, arn)
 		}
 	}
 	return invoke(ctx, lambda.NewFromConfig(cfg), name, payload, s)
@@ -189,18 +199,19 @@ func readPayload(path string, stdin io.Reader) ([]byte, error) {
 
 // checkPayload validates a payload the way the launch function will: a
 // Control Tower event (an EventBridge envelope) as an event, anything else as
-// a manual payload.
-func checkPayload(raw []byte) error {
+// a manual payload. It returns the manual request, nil for an event.
+func checkPayload(raw []byte) (*manual.Request, error) {
 	if lifecycle.IsEventBridgeEnvelope(raw) {
 		if _, err := lifecycle.Decode(raw); err != nil {
-			return fmt.Errorf("invalid event, not sent:\n%w", err)
+			return nil, fmt.Errorf("invalid event, not sent:\n%w", err)
 		}
-		return nil
+		return nil, nil
 	}
-	if _, err := manual.Decode(raw); err != nil {
-		return fmt.Errorf("invalid payload, not sent:\n%w", err)
+	req, err := manual.Decode(raw)
+	if err != nil {
+		return nil, fmt.Errorf("invalid payload, not sent:\n%w", err)
 	}
-	return nil
+	return req, nil
 }
 
 // functionError is the body Lambda returns with X-Amz-Function-Error.
@@ -214,28 +225,16 @@ func invoke(ctx context.Context, api Invoker, function string, payload []byte, s
 	// A backfill or a status report over many accounts keeps the call open
 	// for a while: say so on a terminal.
 	stop := newProgress(s).follow(ctx, func() string { return "invoke: waiting for " + function })
-	out, err := api.Invoke(ctx, &lambda.InvokeInput{
-		FunctionName:   aws.String(function),
-		InvocationType: lambdatypes.InvocationTypeRequestResponse,
-		Payload:        payload,
-	})
+	answer, err := askLaunch(ctx, api, function, payload, "invoke "+function)
 	stop()
 	if err != nil {
-		return fmt.Errorf("invoke %s: %w", function, err)
-	}
-	if fe := aws.ToString(out.FunctionError); fe != "" {
-		var body functionError
-		msg := strings.TrimSpace(string(out.Payload))
-		if json.Unmarshal(out.Payload, &body) == nil && body.ErrorMessage != "" {
-			msg = body.ErrorMessage
-		}
-		return fmt.Errorf("%s answered with a function error (%s):\n%s", function, fe, msg)
+		return err
 	}
 	var pretty bytes.Buffer
-	if err := json.Indent(&pretty, out.Payload, "", "  "); err != nil {
+	if err := json.Indent(&pretty, answer, "", "  "); err != nil {
 		// Not JSON (a function other than Landfall's): show it as it came.
 		pretty.Reset()
-		pretty.Write(out.Payload)
+		pretty.Write(answer)
 	}
 	pretty.WriteByte('\n')
 	if _, err := s.Out.Write(pretty.Bytes()); err != nil {
@@ -244,9 +243,9 @@ func invoke(ctx context.Context, api Invoker, function string, payload []byte, s
 	// The launch function answers bad input with outcome "invalid" rather
 	// than a function error (so typos do not page on-call); scripts still
 	// need a non-zero exit for it.
-	var answer struct{ Outcome, Error string }
-	if json.Unmarshal(out.Payload, &answer) == nil && answer.Outcome == launch.OutcomeInvalid {
-		return fmt.Errorf("%s rejected the payload: %s", function, answer.Error)
+	var refusal struct{ Outcome, Error string }
+	if json.Unmarshal(answer, &refusal) == nil && refusal.Outcome == launch.OutcomeInvalid {
+		return fmt.Errorf("%s rejected the payload: %s", function, refusal.Error)
 	}
 	return nil
 }

@@ -27,7 +27,7 @@ type readmeCommand struct {
 
 var (
 	commandStart = regexp.MustCompile(`^(?:[A-Z_]+=\S*\s+)*(landfall|go|make|aws|npx|echo|export)\s`)
-	yamlCommand  = regexp.MustCompile(`landfall (?:validate|plan|status|invoke|local)\b[^#]*`)
+	yamlCommand  = regexp.MustCompile(`landfall (?:validate|plan|status|invoke|runs|local)\b[^#]*`)
 	placeholder  = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$|[\[\]<>…|]|\.\.\.$`)
 )
 
@@ -128,14 +128,17 @@ func landfallFlags(t *testing.T, cmd []string) (map[string]bool, bool) {
 	return flags, r.code == 0 && strings.Contains(r.stderr, "Usage: landfall")
 }
 
+// subcommands are the commands' subcommands, which have flags of their own.
+var subcommands = map[string][]string{"local": {"serve"}, "runs": runsCommands}
+
 // landfallArgs splits a landfall command's words into its command path and
 // arguments, and reports whether it is only a reference: no positional
 // argument, no flag value and no stdin, so there is nothing to run.
 func landfallArgs(c readmeCommand) (cmd, args []string) {
 	cmd = []string{c.words[1]}
 	args = c.words[2:]
-	if cmd[0] == "local" && len(args) > 0 && args[0] == "serve" {
-		cmd, args = append(cmd, "serve"), args[1:]
+	if len(args) > 0 && slices.Contains(subcommands[cmd[0]], args[0]) {
+		cmd, args = append(cmd, args[0]), args[1:]
 	}
 	return cmd, args
 }

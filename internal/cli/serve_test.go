@@ -84,7 +84,7 @@ func TestServeIsALiveDeployment(t *testing.T) {
 	for _, want := range []string{
 		"--- SNS landfall-notifications, message ",
 		"Subject: Landfall: LifeCycle1 (222222222222) 6 succeeded\n",
-		"Attributes: landfall.account=222222222222, landfall.failed=0, landfall.kind=run-summary, landfall.outcome=SUCCEEDED\n",
+		"Attributes: landfall.account=222222222222, landfall.failed=0, landfall.kind=run-summary, landfall.outcome=SUCCEEDED, landfall.run=ct-",
 		"Outcome: SUCCEEDED - 6 succeeded.",
 		"us-west-1  security-audit  SUCCEEDED",
 	} {

@@ -36,7 +36,10 @@ Which plan: --plan FILE (or $LANDFALL_PLAN_FILE) reports against that file
 from here, assuming the plan's execution role in every account. Without one,
 the deployed launch function reports with the plan it runs ({"status": ...}
 through Lambda Invoke), found as ` + "`landfall invoke`" + ` finds it: --function,
---stack, $LANDFALL_FUNCTION, $LANDFALL_STACK, else the Landfall stack.
+--stack, $LANDFALL_FUNCTION, $LANDFALL_STACK, else the Landfall stack. That
+payload carries "requestedBy", your ARN from sts:GetCallerIdentity:
+self-asserted, while CloudTrail data events on the launch function (the
+stack's landfall:launchDataEvents) are the authoritative record.
 
 Exit status: 0 when the report was made, even if some targets are not OK
 (the report says so); 3 with --fail-on-drift when any target is not OK;

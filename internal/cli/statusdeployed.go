@@ -7,10 +7,9 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/landfall/landfall/internal/config"
 	"github.com/landfall/landfall/internal/directory"
@@ -30,10 +29,6 @@ func deployedStatus(ctx context.Context, f *statusFlagSet, s Streams) (*status.R
 			return nil, &exitError{2, fmt.Errorf("--%s applies to a report made from here with --plan FILE; the deployed launch function uses its own role and concurrency", name)}
 		}
 	}
-	payload, err := json.Marshal(manual.Request{Status: f.req})
-	if err != nil {
-		return nil, fmt.Errorf("encode status payload: %w", err)
-	}
 	cfg, err := awsConfig(ctx)
 	if err != nil {
 		return nil, err
@@ -45,6 +40,10 @@ func deployedStatus(ctx context.Context, f *statusFlagSet, s Streams) (*status.R
 				"or let the deployed launch function report with its plan, which failed: %w", config.EnvPlanFile, err)
 		}
 	}
+	payload, err := json.Marshal(manual.Request{Status: f.req, RequestedBy: whoAsks(ctx, sts.NewFromConfig(cfg), "status", s.Err)})
+	if err != nil {
+		return nil, fmt.Errorf("encode status payload: %w", err)
+	}
 	stop := newProgress(s).follow(ctx, func() string { return "status: waiting for " + name })
 	defer stop()
 	return askForStatus(ctx, lambda.NewFromConfig(cfg), name, payload)
@@ -53,27 +52,17 @@ func deployedStatus(ctx context.Context, f *statusFlagSet, s Streams) (*status.R
 // askForStatus invokes the launch function with a status payload and
 // decodes its report.
 func askForStatus(ctx context.Context, api Invoker, function string, payload []byte) (*status.Report, error) {
-	out, err := api.Invoke(ctx, &lambda.InvokeInput{
-		FunctionName: aws.String(function), InvocationType: lambdatypes.InvocationTypeRequestResponse, Payload: payload,
-	})
+	raw, err := askLaunch(ctx, api, function, payload, "ask "+function+" for the status (or report from here with --plan FILE)")
 	if err != nil {
-		return nil, fmt.Errorf("ask %s for the status (or report from here with --plan FILE): %w", function, err)
-	}
-	if fe := aws.ToString(out.FunctionError); fe != "" {
-		var body functionError
-		msg := strings.TrimSpace(string(out.Payload))
-		if json.Unmarshal(out.Payload, &body) == nil && body.ErrorMessage != "" {
-			msg = body.ErrorMessage
-		}
-		return nil, fmt.Errorf("%s answered with a function error (%s):\n%s", function, fe, msg)
+		return nil, err
 	}
 	var answer struct {
 		Outcome string         `json:"outcome"`
 		Error   string         `json:"error"`
 		Status  *status.Report `json:"status"`
 	}
-	if err := json.Unmarshal(out.Payload, &answer); err != nil {
-		return nil, fmt.Errorf("%s answered %.200q, not a status report: %w", function, out.Payload, err)
+	if err := json.Unmarshal(raw, &answer); err != nil {
+		return nil, fmt.Errorf("%s answered %.200q, not a status report: %w", function, raw, err)
 	}
 	switch {
 	case answer.Outcome == launch.OutcomeInvalid:
