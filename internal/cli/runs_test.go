@@ -403,11 +403,11 @@ func TestRunsUsageErrors(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"--account", "2222-2222-2222", "--since", "24", "--status", "suceeded", "--limit", "0"}, []string{
+		{[]string{"--account", "2222-2222-2222", "--since", "24", "--status", "suceeded", "--limit", "0"}, []string{ //nolint:misspell // deliberate typo
 			"--limit: 0 is out of range 1 to 1000",
 			`--account: is not a 12-digit account ID (got "2222-2222-2222"); did you mean "222222222222"?`,
 			`--since: is not a duration (got "24"); did you mean "24h"?`,
-			`--status: is not a run status (got "SUCEEDED"); did you mean "SUCCEEDED"?`,
+			`--status: is not a run status (got "SUCEEDED"); did you mean "SUCCEEDED"?`, //nolint:misspell // deliberate typo
 		}},
 		{[]string{"--since", "3651d", "--limit", "1001"}, []string{
 			`--since: is longer than the ledger keeps any run (3650 days at most) (got "3651d"); write at most "3650d"`,

@@ -80,7 +80,7 @@ func TestDecodeLedgerKindErrors(t *testing.T) {
 		{"runs null", `{"runs": null}`, []string{
 			`runs: must be an object, got null; write "runs": {} for the last 24 hours, or narrow it: {"account": "123456789012", "since": "7d", "status": "FAILED", "limit": 50}`,
 		}},
-		{"runs keys", `{"runs": {"acount": "222222222222", "sinse": "1h", "limit": 5, "limit": 6, "accounts": ["222222222222"], "x": 1}}`, []string{
+		{"runs keys", `{"runs": {"acount": "222222222222", "sinse": "1h", "limit": 5, "limit": 6, "accounts": ["222222222222"], "x": 1}}`, []string{ //nolint:misspell // deliberate typo
 			`runs.acount: unknown key; did you mean "account"?`,
 			`runs.sinse: unknown key; did you mean "since"?`,
 			`runs.limit: given more than once; keep one`,
@@ -142,7 +142,7 @@ func TestDecodeLedgerKindErrors(t *testing.T) {
 		{"status empty", `{"runs": {"status": ""}}`, []string{
 			`runs.status: is empty; leave "status" out for every run, or write one of "RUNNING", "FINISHED", "SUCCEEDED", "PARTIAL" or "FAILED"`,
 		}},
-		{"status misspelt", `{"runs": {"status": "suceeded"}}`, []string{`runs.status: is not a run status (got "suceeded"); did you mean "SUCCEEDED"?`}},
+		{"status misspelt", `{"runs": {"status": "suceeded"}}`, []string{`runs.status: is not a run status (got "suceeded"); did you mean "SUCCEEDED"?`}}, //nolint:misspell // deliberate typo
 		{"status unknown", `{"runs": {"status": "CANCELLED"}}`, []string{
 			`runs.status: is not a run status (got "CANCELLED"); use "RUNNING", "FINISHED", "SUCCEEDED", "PARTIAL" or "FAILED"`,
 		}},

@@ -28,10 +28,9 @@ type Durations struct {
 	Ledger DurationReader
 	Now    func() time.Time
 
-	mu     sync.Mutex
-	read   time.Time
-	byKey  map[string]ledger.Duration
-	failed bool
+	mu    sync.Mutex
+	read  time.Time
+	byKey map[string]ledger.Duration
 }
 
 // Refresh reads the durations if they are due. A failure is logged and

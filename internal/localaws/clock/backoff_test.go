@@ -50,7 +50,7 @@ func TestBackoffDelay(t *testing.T) {
 		}
 		return out
 	}
-	if seq(1) != seq(1) || seq(1) == seq(2) {
+	if a, b := seq(1), seq(1); a != b || a == seq(2) {
 		t.Error("the jitter is not a function of the seed")
 	}
 }
