@@ -34,7 +34,9 @@ func (h *Handler) finish(ctx context.Context, log *slog.Logger, run *runstate.Ru
 	if run.Trigger.Event() && run.Unchanged() && !h.Plan.Notifications.SendsUnchangedEventRuns() {
 		// A replayed or duplicate event, or an update of an account that
 		// has everything: logged and counted, nobody is told.
-		if err := h.Ledger.FinishWithoutSummary(ctx, run); err != nil {
+		finCtx, cancelFin := h.sendContext(ctx)
+		defer cancelFin()
+		if err := h.Ledger.FinishWithoutSummary(finCtx, run); err != nil {
 			return err
 		}
 		h.emitRun(ctx, run)
@@ -43,7 +45,9 @@ func (h *Handler) finish(ctx context.Context, log *slog.Logger, run *runstate.Ru
 			"outcome", run.Outcome(), "counts", fmt.Sprint(run.Counts()))
 		return nil
 	}
-	claim, err := h.Ledger.ClaimSummary(ctx, run.ID, attemptToken(ctx, run), claimLease)
+	claimCtx, cancelClaim := h.sendContext(ctx)
+	defer cancelClaim()
+	claim, err := h.Ledger.ClaimSummary(claimCtx, run.ID, attemptToken(ctx, run), claimLease)
 	switch {
 	case errors.Is(err, ledger.ErrFinished):
 		log.InfoContext(ctx, "the summary is already published; repeated message acknowledged")

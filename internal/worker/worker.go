@@ -199,7 +199,10 @@ func (h *Handler) advance(ctx context.Context, log *slog.Logger, run *runstate.R
 // then finishes the run or sends it on.
 func (h *Handler) record(ctx context.Context, log *slog.Logger, run *runstate.Run, from int) error {
 	run.Step = from + 1
-	if err := h.Ledger.Advance(ctx, run, from, attemptToken(ctx, run)); err != nil {
+	// Like a send, the record keeps the run alive: it gets its own time.
+	recCtx, cancel := h.sendContext(ctx)
+	defer cancel()
+	if err := h.Ledger.Advance(recCtx, run, from, attemptToken(ctx, run)); err != nil {
 		return h.lostRace(ctx, log, err)
 	}
 	if run.Complete() {
