@@ -10,7 +10,7 @@ CDK_FLAGS := --no-notices --no-version-reporting
 SYNTH_ENV := AWS_EC2_METADATA_DISABLED=true \
              CDK_DEFAULT_ACCOUNT=$${CDK_DEFAULT_ACCOUNT:-111111111111} CDK_DEFAULT_REGION=$${CDK_DEFAULT_REGION:-us-east-1}
 
-.PHONY: all build demo test test-go fmt-check vet lint bench bench-coldstart synth synth-check diff deploy clean $(addprefix build-,$(FUNCTIONS))
+.PHONY: all build demo gameday test test-go fmt-check vet lint bench bench-coldstart synth synth-check diff deploy clean $(addprefix build-,$(FUNCTIONS))
 
 all: test
 
@@ -26,6 +26,11 @@ $(addprefix build-,$(FUNCTIONS)): build-%:
 ## demo: a new account gets its products, on the local AWS emulator, with the embedded plan and world
 demo:
 	$(GO) run ./cmd/landfall local --event internal/lifecycle/samples/create-managed-account-succeeded.json
+
+## gameday: fault scenarios on the local AWS, one row each (lost targets, duplicate products,
+## summaries per run, truthful summaries), printed as the Markdown table README.md shows
+gameday:
+	$(GO) run ./internal/gameday/cmd
 
 ## test: formatting, vet, every Go test with the race detector, and cdk synth rejecting an invalid plan
 test: fmt-check vet test-go synth-check

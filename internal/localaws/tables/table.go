@@ -46,6 +46,7 @@ type table struct {
 	types           map[string]string // table and index key attribute → S, N, B
 	ttl             string            // TTL attribute name, "" when disabled
 	items           map[string]Item   // by encoded primary key
+	expiries        map[string]expiry // TTL values already parsed, by their text (ttlmemo.go)
 }
 
 func newTable(account, regionCode string, def definition, now time.Time) *table {
@@ -147,7 +148,7 @@ func (t *table) expiry(item Item) (time.Time, bool) {
 // TTLDeletionDelay, and not more than five years before now.
 func (t *table) sweep(now time.Time) {
 	for k, it := range t.items {
-		exp, ok := t.expiry(it)
+		exp, ok := t.memoExpiry(it)
 		if ok && !now.Before(exp.Add(TTLDeletionDelay)) && now.Sub(exp) <= maxTTLAge {
 			delete(t.items, k)
 		}
