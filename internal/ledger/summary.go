@@ -58,9 +58,9 @@ type Claim struct {
 func (l *Ledger) ClaimSummary(ctx context.Context, runID, token string, lease time.Duration) (*Claim, error) {
 	now := l.now()
 	_, err := l.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                           aws.String(l.Table),
-		Key:                                 runKey(runID),
-		UpdateExpression:                    aws.String("SET claimToken = :token, claimExpires = :expires"),
+		TableName:        aws.String(l.Table),
+		Key:              runKey(runID),
+		UpdateExpression: aws.String("SET claimToken = :token, claimExpires = :expires"),
 		// Or the claim is already this attempt's: the SDK's retry of a claim whose answer was lost.
 		ConditionExpression:                 aws.String("#status = :running AND (attribute_not_exists(claimExpires) OR claimExpires <= :now OR claimToken = :token)"),
 		ExpressionAttributeNames:            map[string]string{"#status": "status"},
