@@ -187,7 +187,7 @@ func (s *Tables) updateTimeToLive(r *wire.Request, in *updateTTLInput) (updateTT
 	case !*spec.Enabled && t.ttl != spec.AttributeName:
 		return updateTTLOutput{}, validation("TimeToLive attribute name does not match the enabled TimeToLive attribute: " + t.ttl)
 	}
-	t.ttl = ""
+	t.ttl, t.sweepKnown = "", false
 	if *spec.Enabled {
 		t.ttl = spec.AttributeName
 	}

@@ -107,6 +107,7 @@ func (s *Tables) putItem(r *wire.Request, in *putItemInput) (attributesOutput, e
 		return attributesOutput{}, err
 	}
 	t.items[k] = in.Item.normalized()
+	t.noteExpiry(t.items[k])
 	if in.ReturnValues == "ALL_OLD" {
 		return attributesOutput{old}, nil
 	}
@@ -176,6 +177,7 @@ func (s *Tables) updateItem(r *wire.Request, in *updateItemInput) (attributesOut
 	}
 	updated = updated.normalized()
 	t.items[k] = updated
+	t.noteExpiry(updated)
 	return attributesOutput{returned(in.ReturnValues, p.update, old, updated)}, nil
 }
 

@@ -47,6 +47,11 @@ type table struct {
 	ttl             string            // TTL attribute name, "" when disabled
 	items           map[string]Item   // by encoded primary key
 	expiries        map[string]expiry // TTL values already parsed, by their text (ttlmemo.go)
+	// sweepDue is the earliest time a sweep can delete anything, when
+	// sweepKnown: sweep runs on every request, and scanning every item each
+	// time made a busy table's requests quadratic (ttlmemo.go).
+	sweepDue   time.Time
+	sweepKnown bool
 }
 
 func newTable(account, regionCode string, def definition, now time.Time) *table {
@@ -147,10 +152,35 @@ func (t *table) expiry(item Item) (time.Time, bool) {
 // sweep deletes the items whose TTL deletion is due at now: expired for
 // TTLDeletionDelay, and not more than five years before now.
 func (t *table) sweep(now time.Time) {
+	if t.sweepKnown && now.Before(t.sweepDue) {
+		return
+	}
+	next := neverDue
 	for k, it := range t.items {
 		exp, ok := t.memoExpiry(it)
-		if ok && !now.Before(exp.Add(TTLDeletionDelay)) && now.Sub(exp) <= maxTTLAge {
+		if !ok || now.Sub(exp) > maxTTLAge {
+			continue // never deleted
+		}
+		if due := exp.Add(TTLDeletionDelay); !now.Before(due) {
 			delete(t.items, k)
+		} else if due.Before(next) {
+			next = due
+		}
+	}
+	t.sweepDue, t.sweepKnown = next, true
+}
+
+// neverDue is the sweep time of a table with nothing to delete.
+var neverDue = time.Unix(1<<40, 0)
+
+// noteExpiry keeps sweepDue true of a written item.
+func (t *table) noteExpiry(item Item) {
+	if !t.sweepKnown {
+		return
+	}
+	if exp, ok := t.memoExpiry(item); ok {
+		if due := exp.Add(TTLDeletionDelay); due.Before(t.sweepDue) {
+			t.sweepDue = due
 		}
 	}
 }

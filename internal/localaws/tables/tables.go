@@ -75,7 +75,7 @@ func New(spec Spec, now time.Time) (*Tables, error) {
 	for _, ts := range spec.Tables {
 		t := newTable(ts.Account, ts.Region, ts.definition(), now)
 		if ts.TTLAttribute != "" {
-			t.ttl = ts.TTLAttribute
+			t.ttl, t.sweepKnown = ts.TTLAttribute, false
 		}
 		s.tables[t.key()] = t
 	}
