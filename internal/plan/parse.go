@@ -125,7 +125,7 @@ func (p *parser) parse(data []byte, source string) *Plan {
 	if n := f["includeManagementAccount"]; n != nil {
 		pl.IncludeManagementAccount, _ = p.boolean(n, "includeManagementAccount")
 	}
-	pl.Notifications = Notifications{UnchangedEventRuns: NotifySkip}
+	pl.Notifications = Notifications{UnchangedEventRuns: NotifySkip, Backfills: BackfillRollUp}
 	if n := f["notifications"]; n != nil {
 		pl.Notifications = p.notifications(n, "notifications")
 	}
