@@ -95,6 +95,9 @@ func Chat(m Message) ([]byte, error) {
 // chat form.
 func ChatFor(m Message) ChatNotification {
 	d := m.Doc
+	if d.Kind == KindRollUp {
+		return rollUpChat(d)
+	}
 	title := chatTitle(d)
 	return ChatNotification{
 		Version: "1.0",
@@ -214,6 +217,12 @@ func threadID(d Document) string {
 	case d.EventID != "":
 		id = "landfall-event-" + d.EventID
 	}
+	return chatThreadID(id)
+}
+
+// chatThreadID is id as a thread ID: bounded, in the characters IDs are
+// written with.
+func chatThreadID(id string) string {
 	if len(id) > maxChatThreadID {
 		id = id[:maxChatThreadID]
 	}

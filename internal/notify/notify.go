@@ -49,7 +49,7 @@ type Message struct {
 type Document struct {
 	Source  string `json:"source"` // always "landfall"
 	Version int    `json:"version"`
-	// Kind is run-summary, account-failed, invalid-event, refused or drift.
+	// Kind is run-summary, account-failed, invalid-event, refused, drift or rollup.
 	Kind string `json:"kind"`
 	// Outcome is SUCCEEDED, PARTIAL, FAILED, ACCOUNT_FAILED, INVALID_EVENT, REFUSED or DRIFT.
 	Outcome string         `json:"outcome"`
@@ -69,6 +69,8 @@ type Document struct {
 	EventID string `json:"eventId,omitempty"`
 	// Drift is what a drift check found (kind drift).
 	Drift *DriftInfo `json:"drift,omitempty"`
+	// RollUp is what a finished backfill's runs did (kind rollup).
+	RollUp *RollUpInfo `json:"rollup,omitempty"`
 }
 
 // AccountRef names an account.
@@ -123,6 +125,7 @@ const (
 	AttrFailed  = "landfall.failed"
 	AttrKind    = "landfall.kind"
 	AttrRun     = "landfall.run"
+	AttrRequest = "landfall.request"
 )
 
 // MaxPublishedBytes is the budget for a published message: SNS accepts 256 KiB
@@ -216,6 +219,10 @@ func (m Message) attributes() map[string]snstypes.MessageAttributeValue {
 		// (SNS standard topics can deliver one twice) by this attribute.
 		attrs[AttrRun] = snstypes.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(m.Doc.Run.ID)}
 	}
+	if m.Doc.RollUp != nil && plainID(m.Doc.RollUp.RequestID, maxRunID) {
+		// One roll-up per backfill, told apart the same way.
+		attrs[AttrRequest] = snstypes.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(m.Doc.RollUp.RequestID)}
+	}
 	return attrs
 }
 
@@ -225,6 +232,9 @@ func failedCount(d Document) int {
 		return 1
 	case OutcomeDrift:
 		return d.Counts["FAILED"] + d.Counts["TAINTED"]
+	}
+	if d.Kind == KindRollUp {
+		return notOKCount(d.Counts) // every target not OK, CANCELLED included
 	}
 	if d.Kind == "run-summary" {
 		// The counts cover every target; a summary shortened to fit SNS
