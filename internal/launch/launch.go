@@ -62,6 +62,7 @@ type Ledger interface {
 	Create(ctx context.Context, run *runstate.Run) (created bool, existing *ledger.Record, err error)
 	MarkSent(ctx context.Context, runID string, step int) error
 	RecordRequest(ctx context.Context, r *ledger.Request) error
+	ExpectRuns(ctx context.Context, requestID, hash string, n int) error
 	Get(ctx context.Context, runID string) (*ledger.Record, error)
 	List(ctx context.Context, f ledger.Filter) ([]*ledger.Record, error)
 	Cancel(ctx context.Context, runID, by string) (*ledger.Record, error)

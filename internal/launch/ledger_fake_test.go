@@ -14,6 +14,7 @@ import (
 type fakeLedger struct {
 	runs     map[string]*ledger.Record
 	requests []ledger.Request
+	expected []string
 	err      error
 }
 
@@ -48,6 +49,14 @@ func (l *fakeLedger) RecordRequest(_ context.Context, r *ledger.Request) error {
 		return l.err
 	}
 	l.requests = append(l.requests, *r)
+	return nil
+}
+
+func (l *fakeLedger) ExpectRuns(_ context.Context, requestID, _ string, n int) error {
+	if l.err != nil {
+		return l.err
+	}
+	l.expected = append(l.expected, fmt.Sprintf("%s=%d", requestID, n))
 	return nil
 }
 

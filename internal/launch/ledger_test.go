@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -139,5 +141,28 @@ func TestRunsShowAndCancel(t *testing.T) {
 	missing, err := f.h.Handle(context.Background(), []byte(`{"run": "ct-nothing-222222222222"}`))
 	if err != nil || missing.Outcome != OutcomeInvalid || !strings.Contains(missing.Error, "not in the ledger") {
 		t.Errorf("unknown run: %+v, %v", missing, err)
+	}
+}
+
+func TestABackfillExpectsItsRunsBeforeQueueingThem(t *testing.T) {
+	f := newFixture(t, newOrg(4))
+	resp, err := f.h.Handle(withRequest("req-cccc-3"), []byte(`{"all": true}`))
+	if err != nil || resp.Outcome != OutcomeQueued {
+		t.Fatalf("%+v, %v", resp, err)
+	}
+	if want := []string{"req-cccc-3=" + fmt.Sprint(len(resp.Queued))}; !slices.Equal(f.ledger.expected, want) {
+		t.Errorf("expected runs %v, want %v", f.ledger.expected, want)
+	}
+	for _, s := range f.queue.sent {
+		if s.run.RequestHash == "" || s.run.RequestID != "req-cccc-3" {
+			t.Errorf("run %s does not name its request: %q %q", s.run.ID, s.run.RequestID, s.run.RequestHash)
+		}
+	}
+	f.ledger.expected = nil
+	if _, err := f.h.Handle(withRequest("req-dddd-4"), []byte(`{"accounts": ["222222222222"]}`)); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.ledger.expected) != 0 {
+		t.Errorf("runs for named accounts tell their own stories: %v", f.ledger.expected)
 	}
 }

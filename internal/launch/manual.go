@@ -113,7 +113,7 @@ func (h *Handler) handleRunRequest(ctx context.Context, req *manual.Request, req
 	var runs []*runstate.Run
 	for _, acct := range accounts {
 		run, excl := h.newRun(acct, trigger, manualRunPrefix(trigger, requestID, hash), filter, req.OnlyMissing)
-		run.RequestID, run.RequestedBy = requestID, req.RequestedBy
+		run.RequestID, run.RequestHash, run.RequestedBy = requestID, hash, req.RequestedBy
 		resp.Excluded = append(resp.Excluded, excl...)
 		if len(run.Targets) > 0 {
 			runs = append(runs, run)
@@ -132,6 +132,13 @@ func (h *Handler) handleRunRequest(ctx context.Context, req *manual.Request, req
 		resp.DryRun = runs
 		resp.Message = fmt.Sprintf("dry run: %d account(s), %d target(s); nothing was changed", len(runs), countTargets(runs))
 		return resp, nil
+	}
+	if trigger == runstate.TriggerBackfill {
+		// Before the first run can finish: the backfill's runs gather in
+		// its audit record for its one roll-up (plan notifications.backfills).
+		if err := h.Ledger.ExpectRuns(ctx, requestID, hash, len(runs)); err != nil {
+			return nil, err
+		}
 	}
 	for i, run := range runs {
 		release := spreadDelay(i, h.WorkerConcurrency)

@@ -153,7 +153,7 @@ func TestFinishedRunsExpireAfterTheRetention(t *testing.T) {
 	if _, _, err := l.Create(ctx, run); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.FinishWithoutSummary(ctx, run); err != nil {
+	if err := l.FinishWithoutSummary(ctx, run, ledger.SummarySkipped); err != nil {
 		t.Fatal(err)
 	}
 	out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("landfall-ledger"), Key: key("RUN#" + run.ID)})
@@ -180,7 +180,7 @@ func TestCancel(t *testing.T) {
 	if err != nil || !rec.CancelRequested || rec.CancelledBy != "arn:aws:iam::111111111111:user/ops" || rec.Run == nil {
 		t.Fatalf("cancel: %+v, %v", rec, err)
 	}
-	if err := l.FinishWithoutSummary(ctx, run); err != nil {
+	if err := l.FinishWithoutSummary(ctx, run, ledger.SummarySkipped); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := l.Cancel(ctx, run.ID, ""); !errors.Is(err, ledger.ErrNotCancellable) {
@@ -200,7 +200,7 @@ func TestListByAccountAndByDay(t *testing.T) {
 			t.Fatal(err)
 		}
 		if i == 1 {
-			if err := l.FinishWithoutSummary(ctx, run); err != nil {
+			if err := l.FinishWithoutSummary(ctx, run, ledger.SummarySkipped); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -269,5 +269,82 @@ func TestDurationsAreObserved(t *testing.T) {
 	}
 	if d := got["us-east-1/baseline-vpc"]; d.Samples != 3 || d.Mean != 5*time.Minute || d.Last != 5*time.Minute {
 		t.Errorf("durations = %+v", got)
+	}
+}
+
+func backfillRun(i int, status runstate.Status, started time.Time) *runstate.Run {
+	acct := fmt.Sprintf("%012d", 300000000000+i)
+	run := newRun(fmt.Sprintf("backfill-req-1-abc-%s", acct), acct, started)
+	run.Trigger, run.RequestID, run.RequestHash = runstate.TriggerBackfill, "req-1", "abc"
+	run.Targets[0].Status = status
+	if status == runstate.Failed {
+		run.Targets[0].Error = "stack " + acct + " failed: AuditBucket already exists"
+	}
+	return run
+}
+
+func TestABackfillGathersIntoOneRollUp(t *testing.T) {
+	l, clk, _ := newLedger(t)
+	if err := l.RecordRequest(ctx, &ledger.Request{RequestID: "req-1", PayloadHash: "abc", Outcome: "started", RequestedBy: "ops"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.ExpectRuns(ctx, "req-1", "abc", 3); err != nil {
+		t.Fatal(err)
+	}
+	runs := []*runstate.Run{backfillRun(1, runstate.Succeeded, clk.Now()), backfillRun(2, runstate.Failed, clk.Now()), backfillRun(3, runstate.Succeeded, clk.Now())}
+	var last *ledger.RollUp
+	for i, run := range runs {
+		r, err := l.Contribute(ctx, run)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, err := l.Contribute(ctx, run); err != nil || again.Finished != r.Finished {
+			t.Fatalf("a repeated contribution must add nothing: %+v, %v", again, err)
+		}
+		if r.Complete() != (i == 2) {
+			t.Fatalf("after run %d complete = %v", i+1, r.Complete())
+		}
+		last = r
+	}
+	if last.Outcomes["SUCCEEDED"] != 2 || last.Outcomes["FAILED"] != 1 || last.Targets["SUCCEEDED"] != 2 || last.Targets["FAILED"] != 1 ||
+		len(last.Failures) != 1 || last.Failures[0].Account != "300000000002" || last.RequestedBy != "ops" {
+		t.Fatalf("roll-up = %+v", last)
+	}
+	c, err := l.ClaimRollUp(ctx, "req-1", "abc", "w1", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.ClaimRollUp(ctx, "req-1", "abc", "w2", time.Minute); !errors.Is(err, ledger.ErrClaimed) {
+		t.Fatalf("second claim: %v", err)
+	}
+	if err := l.RecordRollUp(ctx, "req-1", "abc", c, "sns-9"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.ClaimRollUp(ctx, "req-1", "abc", "w3", time.Minute); !errors.Is(err, ledger.ErrFinished) {
+		t.Fatalf("claim after publish: %v", err)
+	}
+}
+
+func TestARollUpKeepsABoundedListOfFailures(t *testing.T) {
+	l, clk, _ := newLedger(t)
+	if err := l.ExpectRuns(ctx, "req-1", "abc", ledger.MaxFailures+5); err != nil {
+		t.Fatal(err)
+	}
+	var r *ledger.RollUp
+	for i := range ledger.MaxFailures + 5 {
+		var err error
+		if r, err = l.Contribute(ctx, backfillRun(i, runstate.Failed, clk.Now())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !r.Complete() || len(r.Failures) != ledger.MaxFailures || r.DroppedFailures != 5 || r.Targets["FAILED"] != ledger.MaxFailures+5 {
+		t.Errorf("complete %v, failures kept %d, dropped %d, counted %d", r.Complete(), len(r.Failures), r.DroppedFailures, r.Targets["FAILED"])
+	}
+}
+
+func TestARunOutsideABackfillIsRefused(t *testing.T) {
+	l, clk, _ := newLedger(t)
+	if _, err := l.Contribute(ctx, backfillRun(1, runstate.Succeeded, clk.Now())); !errors.Is(err, ledger.ErrNoRollUp) {
+		t.Error("a contribution to a request that expects no runs must fail")
 	}
 }

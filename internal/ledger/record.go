@@ -56,6 +56,8 @@ func (r *Record) Finished() bool { return r.Status == StatusFinished }
 const (
 	SummarySent    = "sent"
 	SummarySkipped = "skipped"
+	// SummaryRolledUp: the run's story is its backfill's roll-up.
+	SummaryRolledUp = "rolled-up"
 )
 
 func runKey(id string) item { return item{AttrPK: str("RUN#" + id), AttrSK: str("RUN")} }

@@ -75,7 +75,8 @@ func (l *Ledger) RecordRequest(ctx context.Context, r *Request) error {
 		Key:       requestKey(r.RequestID, r.PayloadHash),
 		UpdateExpression: aws.String("SET kind = :request, requestId = :requestId, payloadHash = :hash, requestKind = :kind, payload = :payload, " +
 			"requestedBy = :by, accounts = :accounts, accountCount = :accountCount, runs = :runs, runCount = :runCount, " +
-			"targets = :targets, excluded = :excluded, outcome = :outcome, message = :message, #error = :error, #at = :at, expiresAt = :expires " +
+			"targets = :targets, excluded = :excluded, outcome = :outcome, message = :message, #error = :error, #at = :at, expiresAt = :expires, " +
+			"createdAt = if_not_exists(createdAt, :at) " +
 			"ADD attempts :one"),
 		ExpressionAttributeNames:  map[string]string{"#error": "error", "#at": "at"},
 		ExpressionAttributeValues: vals,

@@ -112,10 +112,11 @@ func (l *Ledger) RecordSummary(ctx context.Context, c *Claim, run *runstate.Run,
 	return err
 }
 
-// FinishWithoutSummary finishes a run the plan sends no summary for. A run
-// already finished is left as it is.
-func (l *Ledger) FinishWithoutSummary(ctx context.Context, run *runstate.Run) error {
-	err := l.finish(ctx, run, SummarySkipped, "", "#status = :running", item{":running": str(StatusRunning)})
+// FinishWithoutSummary finishes a run the plan sends no summary for:
+// summary says why (SummarySkipped, SummaryRolledUp). A run already
+// finished is left as it is.
+func (l *Ledger) FinishWithoutSummary(ctx context.Context, run *runstate.Run, summary string) error {
+	err := l.finish(ctx, run, summary, "", "#status = :running", item{":running": str(StatusRunning)})
 	if _, ok := conditionFailed(err); ok {
 		return nil
 	}

@@ -230,14 +230,10 @@ func TestFleetBackfill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	succeeded := 0
-	for _, n := range notes {
-		if n.Document.Kind == "run-summary" && n.Document.Outcome == "SUCCEEDED" {
-			succeeded++
-		}
-	}
-	if succeeded != 200 || len(notes) != 200 {
-		t.Errorf("%d notifications, %d SUCCEEDED summaries; want 200 of each", len(notes), succeeded)
+	// One roll-up tells the backfill (plan notifications.backfills: rollup).
+	if len(notes) != 1 || notes[0].Document.Kind != "rollup" || notes[0].Document.Outcome != "SUCCEEDED" ||
+		notes[0].Document.RollUp.Runs != 200 || notes[0].Document.RollUp.Outcomes["SUCCEEDED"] != 200 {
+		t.Errorf("%d notifications, want one roll-up of 200 SUCCEEDED runs: %+v", len(notes), notes)
 	}
 }
 
@@ -339,6 +335,7 @@ func mustRunFleet(t *testing.T, env *Env, body []byte) *Result {
 	t.Helper()
 	ctx := context.Background()
 	began := time.Now()
+	already := len(env.Finished())
 	inv := env.InvokeLaunch(ctx, Payload{Name: "backfill", Body: body})
 	if inv.Error != "" || inv.Response.Outcome != launch.OutcomeQueued {
 		t.Fatalf("backfill = %+v", inv)
@@ -351,14 +348,12 @@ func mustRunFleet(t *testing.T, env *Env, body []byte) *Result {
 		t.Fatal(err)
 	}
 	res := &Result{Invocations: []Invocation{inv}, Notifications: notes}
-	for _, n := range notes {
-		d := n.Document
-		if d.Kind != "run-summary" || d.Account == nil {
-			continue
-		}
-		rep := RunReport{Account: d.Account.ID, Outcome: d.Outcome}
-		for _, tl := range d.Targets {
-			rep.Targets = append(rep.Targets, TargetReport{Region: tl.Region, Product: tl.Product, Status: tl.Status, Error: tl.Error})
+	// The runs as the worker finished them: a backfill's runs tell their
+	// story in one roll-up, not one summary each.
+	for _, r := range env.Finished()[already:] {
+		rep := RunReport{RunID: r.ID, Account: r.Account.ID, Outcome: r.Outcome()}
+		for _, tl := range r.Targets {
+			rep.Targets = append(rep.Targets, TargetReport{Region: tl.Region, Product: tl.Product, Status: string(tl.Status), Error: tl.Error})
 		}
 		res.Runs = append(res.Runs, rep)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/landfall/landfall/internal/localaws"
+	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/runstate"
 	"github.com/landfall/landfall/internal/workqueue"
 )
@@ -87,6 +88,8 @@ func TestRunHeldUntilNotBefore(t *testing.T) {
 // publish order, and nothing told is kept.
 func TestStoryTellsEachSummaryOnce(t *testing.T) {
 	env := newEnv(t, setup{world: func(w *localaws.World) { addFleet(w, 12, nil) }})
+	env.Plan.Notifications.Backfills = plan.BackfillEach // a summary per run, to tell
+	env.Replan(env.Plan)
 	var told []string
 	env.Story = func(format string, a ...any) {
 		if strings.Contains(format, "SNS <-") {

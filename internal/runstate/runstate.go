@@ -187,8 +187,12 @@ type Run struct {
 	// RequestID is the Lambda request ID of the manual invocation that
 	// queued the run; RequestedBy is who the invocation says asked
 	// (self-asserted: `landfall invoke` fills in the caller's ARN).
-	RequestID   string       `json:"requestId,omitempty"`
-	RequestedBy string       `json:"requestedBy,omitempty"`
+	RequestID   string `json:"requestId,omitempty"`
+	RequestedBy string `json:"requestedBy,omitempty"`
+	// RequestHash is the payload hash of that invocation: with RequestID
+	// it names the invocation's audit record, where a backfill's runs
+	// gather for its roll-up.
+	RequestHash string       `json:"requestHash,omitempty"`
 	Account     plan.Account `json:"account"`
 	// PlanHash identifies the plan the run was resolved with.
 	PlanHash string `json:"planHash"`

@@ -137,13 +137,13 @@ func (l *fakeLedger) RecordSummary(_ context.Context, c *ledger.Claim, run *runs
 	return nil
 }
 
-func (l *fakeLedger) FinishWithoutSummary(_ context.Context, run *runstate.Run) error {
+func (l *fakeLedger) FinishWithoutSummary(_ context.Context, run *runstate.Run, summary string) error {
 	if err := l.call("FinishWithoutSummary"); err != nil {
 		return err
 	}
 	rec := l.recs[run.ID]
 	if rec.Status != ledger.StatusFinished {
-		rec.Status, rec.Summary, rec.Run, rec.Outcome = ledger.StatusFinished, ledger.SummarySkipped, clone(run), run.Outcome()
+		rec.Status, rec.Summary, rec.Run, rec.Outcome = ledger.StatusFinished, summary, clone(run), run.Outcome()
 	}
 	return nil
 }
@@ -157,3 +157,19 @@ func (l *fakeLedger) Observe(_ context.Context, region, product string, d time.D
 }
 
 func slogDiscard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// The fake gathers no roll-ups: the emulator's tests (internal/localrun,
+// internal/ledger) cover them.
+func (l *fakeLedger) Contribute(context.Context, *runstate.Run) (*ledger.RollUp, error) {
+	return nil, ledger.ErrNoRollUp
+}
+
+func (l *fakeLedger) ClaimRollUp(context.Context, string, string, string, time.Duration) (*ledger.Claim, error) {
+	return nil, ledger.ErrNoRollUp
+}
+
+func (l *fakeLedger) ReleaseRollUp(context.Context, string, string, *ledger.Claim) error { return nil }
+
+func (l *fakeLedger) RecordRollUp(context.Context, string, string, *ledger.Claim, string) error {
+	return nil
+}

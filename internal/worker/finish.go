@@ -31,18 +31,19 @@ const claimLease = 5 * time.Minute
 // the queue, so a retry publishes this summary rather than re-running the
 // targets and reporting them as already provisioned.
 func (h *Handler) finish(ctx context.Context, log *slog.Logger, run *runstate.Run) error {
-	if run.Trigger.Event() && run.Unchanged() && !h.Plan.Notifications.SendsUnchangedEventRuns() {
-		// A replayed or duplicate event, or an update of an account that
-		// has everything: logged and counted, nobody is told.
+	quiet, err := h.quiet(ctx, log, run)
+	if err != nil {
+		return err
+	}
+	if quiet != "" {
 		finCtx, cancelFin := h.sendContext(ctx)
 		defer cancelFin()
-		if err := h.Ledger.FinishWithoutSummary(finCtx, run); err != nil {
+		if err := h.Ledger.FinishWithoutSummary(finCtx, run, quiet); err != nil {
 			return err
 		}
 		h.emitRun(ctx, run)
 		h.finished(run)
-		log.InfoContext(ctx, "run finished; it changed nothing, so no summary (plan notifications.unchangedEventRuns: skip)",
-			"outcome", run.Outcome(), "counts", fmt.Sprint(run.Counts()))
+		log.InfoContext(ctx, "run finished without a summary of its own", "why", quiet, "outcome", run.Outcome(), "counts", fmt.Sprint(run.Counts()))
 		return nil
 	}
 	claimCtx, cancelClaim := h.sendContext(ctx)
@@ -76,6 +77,28 @@ func (h *Handler) finish(ctx context.Context, log *slog.Logger, run *runstate.Ru
 	h.finished(run)
 	log.InfoContext(ctx, "run finished", "outcome", run.Outcome(), "subject", msg.Subject, "messageId", messageID)
 	return nil
+}
+
+// quiet says why a finished run sends no summary of its own, or "" when
+// it sends one:
+//   - an event run that changed nothing (a replayed or duplicate event, an
+//     update of an account that has everything), by the plan's
+//     notifications.unchangedEventRuns: logged and counted, nobody is told;
+//   - a backfill's run, by the plan's notifications.backfills: its story is
+//     the backfill's roll-up, which it joins first (rollUp).
+func (h *Handler) quiet(ctx context.Context, log *slog.Logger, run *runstate.Run) (string, error) {
+	policy := h.Plan.Notifications
+	if run.Trigger.Event() && run.Unchanged() && !policy.SendsUnchangedEventRuns() {
+		return ledger.SummarySkipped, nil
+	}
+	if !ledger.RollsUp(run) || !policy.RollsUpBackfills() {
+		return "", nil
+	}
+	rolled, err := h.rollUp(ctx, log, run)
+	if err != nil || !rolled || policy.SendsBackfillRun(run.Outcome()) {
+		return "", err
+	}
+	return ledger.SummaryRolledUp, nil
 }
 
 // publishFailed releases the claim and requeues the finished run, or fails

@@ -60,8 +60,12 @@ type Ledger interface {
 	ClaimSummary(ctx context.Context, runID, token string, lease time.Duration) (*ledger.Claim, error)
 	ReleaseClaim(ctx context.Context, c *ledger.Claim) error
 	RecordSummary(ctx context.Context, c *ledger.Claim, run *runstate.Run, messageID string) error
-	FinishWithoutSummary(ctx context.Context, run *runstate.Run) error
+	FinishWithoutSummary(ctx context.Context, run *runstate.Run, summary string) error
 	Observe(ctx context.Context, region, product string, d time.Duration) error
+	Contribute(ctx context.Context, run *runstate.Run) (*ledger.RollUp, error)
+	ClaimRollUp(ctx context.Context, requestID, hash, token string, lease time.Duration) (*ledger.Claim, error)
+	ReleaseRollUp(ctx context.Context, requestID, hash string, c *ledger.Claim) error
+	RecordRollUp(ctx context.Context, requestID, hash string, c *ledger.Claim, messageID string) error
 }
 
 // DefaultRoleDeadline is how long after a run starts Landfall keeps trying to
