@@ -28,7 +28,8 @@
 //     topic per run ID (message attribute landfall.run). "1" says every run
 //     sent exactly one. A run the plan keeps quiet (an event run that
 //     changed nothing, notifications.unchangedEventRuns: skip) is satisfied
-//     with none, and so is a parked run; the cell counts them apart, e.g.
+//     with none, and so is a backfill's run whose backfill sent its one
+//     roll-up exactly once, and a parked run; the cell counts them apart, e.g.
 //     "1 · 2 quiet · 1 in DLQ".
 //   - truthful: every published summary matched the emulator at the moment
 //     it was published: a SUCCEEDED or ALREADY_PROVISIONED line has an

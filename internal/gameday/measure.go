@@ -78,7 +78,7 @@ func countOK(run *runstate.Run) int {
 func summariesOK(kinds map[string]int) bool {
 	for k := range kinds {
 		switch k {
-		case "1", "quiet", parkedDLQ, parkedOnFailure:
+		case "1", "quiet", rolledUp, parkedDLQ, parkedOnFailure:
 		default:
 			return false
 		}
@@ -110,7 +110,7 @@ func summaryCell(kinds map[string]int) string {
 	}
 	var extra []string
 	for _, e := range []struct{ kind, label string }{
-		{"quiet", "quiet: nothing changed"}, {parkedDLQ, "in DLQ"}, {parkedOnFailure, "in launch on-failure queue"},
+		{"quiet", "quiet: nothing changed"}, {rolledUp, "in one roll-up"}, {parkedDLQ, "in DLQ"}, {parkedOnFailure, "in launch on-failure queue"},
 	} {
 		if n := kinds[e.kind]; n > 0 {
 			extra = append(extra, fmt.Sprintf("%d %s", n, e.label))

@@ -26,6 +26,9 @@ const (
 	parkedOnFailure = "on-failure"
 )
 
+// rolledUp is a backfill run whose story is its backfill's one roll-up.
+const rolledUp = "rolled-up"
+
 // runSeen is everything the scenario left about one run.
 type runSeen struct {
 	id, account string
@@ -41,12 +44,16 @@ type runSeen struct {
 	// parked is where the run waits (parkedDLQ, parkedOnFailure), if it does.
 	parked    string
 	summaries int
+	// rollUps counts the roll-ups of the run's backfill on the topic.
+	rollUps int
 }
 
 // runsSeen collects the runs of a scenario, in the order first seen.
 type runsSeen struct {
 	byID  map[string]*runSeen
 	order []string
+	// rollUps counts the roll-ups on the topic per backfill request.
+	rollUps map[string]int
 }
 
 func (rs *runsSeen) get(id string) *runSeen {
@@ -192,7 +199,12 @@ func (p *play) countSummaries(rs *runsSeen) ([]string, error) {
 		return nil, err
 	}
 	var problems []string
+	rs.rollUps = map[string]int{}
 	for _, n := range notes {
+		if n.Document.Kind == notify.KindRollUp && n.Document.RollUp != nil {
+			rs.rollUps[n.Document.RollUp.RequestID]++
+			continue
+		}
 		if n.Document.Kind != "run-summary" {
 			continue
 		}
@@ -203,6 +215,11 @@ func (p *play) countSummaries(rs *runsSeen) ([]string, error) {
 			continue
 		}
 		r.summaries++
+	}
+	for _, r := range rs.byID {
+		if r.state != nil && r.state.RequestID != "" {
+			r.rollUps = rs.rollUps[r.state.RequestID]
+		}
 	}
 	return problems, nil
 }
@@ -248,6 +265,10 @@ func (r *runSeen) summaryVerdict() (kind, problem string) {
 		return r.parked, ""
 	case r.summaries == 0 && r.finished != nil && r.ledgerSummary == ledger.SummarySkipped:
 		return "quiet", ""
+	case r.summaries == 0 && r.finished != nil && r.ledgerSummary == ledger.SummaryRolledUp && r.rollUps == 1:
+		return rolledUp, ""
+	case r.summaries == 0 && r.ledgerSummary == ledger.SummaryRolledUp:
+		return fmt.Sprint(r.rollUps), fmt.Sprintf("run %s (account %s) is in a backfill whose roll-up went out %d times", r.id, r.account, r.rollUps)
 	}
 	return fmt.Sprint(r.summaries), fmt.Sprintf("run %s (account %s) sent %d summaries (worker finished it: %t, ledger %s/%s, parked: %s)",
 		r.id, r.account, r.summaries, r.finished != nil, cmp.Or(r.ledgerStatus, "-"), cmp.Or(r.ledgerSummary, "-"), cmp.Or(r.parked, "no"))
