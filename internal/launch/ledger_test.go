@@ -166,3 +166,14 @@ func TestABackfillExpectsItsRunsBeforeQueueingThem(t *testing.T) {
 		t.Errorf("runs for named accounts tell their own stories: %v", f.ledger.expected)
 	}
 }
+
+func TestABackfillThatStopsQueueingExpectsOnlyWhatItQueued(t *testing.T) {
+	f := newFixture(t, newOrg(6))
+	f.queue.failAt, f.queue.err = 3, errBoom
+	if _, err := f.h.Handle(withRequest("req-eeee-5"), []byte(`{"all": true}`)); err == nil {
+		t.Fatal("a failed send must fail the invocation")
+	}
+	if n := len(f.ledger.expected); n != 2 || f.ledger.expected[1] != "req-eeee-5=2" {
+		t.Errorf("expected runs %v: want the full count, then the 2 queued", f.ledger.expected)
+	}
+}

@@ -156,6 +156,7 @@ func (h *Handler) handleRunRequest(ctx context.Context, req *manual.Request, req
 			// Runs already queued stay queued; say which. Lambda's retry of
 			// this invocation (or the same payload sent again with
 			// its request ID) queues the rest and only those.
+			h.expectQueued(ctx, trigger, requestID, hash, len(resp.Queued))
 			return nil, fmt.Errorf("queued %d of %d runs (%s), then: %w", len(resp.Queued), len(runs), queuedIDs(resp.Queued), err)
 		}
 		resp.Queued = append(resp.Queued, QueuedRun{RunID: run.ID, Account: run.Account.ID, AccountName: run.Account.Name, Targets: len(run.Targets), DelaySeconds: int(release / time.Second)})
@@ -167,6 +168,19 @@ func (h *Handler) handleRunRequest(ctx context.Context, req *manual.Request, req
 	}
 	h.logger().InfoContext(ctx, "manual runs queued", "runs", len(runs), "excluded", len(resp.Excluded))
 	return resp, nil
+}
+
+// expectQueued lowers a backfill's expected runs to those queued when
+// queueing stopped, so the runs that exist still make a roll-up: should
+// Lambda's retry queue the rest, it raises the count again first, and a
+// run that finishes after the roll-up went out tells its own story.
+func (h *Handler) expectQueued(ctx context.Context, trigger runstate.Trigger, requestID, hash string, queued int) {
+	if trigger != runstate.TriggerBackfill {
+		return
+	}
+	if err := h.Ledger.ExpectRuns(ctx, requestID, hash, queued); err != nil {
+		h.logger().ErrorContext(ctx, "the backfill's expected runs were not lowered to those queued; its roll-up waits for the rest", "queued", queued, "error", err)
+	}
 }
 
 // spreadDelay is when the i-th of the runs queued at once is released: waves

@@ -28,6 +28,11 @@ func (h *Handler) rollUp(ctx context.Context, log *slog.Logger, run *runstate.Ru
 		return false, nil
 	case err != nil:
 		return false, err
+	case state.MessageID != "" && state.Finished > state.Expected:
+		// The roll-up went out before this run was queued (the launch
+		// function was retried after it stopped queueing partway).
+		log.WarnContext(ctx, "the backfill's roll-up went out before this run finished; it sends its own summary", "request", run.RequestID)
+		return false, nil
 	case !state.Complete() || state.MessageID != "":
 		log.InfoContext(ctx, "run added to its backfill's roll-up", "request", run.RequestID, "finished", state.Finished, "of", state.Expected)
 		return true, nil
