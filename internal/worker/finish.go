@@ -36,16 +36,27 @@ func (h *Handler) finish(ctx context.Context, log *slog.Logger, run *runstate.Ru
 		return err
 	}
 	if quiet != "" {
-		finCtx, cancelFin := h.sendContext(ctx)
-		defer cancelFin()
-		if err := h.Ledger.FinishWithoutSummary(finCtx, run, quiet); err != nil {
-			return err
-		}
-		h.emitRun(ctx, run)
-		h.finished(run)
-		log.InfoContext(ctx, "run finished without a summary of its own", "why", quiet, "outcome", run.Outcome(), "counts", fmt.Sprint(run.Counts()))
-		return nil
+		return h.finishQuietly(ctx, log, run, quiet)
 	}
+	return h.publishSummary(ctx, log, run)
+}
+
+// finishQuietly finishes a run that sends no summary of its own; why is
+// the ledger's reason (ledger.SummarySkipped, ledger.SummaryRolledUp).
+func (h *Handler) finishQuietly(ctx context.Context, log *slog.Logger, run *runstate.Run, why string) error {
+	finCtx, cancelFin := h.sendContext(ctx)
+	defer cancelFin()
+	if err := h.Ledger.FinishWithoutSummary(finCtx, run, why); err != nil {
+		return err
+	}
+	h.emitRun(ctx, run)
+	h.finished(run)
+	log.InfoContext(ctx, "run finished without a summary of its own", "why", why, "outcome", run.Outcome(), "counts", fmt.Sprint(run.Counts()))
+	return nil
+}
+
+// publishSummary claims, publishes and records the run's summary.
+func (h *Handler) publishSummary(ctx context.Context, log *slog.Logger, run *runstate.Run) error {
 	claimCtx, cancelClaim := h.sendContext(ctx)
 	defer cancelClaim()
 	claim, err := h.Ledger.ClaimSummary(claimCtx, run.ID, attemptToken(ctx, run), claimLease)
