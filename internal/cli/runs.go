@@ -170,26 +170,11 @@ func runIDArg(fs *flag.FlagSet, rest []string, key string) (string, error) {
 // renameFields rewrites package manual's payload paths in errors as the
 // command's flags or arguments name them.
 func renameFields(err error, names map[string]string) error {
-	var errs []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
-	} else {
-		errs = []error{err}
-	}
-	out := make([]error, 0, len(errs))
-	for _, e := range errs {
-		fe, ok := errors.AsType[*manual.FieldError](e)
-		if !ok {
-			out = append(out, e)
-			continue
-		}
-		c := *fe
+	return rewriteFieldErrors(err, func(c *manual.FieldError) {
 		if n, ok := names[c.Field]; ok {
 			c.Field = n
 		}
-		out = append(out, &c)
-	}
-	return errors.Join(out...)
+	})
 }
 
 // unexpectedArg refuses a word the list does not take, suggesting the

@@ -257,6 +257,20 @@ var flagWords = strings.NewReplacer(
 // command's flags: "status.accounts[1]: is not a 12-digit account ID" becomes
 // "--accounts: is not a 12-digit account ID (got "x")".
 func flagErrors(err error) error {
+	return rewriteFieldErrors(err, func(c *manual.FieldError) {
+		field, _, _ := strings.Cut(c.Field, "[")
+		if f, ok := statusFlags[field]; ok {
+			c.Field = f
+		}
+		c.Problem = flagWords.Replace(payloadPath.ReplaceAllStringFunc(c.Problem, func(string) string { return "an earlier value" }))
+		c.Fix = flagWords.Replace(c.Fix)
+	})
+}
+
+// rewriteFieldErrors applies rewrite to a copy of each of err's
+// *manual.FieldError, keeping the others, so a command can say in its own
+// terms what package manual says of the payload.
+func rewriteFieldErrors(err error, rewrite func(*manual.FieldError)) error {
 	var errs []error
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		errs = j.Unwrap()
@@ -271,12 +285,7 @@ func flagErrors(err error) error {
 			continue
 		}
 		c := *fe
-		field, _, _ := strings.Cut(c.Field, "[")
-		if f, ok := statusFlags[field]; ok {
-			c.Field = f
-		}
-		c.Problem = flagWords.Replace(payloadPath.ReplaceAllStringFunc(c.Problem, func(string) string { return "an earlier value" }))
-		c.Fix = flagWords.Replace(c.Fix)
+		rewrite(&c)
 		out = append(out, &c)
 	}
 	return errors.Join(out...)
