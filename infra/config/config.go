@@ -129,6 +129,10 @@ type Config struct {
 	// DriftSchedule, when set, runs the drift check on this EventBridge
 	// Scheduler expression (CheckDriftSchedule); empty turns it off.
 	DriftSchedule string
+	// ReconcileSchedule, when set, backfills the plan's whole scope with
+	// onlyMissing on this EventBridge Scheduler expression
+	// (CheckReconcileSchedule); empty turns it off.
+	ReconcileSchedule string
 	// RunRetentionDays is how long finished runs stay in the run ledger.
 	RunRetentionDays int
 }
@@ -180,6 +184,7 @@ func Load(lookup Lookup, env Env) (Config, error) {
 		MemberRoleTargets:         r.list(KeyMemberRoleTargets),
 		Chat:                      r.boolean(KeyChat, false),
 		DriftSchedule:             strings.TrimSpace(r.str(KeyDriftSchedule, "")),
+		ReconcileSchedule:         strings.TrimSpace(r.str(KeyReconcileSchedule, "")),
 		RunRetentionDays:          r.integer(KeyRunRetentionDays, DefaultRunRetentionDays),
 	}
 	// One team often wants both kinds of mail: an absent alarm list means
@@ -250,6 +255,9 @@ func (c Config) Validate() error {
 	}
 	if err := CheckDriftSchedule(c.DriftSchedule); err != nil {
 		add(KeyDriftSchedule, "%v", err)
+	}
+	if err := CheckReconcileSchedule(c.ReconcileSchedule); err != nil {
+		add(KeyReconcileSchedule, "%v", err)
 	}
 	for _, err := range c.memberRoleTargetProblems() {
 		add(KeyMemberRoleTargets, "%v", err)

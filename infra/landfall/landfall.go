@@ -156,6 +156,11 @@ type Props struct {
 	// Scheduler expression, rate(...) or cron(...) in UTC (see
 	// config.CheckDriftSchedule and Drift); empty turns it off.
 	DriftSchedule string
+	// ReconcileSchedule, when set, backfills every account the plan
+	// selects with onlyMissing on this EventBridge Scheduler expression,
+	// rate(...) or cron(...) in UTC, reported as one roll-up (see
+	// config.CheckReconcileSchedule and Reconcile); empty turns it off.
+	ReconcileSchedule string
 	// RunRetentionDays is how many days a finished run, and the audit
 	// record of a manual invocation, stay in the run ledger before
 	// DynamoDB's TTL removes them (1 to 3650; default 90).
@@ -200,6 +205,9 @@ type Construct struct {
 	ChatTopic awssns.Topic
 	// Drift is the scheduled drift check; nil unless Props.DriftSchedule.
 	Drift *Drift
+	// Reconcile is the scheduled reconcile; nil unless
+	// Props.ReconcileSchedule.
+	Reconcile *Reconcile
 
 	planRegions []string      // the plan's regions, whose catalogs the functions read
 	names       physicalNames // of the resources the key policy names
@@ -270,6 +278,7 @@ func (p Props) Validate() error {
 	add("LaunchReservedConcurrency", config.CheckLaunchReservedConcurrency(p.LaunchReservedConcurrency))
 	add("RedrivePrincipals", config.CheckRedrivePrincipals(p.RedrivePrincipals))
 	add("DriftSchedule", config.CheckDriftSchedule(strings.TrimSpace(p.DriftSchedule)))
+	add("ReconcileSchedule", config.CheckReconcileSchedule(strings.TrimSpace(p.ReconcileSchedule)))
 	add("RunRetentionDays", fnconfig.CheckRunRetentionDays(p.RunRetentionDays))
 	if p.Plan != nil {
 		add("MemberRoleTargets", p.checkMemberRoles())
@@ -323,6 +332,7 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 	c.newAlarms()
 	c.newDashboard(props)
 	c.newDrift(props)
+	c.newReconcile(props)
 	c.suppressNagFindings()
 	return c, nil
 }

@@ -114,6 +114,7 @@ func New(scope constructs.Construct, cfg config.Config, pl *landfall.Plan) (*Sta
 		MemberRoleTargets:         cfg.MemberRoleTargets,
 		Chat:                      cfg.Chat,
 		DriftSchedule:             cfg.DriftSchedule,
+		ReconcileSchedule:         cfg.ReconcileSchedule,
 		RunRetentionDays:          cfg.RunRetentionDays,
 	}
 	if err := props.Validate(); err != nil {
@@ -161,6 +162,7 @@ var contextKeys = map[string]string{
 	"RedrivePrincipals":         config.KeyRedrivePrincipals,
 	"MemberRoleTargets":         config.KeyMemberRoleTargets,
 	"DriftSchedule":             config.KeyDriftSchedule,
+	"ReconcileSchedule":         config.KeyReconcileSchedule,
 	"RunRetentionDays":          config.KeyRunRetentionDays,
 }
 
