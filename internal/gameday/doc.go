@@ -38,7 +38,9 @@
 //     record has that record not succeeded and the product not AVAILABLE;
 //     a line that never started (SKIPPED, or FAILED, CANCELLED, TIMED_OUT
 //     without a record) has no product created by that run (its
-//     provisioning token); a line naming a record names one that exists.
+//     provisioning token); a line naming a record names one that exists;
+//     every account a backfill's roll-up lists under a cause has no
+//     AVAILABLE product of that product in that region.
 //   - emulated time: how far the emulated clock moved; wall time: real time.
 //
 // The invariants (Row.Holds) are 0 lost, 0 duplicate products, every run

@@ -196,6 +196,23 @@ func Scenarios() []Scenario {
 			Want:   Want{Succeeded: AllPlanned},
 		},
 		{
+			// A backfill tells its story in one roll-up, even when SQS
+			// delivers its messages twice and ledger answers are lost:
+			// three accounts fail for one cause, the rest succeed.
+			Name: "backfill roll-up, SQS duplicates, ledger answers lost",
+			World: worlds(fleet(24),
+				failing("pa-ue1secaud2501", "400000000003", "Trail landfall-audit already exists."),
+				failing("pa-ue1secaud2501", "400000000011", "Trail landfall-audit already exists."),
+				failing("pa-ue1secaud2501", "400000000017", "Trail landfall-audit already exists."),
+			),
+			Faults: []faults.Rule{
+				{Service: "sqs", Operation: "ReceiveMessage", DuplicateRate: 0.5, Seed: 5},
+				{Service: "dynamodb", Operations: []string{"UpdateItem"}, LoseResponseRate: 0.2, Seed: 13},
+			},
+			Steps: []Step{Manual(`{"ous": ["` + fleetOU + `"]}`)},
+			Want:  Want{Succeeded: 24*6 - 3, Errors: []string{"InternalServerError"}},
+		},
+		{
 			Name:   "ledger throttled",
 			Faults: []faults.Rule{{Service: "dynamodb", Operations: []string{"GetItem", "PutItem", "UpdateItem", "Query"}, Throttle: &faults.Throttle{Rate: 1, Burst: 2, Shared: true}}},
 			Steps:  three,

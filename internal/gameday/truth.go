@@ -32,7 +32,14 @@ func (tr *truth) observe(m topics.Message) {
 		return
 	}
 	var doc notify.Document
-	if err := json.Unmarshal([]byte(topics.Delivered(m, "sqs")), &doc); err != nil || doc.Kind != "run-summary" {
+	if err := json.Unmarshal([]byte(topics.Delivered(m, "sqs")), &doc); err != nil {
+		return
+	}
+	if doc.Kind == notify.KindRollUp {
+		tr.observeRollUp(m, doc)
+		return
+	}
+	if doc.Kind != "run-summary" {
 		return
 	}
 	var problems []string
@@ -50,6 +57,42 @@ func (tr *truth) observe(m topics.Message) {
 	defer tr.mu.Unlock()
 	tr.lines += len(doc.Targets)
 	tr.problems = append(tr.problems, problems...)
+}
+
+// observeRollUp checks a backfill's roll-up: every account it lists under
+// a cause has no AVAILABLE provisioned product of that product in that
+// region when the roll-up goes out.
+func (tr *truth) observeRollUp(m topics.Message, doc notify.Document) {
+	var problems []string
+	lines := 0
+	if doc.RollUp == nil {
+		problems = append(problems, fmt.Sprintf("roll-up %q carries no roll-up", m.Subject))
+	} else {
+		for _, c := range doc.RollUp.Causes {
+			for _, a := range c.Accounts {
+				lines++
+				if pp := tr.available(a.ID, c.Region, c.Product, m.PublishedAt); pp != "" {
+					problems = append(problems, fmt.Sprintf("roll-up %s lists %s %s/%s as %s, but %s is AVAILABLE", doc.RollUp.RequestID, a.ID, c.Region, c.Product, c.Status, pp))
+				}
+			}
+		}
+	}
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	tr.lines += lines
+	tr.problems = append(tr.problems, problems...)
+}
+
+// available names the AVAILABLE provisioned product of product in account
+// and region at time at, or "" when there is none.
+func (tr *truth) available(account, region, product string, at time.Time) string {
+	name := tr.p.env.Plan.ProvisionedProductPrefix + product
+	for _, v := range tr.p.env.Cloud.Catalog().ProvisionedProducts(account, region, at) {
+		if v.Name == name && v.Status == "AVAILABLE" {
+			return v.ID
+		}
+	}
+	return ""
 }
 
 // check returns why line is untrue at time at, or "" when it is true.
