@@ -292,11 +292,11 @@ func (e *Env) Replan(pl *plan.Plan) {
 	e.Config.PlanFile, e.workerConfig.PlanFile = pl.Source, pl.Source
 	e.Launch = launchfn.New(e.launchAWS, e.Config, pl, e.opts)
 	e.Launch.Notifier = toldNotifier{app.Notifier(e.launchAWS, e.Config, e.opts), e}
-	e.launchH = lambda.NewHandler(e.Launch.Handle)
+	e.launchH = perInvocation{e.Launch.Handle}
 	w := workerfn.New(e.workerAWS, e.workerConfig, pl, e.opts)
 	w.Notifier = toldNotifier{app.Notifier(e.workerAWS, e.workerConfig, e.opts), e}
 	w.Finished = e.recordRun
-	e.Worker = lambda.NewHandler(w.Handle)
+	e.Worker = perInvocation{w.Handle}
 }
 
 // recordRun keeps a finished run for the report, and tells the story of one
