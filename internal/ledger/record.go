@@ -45,8 +45,6 @@ type Record struct {
 	CancelRequested bool      `json:"cancelRequested,omitempty"`
 	CancelledBy     string    `json:"cancelledBy,omitempty"`
 	CancelAt        time.Time `json:"cancelRequestedAt,omitzero"`
-
-	claimToken string
 }
 
 // Finished reports whether the run's story is told.
@@ -105,7 +103,7 @@ func decodeRecord(it item, state bool) (*Record, error) {
 		Step: int(getN(it, "step")), Sent: int(getN(it, "sent")), Counts: getCounts(it, "counts"),
 		Outcome: getS(it, "outcome"), ClaimExpires: getEpoch(it, "claimExpires"), MessageID: getS(it, "messageId"),
 		Summary: getS(it, "summary"), FinishedAt: getTime(it, "finishedAt"), CancelRequested: getBool(it, "cancelRequested"),
-		CancelledBy: getS(it, "cancelledBy"), CancelAt: getTime(it, "cancelRequestedAt"), claimToken: getS(it, "claimToken"),
+		CancelledBy: getS(it, "cancelledBy"), CancelAt: getTime(it, "cancelRequestedAt"),
 	}
 	if !state {
 		return r, nil
