@@ -2,7 +2,6 @@ package stack
 
 import (
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
@@ -14,20 +13,9 @@ import (
 // Issue 13: the optional topic Amazon Q Developer in chat applications
 // reads (landfall:chat).
 
-var chatStack = sync.OnceValues(func() (*synthesized, error) {
-	ctx := cdkJSONContext()
-	ctx["landfall:chat"] = true
-	return build(ctx)
+var chatFor = stackVariant("the chat stack", func() (*synthesized, error) {
+	return build(withContext(map[string]any{"landfall:chat": true}))
 })
-
-func chatFor(t *testing.T) *synthesized {
-	t.Helper()
-	s, err := chatStack()
-	if err != nil {
-		t.Fatalf("build the chat stack: %v", err)
-	}
-	return s
-}
 
 // TestChatTopic pins the topic and its policy: encrypted with the stack's
 // key, TLS only, published to by the two function roles only (an explicit

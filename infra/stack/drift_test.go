@@ -3,7 +3,6 @@ package stack
 import (
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
@@ -15,20 +14,9 @@ import (
 
 // Issue 13, point 4: the optional drift schedule (landfall:driftSchedule).
 
-var driftStack = sync.OnceValues(func() (*synthesized, error) {
-	ctx := cdkJSONContext()
-	ctx["landfall:driftSchedule"] = "cron(0 6 ? * MON-FRI *)"
-	return build(ctx)
+var driftFor = stackVariant("the drift stack", func() (*synthesized, error) {
+	return build(withContext(map[string]any{"landfall:driftSchedule": "cron(0 6 ? * MON-FRI *)"}))
 })
-
-func driftFor(t *testing.T) *synthesized {
-	t.Helper()
-	s, err := driftStack()
-	if err != nil {
-		t.Fatalf("build the drift stack: %v", err)
-	}
-	return s
-}
 
 // TestDriftSchedule pins the schedule: the expression from cdk.json, the
 // launch function as target with exactly the drift payload, bounded

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -13,26 +12,18 @@ import (
 // policy's service statements, reserved concurrency, encrypted logs and the
 // opt-in data-event trail.
 
-// hardenedStack turns on every hardening option that is off by default and
-// off the one that is on: the data-event trail, redrive principals, plain
-// log groups, a launch reserved concurrency of 3.
-var hardenedStack = sync.OnceValues(func() (*synthesized, error) {
-	ctx := cdkJSONContext()
-	ctx["landfall:launchDataEvents"] = true
-	ctx["landfall:encryptLogs"] = false
-	ctx["landfall:launchReservedConcurrency"] = float64(3)
-	ctx["landfall:redrivePrincipals"] = []any{"arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AWSAdministratorAccess_*"}
-	return build(ctx)
+// hardenedFor is the stack with every hardening option that is off by
+// default turned on, and the one that is on turned off: the data-event
+// trail, redrive principals, plain log groups, a launch reserved
+// concurrency of 3.
+var hardenedFor = stackVariant("the hardened stack", func() (*synthesized, error) {
+	return build(withContext(map[string]any{
+		"landfall:launchDataEvents":          true,
+		"landfall:encryptLogs":               false,
+		"landfall:launchReservedConcurrency": float64(3),
+		"landfall:redrivePrincipals":         []any{"arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AWSAdministratorAccess_*"},
+	}))
 })
-
-func hardenedFor(t *testing.T) *synthesized {
-	t.Helper()
-	s, err := hardenedStack()
-	if err != nil {
-		t.Fatalf("build the hardened stack: %v", err)
-	}
-	return s
-}
 
 func (s *synthesized) functionRoles(t *testing.T) []any {
 	return []any{s.getAtt(t, "LaunchRole", "Arn"), s.getAtt(t, "WorkerRole", "Arn")}

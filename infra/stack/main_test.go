@@ -3,6 +3,7 @@ package stack
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -126,16 +127,29 @@ func build(ctx map[string]any) (*synthesized, error) {
 	return s, nil
 }
 
-var defaultStack = sync.OnceValues(func() (*synthesized, error) { return build(cdkJSONContext()) })
-
 // stackFor returns the stack `cdk synth` makes from the repository's cdk.json.
-func stackFor(t *testing.T) *synthesized {
-	t.Helper()
-	s, err := defaultStack()
-	if err != nil {
-		t.Fatalf("build the default stack: %v", err)
+var stackFor = stackVariant("the default stack", func() (*synthesized, error) { return build(cdkJSONContext()) })
+
+// stackVariant builds a stack once, when a test first asks for it (a synth
+// takes seconds), and fails each test that asks for it naming what could
+// not be built.
+func stackVariant(what string, build func() (*synthesized, error)) func(*testing.T) *synthesized {
+	once := sync.OnceValues(build)
+	return func(t *testing.T) *synthesized {
+		t.Helper()
+		s, err := once()
+		if err != nil {
+			t.Fatalf("build %s: %v", what, err)
+		}
+		return s
 	}
-	return s
+}
+
+// withContext is cdk.json's context with edits applied.
+func withContext(edits map[string]any) map[string]any {
+	ctx := cdkJSONContext()
+	maps.Copy(ctx, edits)
+	return ctx
 }
 
 // assert runs an assertions call, which reports failure by panicking.

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -23,15 +22,6 @@ import (
 
 // The member roles (landfall:memberRoles): a StackSet whose template holds
 // LandfallProvisioner and LandfallReader, and the functions assuming them.
-
-// memberRolesStack is the default stack with member roles deployed to the
-// organization root (the example plan selects every account).
-var memberRolesStack = sync.OnceValues(func() (*synthesized, error) {
-	ctx := cdkJSONContext()
-	ctx["landfall:memberRoles"] = true
-	ctx["landfall:memberRoleTargets"] = []any{"r-ab12"}
-	return buildValidated(ctx)
-})
 
 // buildValidated builds with the CDK's CloudFormation schema validation as
 // errors: the StackSet's properties are untyped in the CDK (a Go struct
@@ -48,14 +38,11 @@ func buildValidated(ctx map[string]any) (s *synthesized, err error) {
 	return build(ctx)
 }
 
-func memberRolesFor(t *testing.T) *synthesized {
-	t.Helper()
-	s, err := memberRolesStack()
-	if err != nil {
-		t.Fatalf("build with member roles: %v", err)
-	}
-	return s
-}
+// memberRolesFor is the default stack with member roles deployed to the
+// organization root (the example plan selects every account).
+var memberRolesFor = stackVariant("with member roles", func() (*synthesized, error) {
+	return buildValidated(withContext(map[string]any{"landfall:memberRoles": true, "landfall:memberRoleTargets": []any{"r-ab12"}}))
+})
 
 // examplePlanFile writes the example plan with edits to a file of its own.
 func examplePlanFile(t *testing.T, edit func(string) string) string {

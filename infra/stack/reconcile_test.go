@@ -2,7 +2,6 @@ package stack
 
 import (
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
@@ -15,20 +14,9 @@ import (
 // onlyMissing backfill of the plan's whole scope on a schedule, built by
 // the drift schedule's code (newLaunchSchedule).
 
-var reconcileStack = sync.OnceValues(func() (*synthesized, error) {
-	ctx := cdkJSONContext()
-	ctx["landfall:reconcileSchedule"] = "rate(1 day)"
-	return build(ctx)
+var reconcileFor = stackVariant("the reconcile stack", func() (*synthesized, error) {
+	return build(withContext(map[string]any{"landfall:reconcileSchedule": "rate(1 day)"}))
 })
-
-func reconcileFor(t *testing.T) *synthesized {
-	t.Helper()
-	s, err := reconcileStack()
-	if err != nil {
-		t.Fatalf("build the reconcile stack: %v", err)
-	}
-	return s
-}
 
 // TestReconcileSchedule pins the schedule: the expression from cdk.json,
 // the launch function as target with exactly the reconcile payload, which
