@@ -17,7 +17,7 @@ type Filter struct {
 	// listing never walks the whole retention.
 	Since time.Time
 	// Status keeps runs whose ledger status (RUNNING, FINISHED) or outcome
-	// (SUCCEEDED, PARTIAL, FAILED) is this; empty keeps all.
+	// (SUCCEEDED, CANCELLED, PARTIAL, FAILED) is this; empty keeps all.
 	Status string
 	// Limit bounds the runs returned; zero means DefaultLimit.
 	Limit int

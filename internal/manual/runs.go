@@ -45,7 +45,7 @@ const (
 
 // RunStatuses are the values runs.status takes: the ledger's statuses,
 // then the outcomes a finished run records (runstate.Run.Outcome).
-var RunStatuses = []string{ledger.StatusRunning, ledger.StatusFinished, "SUCCEEDED", "PARTIAL", "FAILED"}
+var RunStatuses = []string{ledger.StatusRunning, ledger.StatusFinished, "SUCCEEDED", "CANCELLED", "PARTIAL", "FAILED"}
 
 // Filter is the ledger query q asks for, looking back from now. It reads a
 // validated request; a missing or unusable since counts as the default, so

@@ -140,11 +140,11 @@ func TestDecodeLedgerKindErrors(t *testing.T) {
 		// runs.status.
 		{"status a list", `{"runs": {"status": ["FAILED"]}}`, []string{`runs.status: must be a string, got list; write a run status such as "FAILED" in quotes`}},
 		{"status empty", `{"runs": {"status": ""}}`, []string{
-			`runs.status: is empty; leave "status" out for every run, or write one of "RUNNING", "FINISHED", "SUCCEEDED", "PARTIAL" or "FAILED"`,
+			`runs.status: is empty; leave "status" out for every run, or write one of "RUNNING", "FINISHED", "SUCCEEDED", "CANCELLED", "PARTIAL" or "FAILED"`,
 		}},
 		{"status misspelt", `{"runs": {"status": "suceeded"}}`, []string{`runs.status: is not a run status (got "suceeded"); did you mean "SUCCEEDED"?`}}, //nolint:misspell // deliberate typo
-		{"status unknown", `{"runs": {"status": "CANCELLED"}}`, []string{
-			`runs.status: is not a run status (got "CANCELLED"); use "RUNNING", "FINISHED", "SUCCEEDED", "PARTIAL" or "FAILED"`,
+		{"status unknown", `{"runs": {"status": "STOPPED"}}`, []string{
+			`runs.status: is not a run status (got "STOPPED"); use "RUNNING", "FINISHED", "SUCCEEDED", "CANCELLED", "PARTIAL" or "FAILED"`,
 		}},
 
 		// runs.limit.

@@ -32,6 +32,11 @@ var _ API = (*organizations.Client)(nil)
 type Refusal struct {
 	Account string
 	Reason  string
+	// Inactive says the account is gone from Landfall's reach: no longer in
+	// the organization, or not ACTIVE (closing, closed, suspended). A run in
+	// progress for it stops, its remaining targets cancelled, rather than
+	// failing: nothing went wrong, the account left.
+	Inactive bool
 }
 
 func (r *Refusal) Error() string { return "account " + r.Account + ": " + r.Reason }
@@ -45,7 +50,7 @@ func Rule(account, state string, management, includeManagement bool) *Refusal {
 	case management && !includeManagement:
 		return &Refusal{Account: account, Reason: "it is the organization's management account, which the plan leaves out (set includeManagementAccount: true in the plan to include it)"}
 	case state != "" && state != string(orgtypes.AccountStateActive):
-		return &Refusal{Account: account, Reason: "its state in Organizations is " + state + ", not ACTIVE: Landfall acts only in active accounts"}
+		return &Refusal{Account: account, Reason: "its state in Organizations is " + state + ", not ACTIVE: Landfall acts only in active accounts", Inactive: true}
 	}
 	return nil
 }
@@ -91,7 +96,7 @@ func (c *Checker) Check(ctx context.Context, account string) error {
 		return err
 	}
 	if !known {
-		return &Refusal{Account: account, Reason: "it is not an account of this organization"}
+		return &Refusal{Account: account, Reason: "it is not an account of this organization", Inactive: true}
 	}
 	if r := Rule(account, state, account == mgmt, c.IncludeManagement); r != nil {
 		return r

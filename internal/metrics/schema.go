@@ -10,7 +10,7 @@ const (
 	// DimFunction is the Lambda function's name: one value per deployed
 	// function, so two Landfall stacks in one account stay apart.
 	DimFunction = "FunctionName"
-	// DimOutcome is a run's outcome (SUCCEEDED, PARTIAL, FAILED) or a launch
+	// DimOutcome is a run's outcome (SUCCEEDED, CANCELLED, PARTIAL, FAILED) or a launch
 	// invocation's (queued, dry-run, ignored, invalid, refused, ..., error).
 	DimOutcome = "Outcome"
 )

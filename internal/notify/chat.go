@@ -127,6 +127,8 @@ func outcomeEmoji(outcome string) string {
 		return ":white_check_mark:"
 	case "PARTIAL":
 		return ":warning:"
+	case "CANCELLED":
+		return ":heavy_minus_sign:"
 	case "FAILED", "ACCOUNT_FAILED":
 		return ":x:"
 	case "REFUSED":

@@ -155,8 +155,10 @@ func summary(r *runstate.Run, finished time.Time, c cut) Message {
 			ProvisionedProductID: t.ProvisionedProductID, RecordID: t.RecordID, Error: t.Error, Note: t.Note,
 		})
 	}
-	rerun, form := fittingRerun(r, c.rerun)
-	if rerun != nil {
+	var rerun json.RawMessage
+	var form int
+	if r.Stopped == "" {
+		rerun, form = fittingRerun(r, c.rerun)
 		doc.Rerun = rerun
 	}
 
@@ -184,6 +186,9 @@ func summary(r *runstate.Run, finished time.Time, c cut) Message {
 			break
 		}
 		fmt.Fprintf(&b, "\nNote: %s\n", bound(n, c.note))
+	}
+	if r.Stopped != "" {
+		fmt.Fprintf(&b, "\nStopped: %s. Landfall starts no new run for an account that is not active in the organization.\n", bound(r.Stopped, c.note))
 	}
 	if rerun != nil {
 		const invoke = "invoke the launch function (Lambda console, Test tab) with"

@@ -167,16 +167,19 @@ func gatherRollUp(in RollUpInput) *rollUpFacts {
 	return f
 }
 
-// rollUpOutcome is SUCCEEDED when every run succeeded, FAILED when none
-// did, PARTIAL otherwise, as a run's outcome is of its targets.
+// rollUpOutcome is SUCCEEDED when every run succeeded, CANCELLED when every
+// other run was cancelled, FAILED when none succeeded, PARTIAL otherwise, as
+// a run's outcome is of its targets.
 func rollUpOutcome(runs int, outcomes map[string]int) string {
 	total := 0
 	for _, n := range outcomes {
 		total += n
 	}
-	switch ok := outcomes["SUCCEEDED"]; {
+	switch ok, cancelled := outcomes["SUCCEEDED"], outcomes["CANCELLED"]; {
 	case ok >= max(runs, total):
 		return "SUCCEEDED"
+	case cancelled > 0 && ok+cancelled >= max(runs, total):
+		return "CANCELLED"
 	case ok <= 0:
 		return "FAILED"
 	}
@@ -539,7 +542,7 @@ func (g *rollUpGroup) cut(c rollUpCut) RollUpCause {
 type outcomeLabel struct{ outcome, label string }
 
 // outcomeLabels are in the order a roll-up counts runs, failures last.
-var outcomeLabels = []outcomeLabel{{"SUCCEEDED", "succeeded"}, {"PARTIAL", "partly failed"}, {"FAILED", "failed"}}
+var outcomeLabels = []outcomeLabel{{"SUCCEEDED", "succeeded"}, {"CANCELLED", "cancelled"}, {"PARTIAL", "partly failed"}, {"FAILED", "failed"}}
 
 // outcomesPhrase says "196 succeeded, 3 partly failed, 1 failed"; outcomes
 // Landfall does not write are added up as "other".

@@ -215,6 +215,10 @@ type Run struct {
 	Opened []string `json:"opened,omitempty"`
 	// PublishAttempts counts failed attempts to publish the finished run's summary.
 	PublishAttempts int `json:"publishAttempts,omitempty"`
+	// Stopped says why the run stopped early because its account left
+	// (closed, suspended, removed from the organization). Its summary
+	// suggests no re-run: there is nothing left to run against.
+	Stopped string `json:"stopped,omitempty"`
 }
 
 // Complete reports whether every target is final.
@@ -258,19 +262,27 @@ func (r *Run) Target(region, product string) *Target {
 }
 
 // Outcome summarises a complete run: SUCCEEDED when every target is OK,
-// FAILED when none is, PARTIAL otherwise.
+// CANCELLED when every target that is not OK was cancelled (by an operator,
+// or because the account left: nothing failed), FAILED when none is OK,
+// PARTIAL otherwise.
 func (r *Run) Outcome() string {
-	ok, bad := 0, 0
+	ok, bad, cancelled := 0, 0, 0
 	for i := range r.Targets {
-		if r.Targets[i].Status.OK() {
+		switch s := r.Targets[i].Status; {
+		case s.OK():
 			ok++
-		} else {
+		case s == Cancelled:
+			cancelled++
+			bad++
+		default:
 			bad++
 		}
 	}
 	switch {
 	case bad == 0:
 		return "SUCCEEDED"
+	case cancelled == bad:
+		return "CANCELLED"
 	case ok == 0:
 		return "FAILED"
 	default:

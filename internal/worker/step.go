@@ -61,9 +61,11 @@ func (h *Handler) step(ctx context.Context, log *slog.Logger, run *runstate.Run,
 }
 
 // admit checks that Landfall may still act in the run's account. It reports
-// done when the step must go no further: the account is refused (every
-// unfinished target fails, and the summary says why), or Organizations could
-// not tell (the next step asks again, bounded by the run's maximum age).
+// done when the step must go no further: the account is gone (closed,
+// suspended or removed: every unfinished target is cancelled), refused for
+// another reason (every unfinished target fails, and the summary says why),
+// or Organizations could not tell (the next step asks again, bounded by the
+// run's maximum age).
 func (h *Handler) admit(ctx context.Context, log *slog.Logger, run *runstate.Run) (done, moved bool) {
 	err := h.Members.Check(ctx, run.Account.ID)
 	if err == nil {
@@ -74,6 +76,11 @@ func (h *Handler) admit(ctx context.Context, log *slog.Logger, run *runstate.Run
 		log.WarnContext(ctx, "cannot confirm the account's membership; will retry", "error", err)
 		return true, false
 	}
+	if refused.Inactive {
+		stopInactive(run, refused.Reason, h.now().UTC())
+		log.WarnContext(ctx, "run stopped: the account is no longer active in the organization", "reason", refused.Reason)
+		return true, true
+	}
 	msg := "not attempted: Landfall will not act in this account: " + refused.Reason
 	for i := range run.Targets {
 		if t := &run.Targets[i]; !t.Status.Final() {
@@ -83,6 +90,27 @@ func (h *Handler) admit(ctx context.Context, log *slog.Logger, run *runstate.Run
 	run.AddNote("refused before assuming any role: " + refused.Reason)
 	log.ErrorContext(ctx, "run refused: account not admitted", "reason", refused.Reason)
 	return true, true
+}
+
+// stopInactive cancels what is left of a run whose account was closed,
+// suspended or removed from the organization since the run began. Nothing
+// failed, so nothing is reported as failed: the account left, and the one
+// summary says so. A record already running is named, because Service
+// Catalog cannot stop it (and a closed account's resources go with it).
+func stopInactive(run *runstate.Run, reason string, now time.Time) {
+	msg := "cancelled: the account left Landfall's reach: " + reason
+	for i := range run.Targets {
+		t := &run.Targets[i]
+		if t.Status.Final() {
+			continue
+		}
+		t.Error = msg
+		if t.Status == runstate.InProgress && t.RecordID != "" {
+			t.Error += fmt.Sprintf("; record %s was still running", t.RecordID)
+		}
+		t.Status, t.FinishedAt = runstate.Cancelled, now
+	}
+	run.Stopped = "account " + run.Account.ID + ": " + reason
 }
 
 // timeOut ends every unfinished target of a run that outlived its maximum

@@ -34,6 +34,12 @@ var rules = map[string]map[string]rule{
 		"ListRoots":                        {action: "organizations:ListRoots"},
 		"DescribeOrganizationalUnit":       {action: "organizations:DescribeOrganizationalUnit", resource: orgEntity("OrganizationalUnitId")},
 		"ListOrganizationalUnitsForParent": {action: "organizations:ListOrganizationalUnitsForParent", resource: orgEntity("ParentId")},
+		// The Service Authorization Reference lists the account (required)
+		// and, for MoveAccount, the source and destination parents; the
+		// account is what Landfall's tests grant on.
+		"MoveAccount":                   {action: "organizations:MoveAccount", resource: orgEntity("AccountId")},
+		"CloseAccount":                  {action: "organizations:CloseAccount", resource: orgEntity("AccountId")},
+		"RemoveAccountFromOrganization": {action: "organizations:RemoveAccountFromOrganization", resource: orgEntity("AccountId")},
 	},
 	"servicecatalog": {
 		"AcceptPortfolioShare":               {action: "servicecatalog:AcceptPortfolioShare", resource: portfolio("PortfolioId")},

@@ -23,7 +23,7 @@ type Account struct {
 	Name   string
 	Email  string
 	Parent string
-	// Status is ACTIVE or SUSPENDED.
+	// Status is ACTIVE, SUSPENDED or PENDING_CLOSURE.
 	Status          string
 	Joined          time.Time
 	Roles           []string
@@ -59,6 +59,7 @@ type Organization struct {
 	// ordered; policies caches parsed documents across loads.
 	roles    map[string]map[string]*Role
 	policies policyCache
+	changes  []Change
 }
 
 // New validates spec and builds the organization. Accounts without a join

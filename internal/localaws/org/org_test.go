@@ -69,7 +69,7 @@ func TestValidate(t *testing.T) {
 			s.Accounts[1].Roles = []string{"ok", "bad role!", "ok"}
 			s.Accounts[1].DisabledRegions = []string{"ap-east-1", "xx-1"}
 		}, want: []string{
-			"accounts[1].name: is required", `accounts[1].status: "CLOSED" is not ACTIVE or SUSPENDED`,
+			"accounts[1].name: is required", `accounts[1].status: "CLOSED" is not ACTIVE, SUSPENDED or PENDING_CLOSURE`,
 			`accounts[1].roles[1]: "bad role!" is not an IAM role name`, `accounts[1].roles[2]: "ok" is listed twice`,
 			`accounts[1].disabledRegions[1]: "xx-1" is not an AWS region`,
 		}},

@@ -61,7 +61,7 @@ type AccountSpec struct {
 	Email string `yaml:"email"`
 	// Parent is the root ID or an OU ID.
 	Parent string `yaml:"parent"`
-	// Status is ACTIVE (default) or SUSPENDED.
+	// Status is ACTIVE (default), SUSPENDED or PENDING_CLOSURE.
 	Status string `yaml:"status"`
 	// Joined is when the account joined the organization; zero means the
 	// world's start time. Fault windows such as new-account role propagation
@@ -225,8 +225,8 @@ func (s Spec) Validate() error {
 		case !isParent(a.Parent):
 			add(path+".parent", "%q is not the root or an OU of ous", a.Parent)
 		}
-		if a.Status != "" && a.Status != StatusActive && a.Status != StatusSuspended {
-			add(path+".status", "%q is not ACTIVE or SUSPENDED", a.Status)
+		if a.Status != "" && a.Status != StatusActive && a.Status != StatusSuspended && a.Status != StatusPendingClosure {
+			add(path+".status", "%q is not ACTIVE, SUSPENDED or PENDING_CLOSURE", a.Status)
 		}
 		roles := map[string]bool{}
 		for j, r := range a.Roles {

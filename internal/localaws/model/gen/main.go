@@ -50,6 +50,7 @@ var services = []service{
 	{signingName: "organizations", dir: "organizations", version: "2016-11-28", operations: []string{
 		"DescribeOrganization", "DescribeAccount", "ListAccounts", "ListAccountsForParent", "ListParents", "ListChildren",
 		"ListRoots", "DescribeOrganizationalUnit", "ListOrganizationalUnitsForParent",
+		"MoveAccount", "CloseAccount", "RemoveAccountFromOrganization",
 	}},
 	{signingName: "sqs", dir: "sqs", version: "2012-11-05", operations: []string{
 		"CreateQueue", "GetQueueUrl", "ListQueues", "GetQueueAttributes", "SetQueueAttributes", "DeleteQueue", "PurgeQueue",
