@@ -1,8 +1,9 @@
 // Package localaws is the local AWS emulator Landfall is tested against: an
 // in-process HTTP server speaking the real wire protocols of STS,
 // Organizations, Service Catalog, SNS, SQS, Lambda's Invoke (and
-// GetFunction), CloudFormation's DescribeStacks and DynamoDB tables
-// (package tables), so the real aws-sdk-go-v2
+// GetFunction), CloudFormation's DescribeStacks, DynamoDB tables
+// (package tables) and Account Management's region opt-in (package
+// account), so the real aws-sdk-go-v2
 // clients (and the AWS CLI) drive them unchanged. Lambda functions are Go
 // handlers registered with RegisterFunction and run in-process when invoked
 // (see package lambdafn); CloudFormation stacks, outputs only, are put with
@@ -53,6 +54,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/landfall/landfall/internal/localaws/account"
 	"github.com/landfall/landfall/internal/localaws/authz"
 	"github.com/landfall/landfall/internal/localaws/catalog"
 	"github.com/landfall/landfall/internal/localaws/clock"
@@ -151,7 +153,9 @@ func New(w *World, opts Options) (*Cloud, error) {
 }
 
 // serve builds the server and its middleware, in the order AWS's front
-// ends apply them: a call from a disabled region is refused before it
+// ends apply them: a call to a global endpoint (Account Management) counts
+// as made in its region before anything looks at the region; a call from a
+// disabled region is refused before it
 // reaches (or drains) a throttle bucket; a throttled call is not looked at
 // further; a request is checked against its operation's official model
 // before IAM, which needs the resource it names, authorizes it.
@@ -164,7 +168,7 @@ func (c *Cloud) serve(w *World, opts Options) error {
 	if err != nil {
 		return err
 	}
-	services := []wire.Service{identity.NewService(c.identity), org.NewService(c.org), c.catalog, c.topics, c.queues, c.functions, c.stacks, c.tables}
+	services := []wire.Service{identity.NewService(c.identity), org.NewService(c.org), account.New(c.org), c.catalog, c.topics, c.queues, c.functions, c.stacks, c.tables}
 	if err := authz.Check(services); err != nil {
 		return err
 	}
@@ -177,7 +181,7 @@ func (c *Cloud) serve(w *World, opts Options) error {
 		Services:   services,
 		Auth:       c.identity,
 		Clock:      c.clock,
-		Middleware: []wire.Middleware{faults.DisabledRegions(c.org), tables.Faults(), c.faults.Middleware(), validated(validator), iam.Middleware()},
+		Middleware: []wire.Middleware{account.GlobalEndpoint(), faults.DisabledRegions(c.org), tables.Faults(), c.faults.Middleware(), validated(validator), iam.Middleware()},
 		Logger:     opts.Logger,
 	})
 	return nil
@@ -286,6 +290,19 @@ func (c *Cloud) ManualClock() (*clock.Manual, bool) {
 
 // Org returns the organization model.
 func (c *Cloud) Org() *org.Organization { return c.org }
+
+// RegionOptStatus returns account's opt-in status of region now, by the
+// emulator clock: what the Account Management API's GetRegionOptStatus
+// answers, and, through org.Organization.RegionEnabled, whether calls and
+// STS credentials work there. The error wraps org.ErrUnknownAccount or
+// org.ErrNotOptInTarget.
+func (c *Cloud) RegionOptStatus(account, region string) (org.RegionOptStatus, error) {
+	st, err := c.org.RegionOptStatus(account, region, c.clock.Now())
+	if err != nil {
+		return "", fmt.Errorf("region opt-in status: %w", err)
+	}
+	return st, nil
+}
 
 // Identity returns the credential registry.
 func (c *Cloud) Identity() *identity.Registry { return c.identity }

@@ -22,12 +22,13 @@
 //
 // How accounts combine follows AWS: within one account an identity policy
 // or a resource policy naming the principal allows; across accounts both
-// must. Organizations and Service Catalog have no resource policies here:
-// IAM checks the caller's identity policies only, and the services apply
-// their own rules (management account only; portfolio shares and principal
-// associations). A role's trust policy must always allow AssumeRole, and a
-// KMS key's policy must always allow its use (directly, or by naming the
-// account, which delegates to IAM policies), as IAM and KMS require.
+// must. Organizations, Service Catalog and Account Management have no
+// resource policies here: IAM checks the caller's identity policies only,
+// and the services apply their own rules (management account only;
+// portfolio shares and principal associations; trusted access). A role's
+// trust policy must always allow AssumeRole, and a KMS key's policy must
+// always allow its use (directly, or by naming the account, which delegates
+// to IAM policies), as IAM and KMS require.
 //
 // Not modelled: service control policies, permission boundaries and session
 // policies. A call allowed here may still be denied by an SCP in AWS.
@@ -151,7 +152,7 @@ func Check(services []wire.Service) error {
 // identityOnly are the services whose resources have no resource policy
 // here: IAM checks the caller's identity policies in the caller's account,
 // and the service enforces who else may see what.
-var identityOnly = map[string]bool{"organizations": true, "servicecatalog": true}
+var identityOnly = map[string]bool{"organizations": true, "servicecatalog": true, "account": true}
 
 // Authorize decides one call: nil, or the service's refusal.
 func (a *Authorizer) Authorize(r *wire.Request) error {
@@ -277,6 +278,8 @@ func (a *Authorizer) context(r *wire.Request, s subject, owner string) map[strin
 	case r.Service == "sns" && r.Operation == "Subscribe":
 		setIf(ctx, "sns:Protocol", r.Form.Get("Protocol"))
 		setIf(ctx, "sns:Endpoint", r.Form.Get("Endpoint"))
+	case r.Service == "account" && r.Operation != "ListRegions":
+		setIf(ctx, "account:TargetRegion", targetRegion(r))
 	case r.Service == "sts" && r.Operation == "AssumeRole":
 		setIf(ctx, "sts:RoleSessionName", r.Form.Get("RoleSessionName"))
 		setIf(ctx, "sts:ExternalId", r.Form.Get("ExternalId"))

@@ -18,7 +18,7 @@ import (
 //   - SNS (awsQuery): AuthorizationError, 403, spelling the action "SNS:".
 //   - SQS (awsJson1_0, awsQueryCompatible): AccessDeniedException with
 //     x-amzn-query-error AccessDenied, 403; the SDK reports AccessDenied.
-//   - Lambda (restJson1): AccessDeniedException, 403.
+//   - Lambda, Account Management (restJson1): AccessDeniedException, 403.
 //   - Organizations, Service Catalog (awsJson1_1): AccessDeniedException, 400.
 func denied(r *wire.Request, req iampolicy.Request, d iampolicy.Decision) *wire.Error {
 	caller := r.Caller.ARN
@@ -36,7 +36,7 @@ func denied(r *wire.Request, req iampolicy.Request, d iampolicy.Decision) *wire.
 		return &wire.Error{Code: "AuthorizationError", Message: iampolicy.AccessDeniedMessage(caller, req, d), Status: http.StatusForbidden}
 	case "sqs":
 		return &wire.Error{Code: "AccessDeniedException", QueryCode: "AccessDenied", Message: iampolicy.AccessDeniedMessage(caller, req, d), Status: http.StatusForbidden}
-	case "lambda":
+	case "lambda", "account":
 		return &wire.Error{Code: "AccessDeniedException", Message: iampolicy.AccessDeniedMessage(caller, req, d), Status: http.StatusForbidden}
 	}
 	return &wire.Error{Code: "AccessDeniedException", Message: iampolicy.AccessDeniedMessage(caller, req, d)}

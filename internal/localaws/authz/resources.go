@@ -40,6 +40,7 @@ type jsonFields struct {
 	ParentID               string `json:"ParentId"`
 	ChildID                string `json:"ChildId"`
 	OrganizationalUnitID   string `json:"OrganizationalUnitId"`
+	ResourceID             string `json:"ResourceId"`
 	TableName              string `json:"TableName"`
 	IndexName              string `json:"IndexName"`
 }
@@ -78,6 +79,8 @@ func (c *call) member(name string) string {
 		return f.ChildID
 	case "OrganizationalUnitId":
 		return f.OrganizationalUnitID
+	case "ResourceId":
+		return f.ResourceID
 	case "TableName":
 		return f.TableName
 	case "IndexName":

@@ -54,6 +54,7 @@ func TestResolvers(t *testing.T) {
 		{"account", orgEntity("AccountId"), jsonReq(`{"AccountId":"222222222222"}`), "arn:aws:organizations::111111111111:account/o-ab12cd34ef/222222222222"},
 		{"ou", orgEntity("ParentId"), jsonReq(`{"ParentId":"ou-ab12-l3zc8b3h"}`), "arn:aws:organizations::111111111111:ou/o-ab12cd34ef/ou-ab12-l3zc8b3h"},
 		{"root", orgEntity("ParentId"), jsonReq(`{"ParentId":"r-ab12"}`), "arn:aws:organizations::111111111111:root/o-ab12cd34ef/r-ab12"},
+		{"tagged account", orgEntity("ResourceId"), jsonReq(`{"ResourceId":"222222222222"}`), "arn:aws:organizations::111111111111:account/o-ab12cd34ef/222222222222"},
 		{"shared portfolio, owner's account", portfolio("PortfolioId"), jsonReq(`{"PortfolioId":"port-shared"}`), "arn:aws:catalog:us-east-1:111111111111:portfolio/port-shared"},
 		{"unknown product, caller's account", product("ProductId"), jsonReq(`{"ProductId":"prod-local"}`), "arn:aws:catalog:us-east-1:222222222222:product/prod-local"},
 		{"product by name", product("Id"), jsonReq(`{"Name":"baseline-vpc"}`), "*"},

@@ -34,6 +34,10 @@ var rules = map[string]map[string]rule{
 		"ListRoots":                        {action: "organizations:ListRoots"},
 		"DescribeOrganizationalUnit":       {action: "organizations:DescribeOrganizationalUnit", resource: orgEntity("OrganizationalUnitId")},
 		"ListOrganizationalUnitsForParent": {action: "organizations:ListOrganizationalUnitsForParent", resource: orgEntity("ParentId")},
+		// A policy's ARN names its type, which the local AWS does not model:
+		// policy IDs resolve to no resource and ListTagsForResource answers
+		// TargetNotFoundException for them.
+		"ListTagsForResource": {action: "organizations:ListTagsForResource", resource: orgEntity("ResourceId")},
 		// The Service Authorization Reference lists the account (required)
 		// and, for MoveAccount, the source and destination parents; the
 		// account is what Landfall's tests grant on.
@@ -109,6 +113,14 @@ var rules = map[string]map[string]rule{
 	},
 	"cloudformation": {
 		"DescribeStacks": {action: "cloudformation:DescribeStacks", resource: stack},
+	},
+	"account": {
+		// The account (standalone) or accountInOrganization resource type;
+		// account:TargetRegion is set for the single-region operations.
+		"ListRegions":        {action: "account:ListRegions", resource: accountResource},
+		"GetRegionOptStatus": {action: "account:GetRegionOptStatus", resource: accountResource},
+		"EnableRegion":       {action: "account:EnableRegion", resource: accountResource},
+		"DisableRegion":      {action: "account:DisableRegion", resource: accountResource},
 	},
 	"dynamodb": {
 		"CreateTable":        {action: "dynamodb:CreateTable", resource: table},

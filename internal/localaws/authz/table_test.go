@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/landfall/landfall/internal/localaws/account"
 	"github.com/landfall/landfall/internal/localaws/catalog"
 	"github.com/landfall/landfall/internal/localaws/clock"
 	"github.com/landfall/landfall/internal/localaws/identity"
@@ -46,7 +47,7 @@ func emulatedServices(t *testing.T) []wire.Service {
 		t.Fatal(err)
 	}
 	return []wire.Service{
-		identity.NewService(identity.New(o, identity.Options{})), org.NewService(o), cat, tp, q,
+		identity.NewService(identity.New(o, identity.Options{})), org.NewService(o), account.New(o), cat, tp, q,
 		lambdafn.New(), stacks.New(clock.NewManual(start)), tb,
 	}
 }

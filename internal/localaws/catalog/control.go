@@ -5,14 +5,17 @@ import (
 	"maps"
 )
 
-// SetOutcome changes, from now on, how provisioning and updating any version
-// of product (by name: every product of that name, whichever account owns
-// it) plays out for account in region, as if the stack
-// behind it had been fixed or broken. Records already started keep their
+// SetOutcome changes, from now on, how provisioning, updating and
+// terminating (TerminateOutcome) any version of product (by name: every
+// product of that name, whichever account owns it) plays out for account in
+// region, as if the stack behind it had been fixed or broken. Records already started keep their
 // outcome. Tests use it to fail a run and then let the re-run succeed.
 func (c *Catalog) SetOutcome(region, productName, account string, o OutcomeSpec) error {
 	if o.Outcome != "" && o.Outcome != outcomeSucceeded && o.Outcome != outcomeFailed {
 		return fmt.Errorf("set outcome: %q is not SUCCEEDED or FAILED", o.Outcome)
+	}
+	if o.TerminateOutcome != "" && o.TerminateOutcome != outcomeSucceeded && o.TerminateOutcome != outcomeFailed {
+		return fmt.Errorf("set outcome: terminate outcome %q is not SUCCEEDED or FAILED", o.TerminateOutcome)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -94,8 +94,11 @@ func (rec *record) errors(now time.Time) []recordError {
 		return []recordError{}
 	}
 	code := "CREATE_FAILED"
-	if rec.typ == recordUpdate {
+	switch rec.typ {
+	case recordUpdate:
 		code = "UPDATE_FAILED"
+	case recordTerminate:
+		code = "DELETE_FAILED"
 	}
 	return []recordError{{Code: code, Description: rec.errorText}}
 }
@@ -184,8 +187,12 @@ func (pp *provisioned) at(now time.Time) ppState {
 		}
 		s.inProgressRecord = nil
 		switch {
-		case rec.typ == recordTerminate:
+		case rec.typ == recordTerminate && status == statusSucceeded:
 			s.terminated = true
+		case rec.typ == recordTerminate:
+			// The stack could not be deleted: the product stays, in
+			// ERROR, until a termination succeeds (or IgnoreErrors).
+			s.status, s.message = ppError, rec.errorText
 		case status == statusSucceeded:
 			s.status, s.message = ppAvailable, ""
 			s.lastSuccess = rec
@@ -277,6 +284,22 @@ func (a *artifact) outcome(account string) (failed bool, errText string, d time.
 		d = defaultDuration
 	}
 	return outcome == outcomeFailed, errText, d
+}
+
+// terminateOutcome tells how terminating a product on a plays out in
+// account; errText is empty when the spec leaves the failure text to the
+// caller.
+func (a *artifact) terminateOutcome(account string) (failed bool, errText string) {
+	outcome, errText := a.prov.TerminateOutcome, a.prov.TerminateError
+	if o, ok := a.prov.Accounts[account]; ok {
+		if o.TerminateOutcome != "" {
+			outcome = o.TerminateOutcome
+		}
+		if o.TerminateError != "" {
+			errText = o.TerminateError
+		}
+	}
+	return outcome == outcomeFailed, errText
 }
 
 func (a *artifact) terminateDuration() time.Duration {

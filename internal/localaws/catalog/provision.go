@@ -335,11 +335,20 @@ func (c *Catalog) terminateProvisionedProduct(r *wire.Request, in *terminateInpu
 		return nil, err
 	}
 	st := c.state(r.Caller.Account, r.Region)
+	// After termination the product is gone, and so every request about it
+	// (the same token included) answers ResourceNotFound, as AWS documents.
 	pp := st.findProvisioned(in.ProvisionedProductID, in.ProvisionedProductName, r.Now)
 	if pp == nil {
 		return nil, notFound("%s not found.", describe("Provisioned product", in.ProvisionedProductID, in.ProvisionedProductName))
 	}
-	if rec, ok := st.terminateTokens[token]; ok && rec.pp == pp {
+	if rec, ok := st.terminateTokens[token]; ok {
+		// The same token returns the same record while the termination
+		// runs (or failed); a token reused for another product is a
+		// caller bug, said as such rather than answered with another
+		// product's record, as for ProvisionToken.
+		if rec.pp != pp {
+			return nil, invalidParams("TerminateToken %s was already used to terminate %s; use a new token for %s", token, rec.pp.id, pp.id)
+		}
 		return struct {
 			RecordDetail recordDetail `json:"RecordDetail"`
 		}{rec.detail(r.Now)}, nil
@@ -350,9 +359,19 @@ func (c *Catalog) terminateProvisionedProduct(r *wire.Request, in *terminateInpu
 		// InvalidStateException: AWS answers InvalidParametersException.
 		return nil, invalidParams("Provisioned product %s is UNDER_CHANGE (record %s); wait until the current operation finishes", pp.id, cur.last.id)
 	}
+	failed, errText := cur.artifact.terminateOutcome(r.Caller.Account)
+	if in.IgnoreErrors || in.RetainPhysicalResources {
+		// IgnoreErrors: Service Catalog stops managing the product even if
+		// it cannot delete the resources. RetainPhysicalResources: nothing
+		// is deleted, so nothing can fail to be.
+		failed = false
+	}
+	if failed && errText == "" {
+		errText = fmt.Sprintf("Stack %s could not be deleted: the following resource(s) failed to delete: [Resources].", stackName(r.Caller.Account, pp.id))
+	}
 	rec := c.addRecord(st, pp, &record{
 		typ: recordTerminate, artifact: cur.artifact, path: cur.path, params: maps.Clone(cur.params),
-		start: r.Now, duration: cur.artifact.terminateDuration(),
+		start: r.Now, duration: cur.artifact.terminateDuration(), failed: failed, errorText: errText,
 	}, r)
 	st.terminateTokens[token] = rec
 	return struct {

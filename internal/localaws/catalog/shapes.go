@@ -309,10 +309,12 @@ type updateInput struct {
 }
 
 type terminateInput struct {
-	TerminateToken         *string `json:"TerminateToken"`
-	IgnoreErrors           bool    `json:"IgnoreErrors"`
-	ProvisionedProductID   string  `json:"ProvisionedProductId"`
-	ProvisionedProductName string  `json:"ProvisionedProductName"`
+	TerminateToken          *string `json:"TerminateToken"`
+	IgnoreErrors            bool    `json:"IgnoreErrors"`
+	RetainPhysicalResources bool    `json:"RetainPhysicalResources"`
+	ProvisionedProductID    string  `json:"ProvisionedProductId"`
+	ProvisionedProductName  string  `json:"ProvisionedProductName"`
+	AcceptLanguage          string  `json:"AcceptLanguage"`
 }
 
 type describeRecordInput struct {

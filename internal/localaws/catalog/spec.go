@@ -158,6 +158,12 @@ type ProvisioningSpec struct {
 	Outcome string `yaml:"outcome"`
 	// Error is the record error description of a failed provisioning.
 	Error string `yaml:"error"`
+	// TerminateOutcome is how terminating a product on this version ends:
+	// SUCCEEDED (the default) or FAILED (its stack could not be deleted,
+	// say a bucket that is not empty); TerminateError is the record error
+	// description then.
+	TerminateOutcome string `yaml:"terminateOutcome"`
+	TerminateError   string `yaml:"terminateError"`
 	// Accounts overrides the outcome for some accounts, keyed by account ID.
 	Accounts map[string]OutcomeSpec `yaml:"accounts"`
 }
@@ -170,6 +176,9 @@ type OutcomeSpec struct {
 	Error string `yaml:"error"`
 	// Duration replaces the artifact's duration when non-zero.
 	Duration time.Duration `yaml:"duration"`
+	// TerminateOutcome and TerminateError replace the artifact's when set.
+	TerminateOutcome string `yaml:"terminateOutcome"`
+	TerminateError   string `yaml:"terminateError"`
 }
 
 const (
@@ -408,6 +417,9 @@ func (a ArtifactSpec) validate(ap string, p *problems) {
 	if prov.Outcome != "" && prov.Outcome != outcomeSucceeded && prov.Outcome != outcomeFailed {
 		p.add(pp+".outcome", "%q is not %s or %s", prov.Outcome, outcomeSucceeded, outcomeFailed)
 	}
+	if o := prov.TerminateOutcome; o != "" && o != outcomeSucceeded && o != outcomeFailed {
+		p.add(pp+".terminateOutcome", "%q is not %s or %s", o, outcomeSucceeded, outcomeFailed)
+	}
 	for _, acct := range sortedKeys(prov.Accounts) {
 		o := prov.Accounts[acct]
 		op := fmt.Sprintf("%s.accounts[%s]", pp, acct)
@@ -416,6 +428,9 @@ func (a ArtifactSpec) validate(ap string, p *problems) {
 		}
 		if o.Outcome != "" && o.Outcome != outcomeSucceeded && o.Outcome != outcomeFailed {
 			p.add(op+".outcome", "%q is not %s or %s", o.Outcome, outcomeSucceeded, outcomeFailed)
+		}
+		if o.TerminateOutcome != "" && o.TerminateOutcome != outcomeSucceeded && o.TerminateOutcome != outcomeFailed {
+			p.add(op+".terminateOutcome", "%q is not %s or %s", o.TerminateOutcome, outcomeSucceeded, outcomeFailed)
 		}
 		if o.Duration < 0 {
 			p.add(op+".duration", "%s is negative", o.Duration)

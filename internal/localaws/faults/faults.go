@@ -19,6 +19,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"slices"
 	"sync"
 	"time"
@@ -227,7 +228,7 @@ func (f *Faults) decide(r *wire.Request) verdict {
 // call has no answer to lose. The caller holds f.mu.
 func (r *ruleState) apply(req *wire.Request, v *verdict) {
 	if r.Throttle != nil && !r.take(r.bucketKey(req), req.Now) {
-		v.failure = wire.Throttled()
+		v.failure = throttled(req.Service)
 		return
 	}
 	if r.ErrorRate > 0 && r.rng.Float64() < r.ErrorRate {
@@ -240,6 +241,17 @@ func (r *ruleState) apply(req *wire.Request, v *verdict) {
 	if r.LoseResponseRate > 0 && v.lose == "" && r.rng.Float64() < r.LoseResponseRate {
 		v.lose = cmp.Or(r.LoseResponseAs, LoseAsError)
 	}
+}
+
+// throttled is a service's answer to a call over its rate limit:
+// ThrottlingException "Rate exceeded" (wire.Throttled), except for Account
+// Management, whose model's throttling error is TooManyRequestsException
+// (HTTP 429). The SDK's standard retryer treats both as throttles.
+func throttled(service string) *wire.Error {
+	if service == "account" {
+		return &wire.Error{Code: "TooManyRequestsException", Message: "Rate exceeded", Status: http.StatusTooManyRequests}
+	}
+	return wire.Throttled()
 }
 
 // Duplicate reports whether one message a ReceiveMessage call hands out is

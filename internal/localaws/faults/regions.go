@@ -29,7 +29,7 @@ func DisabledRegions(o *org.Organization) wire.Middleware {
 					account = target
 				}
 			}
-			if !o.Contains(account) || o.RegionEnabled(account, r.Region) {
+			if !o.Contains(account) || o.RegionEnabled(account, r.Region, r.Now) {
 				return next(r)
 			}
 			if r.Service == "sts" {

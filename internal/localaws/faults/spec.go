@@ -11,7 +11,7 @@ import (
 )
 
 // Services are the signing names of the emulated services a rule may name.
-var Services = []string{"cloudformation", "dynamodb", "lambda", "organizations", "servicecatalog", "sns", "sqs", "sts"}
+var Services = []string{"account", "cloudformation", "dynamodb", "lambda", "organizations", "servicecatalog", "sns", "sqs", "sts"}
 
 // Error codes a rule's errorRate can answer.
 const (
@@ -40,7 +40,7 @@ type Spec []Rule
 // Until bound when the rule acts; every other field is an effect, and a rule
 // needs at least one.
 type Rule struct {
-	// Service is the signing name: dynamodb, organizations, servicecatalog, sns, sqs, sts.
+	// Service is the signing name: account, dynamodb, organizations, servicecatalog, sns, sqs, sts.
 	Service string `yaml:"service"`
 	// Operation is the API operation, e.g. ProvisionProduct.
 	Operation string `yaml:"operation"`

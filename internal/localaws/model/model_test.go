@@ -95,6 +95,11 @@ func TestRefusals(t *testing.T) {
 			Body: []byte(`{"QueueUrl":"u","Attributes":{"DelaySeconds":"1","Bogus":"x"}}`)}, "InvalidAttributeName", "Unknown Attribute Bogus.", ""},
 		{"lambda label", &wire.Request{Service: "lambda", Operation: "GetFunction", Protocol: wire.RESTJSON,
 			PathParams: map[string]string{"FunctionName": "a b"}}, "ValidationException", "Value 'a b' at 'functionName'", ""},
+		{"account enum", &wire.Request{Service: "account", Operation: "ListRegions", Protocol: wire.RESTJSON,
+			Body: []byte(`{"RegionOptStatusContains":["ENABLED","enabled"]}`)}, "ValidationException",
+			`[instance value ("enabled") not found in enum (possible values: ["ENABLED","ENABLING","DISABLING","DISABLED","ENABLED_BY_DEFAULT"])]`, ""},
+		{"account range", &wire.Request{Service: "account", Operation: "ListRegions", Protocol: wire.RESTJSON,
+			Body: []byte(`{"MaxResults":51}`)}, "ValidationException", "Value '51' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 50", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

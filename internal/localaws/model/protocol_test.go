@@ -132,10 +132,22 @@ func queryEncodeValue(svc *model.Service, shapeName string, v any, key string, f
 }
 
 // restRewrite rewrites a restJson1 request whose input has a payload
-// member (Lambda's Invoke) or none (GetFunction): labels, query
-// parameters, headers and the raw payload.
+// member (Lambda's Invoke) or none (GetFunction, Account Management's
+// operations): labels, query parameters, headers, and the raw payload or
+// the JSON document of the body members.
 func restRewrite(req *smithyhttp.Request, svc *model.Service, input *model.Shape, body []byte, rewrite func(string, map[string]any) map[string]any) (*smithyhttp.Request, error) {
 	doc := map[string]any{}
+	// Without a payload member, the members bound nowhere else travel as a
+	// JSON document.
+	bodyDoc := map[string]any{}
+	if input.Payload == "" && len(bytes.TrimSpace(body)) > 0 {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		if err := dec.Decode(&bodyDoc); err != nil {
+			return nil, err
+		}
+	}
+	jsonBody := false
 	segments := strings.Split(req.URL.EscapedPath(), "/")
 	labels := map[string]int{}
 	for _, r := range input.Members {
@@ -162,12 +174,19 @@ func restRewrite(req *smithyhttp.Request, svc *model.Service, input *model.Shape
 				doc[r.Name] = v
 			}
 		default:
-			if r.Name == input.Payload && len(body) > 0 {
+			switch {
+			case r.Name == input.Payload && len(body) > 0:
 				doc[r.Name] = string(body)
+			case input.Payload == "":
+				jsonBody = true
+				if v, ok := bodyDoc[r.Name]; ok {
+					doc[r.Name] = v
+				}
 			}
 		}
 	}
 	doc = rewrite(svc.Name, doc)
+	outDoc := map[string]any{}
 	q := req.URL.Query()
 	for _, r := range input.Members {
 		name := queryName(r)
@@ -192,12 +211,21 @@ func restRewrite(req *smithyhttp.Request, svc *model.Service, input *model.Shape
 				req.Header.Set(name, s)
 			}
 		default:
-			if r.Name == input.Payload {
+			switch {
+			case r.Name == input.Payload:
 				body = nil
 				if present {
 					body = []byte(s)
 				}
+			case input.Payload == "" && present:
+				outDoc[r.Name] = v
 			}
+		}
+	}
+	if jsonBody {
+		var err error
+		if body, err = json.Marshal(outDoc); err != nil {
+			return nil, err
 		}
 	}
 	path := strings.Join(segments, "/")

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	accounttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -244,6 +246,26 @@ var baseRequests = map[string]map[string]sender{
 			})
 			return err
 		},
+		"MoveAccount": func(ctx context.Context, cfg aws.Config) error {
+			_, err := organizations.NewFromConfig(cfg).MoveAccount(ctx, &organizations.MoveAccountInput{
+				AccountId: aws.String("222222222222"), SourceParentId: aws.String("ou-ab12-l3zc8b3h"), DestinationParentId: aws.String("r-ab12"),
+			})
+			return err
+		},
+		"CloseAccount": func(ctx context.Context, cfg aws.Config) error {
+			_, err := organizations.NewFromConfig(cfg).CloseAccount(ctx, &organizations.CloseAccountInput{AccountId: aws.String("222222222222")})
+			return err
+		},
+		"RemoveAccountFromOrganization": func(ctx context.Context, cfg aws.Config) error {
+			_, err := organizations.NewFromConfig(cfg).RemoveAccountFromOrganization(ctx, &organizations.RemoveAccountFromOrganizationInput{AccountId: aws.String("222222222222")})
+			return err
+		},
+		"ListTagsForResource": func(ctx context.Context, cfg aws.Config) error {
+			_, err := organizations.NewFromConfig(cfg).ListTagsForResource(ctx, &organizations.ListTagsForResourceInput{
+				ResourceId: aws.String("222222222222"), NextToken: aws.String("0"),
+			})
+			return err
+		},
 	},
 	"sqs": {
 		"CreateQueue": func(ctx context.Context, cfg aws.Config) error {
@@ -412,6 +434,30 @@ var baseRequests = map[string]map[string]sender{
 		},
 	},
 	"dynamodb": dynamodbRequests,
+	"account":  accountRequests,
+}
+
+// accountRequests name a member account (organization context) and an
+// opt-in region; trusted access is off in the default world, so they are
+// refused once they pass the model.
+var accountRequests = map[string]sender{
+	"ListRegions": func(ctx context.Context, cfg aws.Config) error {
+		_, err := account.NewFromConfig(cfg).ListRegions(ctx, &account.ListRegionsInput{AccountId: aws.String("222222222222"),
+			MaxResults: aws.Int32(5), NextToken: aws.String("t"), RegionOptStatusContains: []accounttypes.RegionOptStatus{accounttypes.RegionOptStatusEnabled}})
+		return err
+	},
+	"GetRegionOptStatus": func(ctx context.Context, cfg aws.Config) error {
+		_, err := account.NewFromConfig(cfg).GetRegionOptStatus(ctx, &account.GetRegionOptStatusInput{AccountId: aws.String("222222222222"), RegionName: aws.String("af-south-1")})
+		return err
+	},
+	"EnableRegion": func(ctx context.Context, cfg aws.Config) error {
+		_, err := account.NewFromConfig(cfg).EnableRegion(ctx, &account.EnableRegionInput{AccountId: aws.String("222222222222"), RegionName: aws.String("af-south-1")})
+		return err
+	},
+	"DisableRegion": func(ctx context.Context, cfg aws.Config) error {
+		_, err := account.NewFromConfig(cfg).DisableRegion(ctx, &account.DisableRegionInput{AccountId: aws.String("222222222222"), RegionName: aws.String("af-south-1")})
+		return err
+	},
 }
 
 // ledgerKey is a key of the DynamoDB base requests' table.

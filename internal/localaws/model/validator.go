@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/landfall/landfall/internal/localaws/wire"
@@ -28,6 +29,11 @@ import (
 //   - SQS (awsJson1_0, query-compatible): MissingParameter for a missing
 //     member, InvalidAttributeName for an attribute name outside the model's
 //     enums, InvalidParameterValue otherwise, each with its query code.
+//   - Account Management (restJson1): ValidationException. A value outside
+//     an enum is worded as its JSON-schema validation words it, captured
+//     from the real API: [instance value ("enabled") not found in enum
+//     (possible values: ["ENABLED",...])], without reason or fieldList;
+//     other violations use the common wording above (AWS's is not known).
 //
 // It implements wire.Validator and is safe for concurrent use.
 type Validator struct {
@@ -96,6 +102,11 @@ func refuse(service string, vs []Violation) *wire.Error {
 			return &wire.Error{Code: "InvalidAttributeName", QueryCode: "InvalidAttributeName", Message: "Unknown Attribute " + attributeName(first) + "."}
 		}
 		return &wire.Error{Code: "InvalidParameterValue", QueryCode: "InvalidParameterValue", Message: message(vs)}
+	case "account":
+		if first := vs[0]; first.Kind == KindEnum {
+			return &wire.Error{Code: "ValidationException", Message: enumMessage(first)}
+		}
+		return &wire.Error{Code: "ValidationException", Message: message(vs)}
 	default: // servicecatalog, lambda
 		return &wire.Error{Code: "ValidationException", Message: message(vs)}
 	}
@@ -131,6 +142,19 @@ func orgReason(v Violation) string {
 	default:
 		return "MAX_VALUE_EXCEEDED"
 	}
+}
+
+// enumMessage words an enum violation as Account Management's request
+// validation does. The allowed values are those the constraint lists
+// ("Member must satisfy enum value set: [A, B]"), in the model's order.
+func enumMessage(v Violation) string {
+	_, list, _ := strings.Cut(v.Constraint, "[")
+	list = strings.TrimSuffix(list, "]")
+	values := strings.Split(list, ", ")
+	for i, a := range values {
+		values[i] = strconv.Quote(a)
+	}
+	return fmt.Sprintf("[instance value (%s) not found in enum (possible values: [%s])]", strconv.Quote(formatValue(v.Value)), strings.Join(values, ","))
 }
 
 // snsName spells a path the way SNS names parameters, as the query

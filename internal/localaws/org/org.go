@@ -60,6 +60,8 @@ type Organization struct {
 	roles    map[string]map[string]*Role
 	policies policyCache
 	changes  []Change
+	// regions holds the region opt-in changes made at run time (regions.go).
+	regions regionStates
 }
 
 // New validates spec and builds the organization. Accounts without a join
@@ -378,13 +380,12 @@ func (o *Organization) JoinedAt(account string) (time.Time, bool) {
 	return a.Joined, true
 }
 
-// RegionEnabled reports whether region is enabled for account. Accounts
-// outside the organization have no regions enabled in this world.
-func (o *Organization) RegionEnabled(account, region string) bool {
-	o.mu.RLock()
-	defer o.mu.RUnlock()
-	a, ok := o.accounts[account]
-	return ok && !slices.Contains(a.DisabledRegions, region)
+// RegionEnabled reports whether account may use region at now: the region
+// is ENABLED, ENABLED_BY_DEFAULT or still DISABLING (see regions.go, which
+// also says how disabledRegions and EnableRegion combine). Accounts outside
+// the organization have no regions enabled in this world.
+func (o *Organization) RegionEnabled(account, region string, now time.Time) bool {
+	return o.regionEnabled(account, region, now)
 }
 
 // ARN returns the Organizations ARN of the organization (id == org ID), the

@@ -149,7 +149,7 @@ func TestModelQueries(t *testing.T) {
 	if got, ok := o.JoinedAt("222222222222"); !ok || !got.Equal(start) {
 		t.Errorf("JoinedAt default = %v, %v; want world start", got, ok)
 	}
-	if o.RegionEnabled("777777777777", "ap-east-1") || !o.RegionEnabled("777777777777", "us-east-1") || o.RegionEnabled("999999999999", "us-east-1") {
+	if o.RegionEnabled("777777777777", "ap-east-1", start) || !o.RegionEnabled("777777777777", "us-east-1", start) || o.RegionEnabled("999999999999", "us-east-1", start) {
 		t.Error("RegionEnabled wrong")
 	}
 	if !o.IsMember("222222222222") || o.IsMember("111111111111") || o.IsMember("999999999999") || !o.Contains("111111111111") {

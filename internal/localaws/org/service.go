@@ -43,6 +43,7 @@ func (s *Service) Operations() map[string]wire.Operation {
 		"ListRoots":                        s.managementOnly(wire.Op(s.listRoots)),
 		"DescribeOrganizationalUnit":       s.managementOnly(wire.Op(s.describeOrganizationalUnit)),
 		"ListOrganizationalUnitsForParent": s.managementOnly(wire.Op(s.listOrganizationalUnitsForParent)),
+		"ListTagsForResource":              s.managementOnly(wire.Op(s.listTagsForResource)),
 		"MoveAccount":                      s.managementOnly(wire.Op(s.moveAccount)),
 		"CloseAccount":                     s.managementOnly(wire.Op(s.closeAccount)),
 		"RemoveAccountFromOrganization":    s.managementOnly(wire.Op(s.removeAccount)),

@@ -41,6 +41,16 @@ type Spec struct {
 	OUs []OUSpec `yaml:"ous"`
 	// Accounts are the accounts, including the management account.
 	Accounts []AccountSpec `yaml:"accounts"`
+	// TrustedAccess lists the service principals the organization has
+	// enabled trusted access for, e.g. account.amazonaws.com, which lets
+	// the management account manage member accounts' regions through the
+	// Account Management API (see trusted.go, regions.go). It can change
+	// at run time (SetTrustedAccess).
+	TrustedAccess []string `yaml:"trustedAccess"`
+	// RegionEnablementDelay is how long a region stays ENABLING after
+	// EnableRegion, and DISABLING after DisableRegion, on the emulator
+	// clock; zero means DefaultRegionEnablementDelay (5m).
+	RegionEnablementDelay time.Duration `yaml:"regionEnablementDelay"`
 }
 
 // OUSpec is one organizational unit.
@@ -50,6 +60,8 @@ type OUSpec struct {
 	Name string `yaml:"name"`
 	// Parent is the root ID or another OU's ID.
 	Parent string `yaml:"parent"`
+	// Tags are the OU's Organizations tags (ListTagsForResource; tags.go).
+	Tags map[string]string `yaml:"tags"`
 }
 
 // AccountSpec is one account of the organization.
@@ -63,6 +75,9 @@ type AccountSpec struct {
 	Parent string `yaml:"parent"`
 	// Status is ACTIVE (default), SUSPENDED or PENDING_CLOSURE.
 	Status string `yaml:"status"`
+	// Tags are the account's Organizations tags, as ListTagsForResource
+	// returns them (tags.go): at most 50, keys and values as AWS allows.
+	Tags map[string]string `yaml:"tags"`
 	// Joined is when the account joined the organization; zero means the
 	// world's start time. Fault windows such as new-account role propagation
 	// are measured from it.
@@ -78,10 +93,12 @@ type AccountSpec struct {
 	// Landfall's function roles. One named like a role of Roles (or a
 	// default role) replaces it.
 	IAMRoles []RoleSpec `yaml:"iamRoles"`
-	// DisabledRegions are regions disabled for this account: STS answers
-	// RegionDisabledException there. AWS only lets opt-in regions be disabled;
-	// the emulator accepts any known region so tests can simulate the failure
-	// in whichever region they use.
+	// DisabledRegions are regions disabled for this account when the world
+	// starts: STS answers RegionDisabledException there, and the Account
+	// Management API reports them DISABLED until EnableRegion enables them.
+	// AWS only lets opt-in regions be disabled; the emulator accepts any
+	// known region so tests can simulate the failure in whichever region
+	// they use. Opt-in regions not listed start ENABLED (see regions.go).
 	DisabledRegions []string `yaml:"disabledRegions"`
 }
 
@@ -164,6 +181,7 @@ func (s Spec) Validate() error {
 		} else if len(ou.Name) > 128 {
 			add(path+".name", "is %d characters long; the maximum is 128", len(ou.Name))
 		}
+		validateTags(path+".tags", ou.Tags, add)
 	}
 	accountIDs := map[string]bool{}
 	for i, a := range s.Accounts {
@@ -240,6 +258,7 @@ func (s Spec) Validate() error {
 			roles[r] = true
 		}
 		validateRoles(path, a.IAMRoles, add)
+		validateTags(path+".tags", a.Tags, add)
 		disabled := map[string]bool{}
 		for j, r := range a.DisabledRegions {
 			rp := fmt.Sprintf("%s.disabledRegions[%d]", path, j)
@@ -252,6 +271,9 @@ func (s Spec) Validate() error {
 			disabled[r] = true
 		}
 	}
+
+	validateTrustedAccess(s, add)
+	validateRegionSettings(s, add)
 
 	switch {
 	case s.ManagementAccount == "":

@@ -6,7 +6,14 @@
 // package's data folder, which is committed, so neither tests nor CI need
 // botocore:
 //
-//	go run ./internal/localaws/model/gen -botocore /usr/lib/python3/dist-packages/botocore/data
+//	go run ./internal/localaws/model/gen -botocore /usr/lib/python3/dist-packages/botocore/data \
+//		-botocore-current "$(python3 -c 'import botocore, os; print(os.path.dirname(botocore.__file__))')/data"
+//
+// Services whose emulated operations are newer than Debian's botocore
+// (service.current) are read from -botocore-current, a pip-installed
+// botocore; without it gen leaves their files as they are and says so.
+// Newer botocore releases ship the models gzipped (service-2.json.gz); gen
+// reads either.
 //
 // botocore's patterns are Java regular expressions; gen translates what Go's
 // regexp can express and records, for every other one, why it was skipped
@@ -15,10 +22,12 @@
 package main
 
 import (
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -36,6 +45,9 @@ type service struct {
 	// stale lists constraints of botocore's (older) model that the current
 	// API and SDK contradict, as "Shape.Member:constraint"; gen drops them.
 	stale map[string]string
+	// current marks a service whose operations Debian's botocore does not
+	// have yet: its model comes from -botocore-current.
+	current bool
 }
 
 var services = []service{
@@ -49,7 +61,7 @@ var services = []service{
 	}},
 	{signingName: "organizations", dir: "organizations", version: "2016-11-28", operations: []string{
 		"DescribeOrganization", "DescribeAccount", "ListAccounts", "ListAccountsForParent", "ListParents", "ListChildren",
-		"ListRoots", "DescribeOrganizationalUnit", "ListOrganizationalUnitsForParent",
+		"ListRoots", "DescribeOrganizationalUnit", "ListOrganizationalUnitsForParent", "ListTagsForResource",
 		"MoveAccount", "CloseAccount", "RemoveAccountFromOrganization",
 	}},
 	{signingName: "sqs", dir: "sqs", version: "2012-11-05", operations: []string{
@@ -70,6 +82,11 @@ var services = []service{
 	{signingName: "sts", dir: "sts", version: "2011-06-15", operations: []string{"AssumeRole", "GetCallerIdentity"}},
 	{signingName: "lambda", dir: "lambda", version: "2015-03-31", operations: []string{"Invoke", "GetFunction"}},
 	{signingName: "cloudformation", dir: "cloudformation", version: "2010-05-15", operations: []string{"DescribeStacks"}},
+	// Account Management's region operations (2023) postdate Debian's
+	// botocore 1.29.
+	{signingName: "account", dir: "account", version: "2021-02-01", current: true, operations: []string{
+		"ListRegions", "GetRegionOptStatus", "EnableRegion", "DisableRegion",
+	}},
 	{signingName: "dynamodb", dir: "dynamodb", version: "2012-08-10", operations: []string{
 		"CreateTable", "DescribeTable", "DeleteTable", "UpdateTimeToLive", "DescribeTimeToLive",
 		"PutItem", "GetItem", "UpdateItem", "DeleteItem", "Query", "Scan",
@@ -147,18 +164,27 @@ type output struct {
 
 func main() {
 	botocore := flag.String("botocore", "/usr/lib/python3/dist-packages/botocore/data", "botocore's data folder")
+	current := flag.String("botocore-current", "", "the data folder of a current botocore (pip), for the services Debian's predates")
 	out := flag.String("out", "internal/localaws/model/data", "where to write the trimmed models")
 	flag.Parse()
-	if err := run(*botocore, *out); err != nil {
+	if err := run(*botocore, *current, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(botocore, out string) error {
+func run(botocore, current, out string) error {
 	var errs []error
 	for _, svc := range services {
-		if err := generate(svc, botocore, out); err != nil {
+		src := botocore
+		if svc.current {
+			if current == "" {
+				fmt.Fprintf(os.Stderr, "gen: %s: left as is: its operations are newer than -botocore's; pass -botocore-current to regenerate it\n", svc.signingName)
+				continue
+			}
+			src = current
+		}
+		if err := generate(svc, src, out); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", svc.signingName, err))
 		}
 	}
@@ -167,7 +193,7 @@ func run(botocore, out string) error {
 
 func generate(svc service, botocore, out string) error {
 	src := filepath.Join(botocore, svc.dir, svc.version, "service-2.json")
-	data, err := os.ReadFile(src)
+	data, err := readModel(src)
 	if err != nil {
 		return err
 	}
@@ -206,6 +232,29 @@ func generate(svc service, botocore, out string) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(out, svc.signingName+".json"), append(buf, '\n'), 0o644)
+}
+
+// readModel reads a service-2.json, or its gzipped copy service-2.json.gz,
+// which newer botocore releases ship instead.
+func readModel(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err == nil || !errors.Is(err, os.ErrNotExist) {
+		return data, err
+	}
+	f, gzErr := os.Open(path + ".gz")
+	if gzErr != nil {
+		return nil, err // the plain file's error names what is missing
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("read %s.gz: %w", path, err)
+	}
+	data, err = io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("read %s.gz: %w", path, err)
+	}
+	return data, nil
 }
 
 // addShape copies shape name and every shape it reaches into o.
