@@ -88,9 +88,10 @@ synth-check: build node_modules/.bin/cdk
 diff: build node_modules/.bin/cdk
 	npx cdk diff $(CDK_FLAGS)
 
-## deploy: needs AWS credentials for the management account
+## deploy: needs AWS credentials for the management account. --all: with a home region other
+## than us-east-1 the app also has the us-east-1 stack that forwards Organizations events.
 deploy: build node_modules/.bin/cdk
-	npx cdk deploy $(CDK_FLAGS)
+	npx cdk deploy $(CDK_FLAGS) --all
 
 clean:
 	rm -rf build cdk.out

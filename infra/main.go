@@ -1,7 +1,9 @@
 // Command infra is the CDK app that cdk.json runs (`go run ./infra`): it
 // reads the landfall: context keys, validates the plan with the functions'
-// own validator, and synthesizes the Landfall stack into cdk.out. It builds
-// nothing: the Makefile builds the functions' bootstrap binaries first.
+// own validator, and synthesizes the Landfall stack into cdk.out, with the
+// small us-east-1 stack that forwards AWS Organizations events when the
+// Control Tower home region is another region (so `cdk deploy --all`). It
+// builds nothing: the Makefile builds the functions' bootstrap binaries first.
 package main
 
 import (

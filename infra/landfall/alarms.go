@@ -47,7 +47,7 @@ func (c *Construct) newAlarms() {
 		"Landfall: an account run failed 5 times and was moved to the work dead-letter queue. Read the message for the account, fix the cause, then run `landfall invoke` for the account (or redrive the queue, as a principal listed in landfall:redrivePrincipals).",
 		visible(c.WorkDeadLetterQueue), 1)
 	add("EventDeadLetterAlarm",
-		"Landfall: EventBridge could not deliver a Control Tower account event to the launch function. The event is in the event dead-letter queue: run `landfall invoke` for its account.",
+		"Landfall: EventBridge could not deliver a Control Tower account event or an Organizations account event (move, closure) to the launch function. The event is in the event dead-letter queue: run `landfall invoke` for its account.",
 		visible(c.EventDeadLetterQueue), 1)
 	add("LaunchFailureAlarm",
 		"Landfall: the launch function failed on an event after Lambda's retries. The event and the error are in the launch failure queue: fix the cause, then run `landfall invoke` for its account.",

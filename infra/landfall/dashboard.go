@@ -62,7 +62,7 @@ func (c *Construct) newDashboard(props Props) {
 			{
 				graph("Dead letters",
 					deadLetters(c.WorkDeadLetterQueue, "work runs"),
-					deadLetters(c.EventDeadLetterQueue, "lifecycle events"),
+					deadLetters(c.EventDeadLetterQueue, "account events"),
 					deadLetters(c.LaunchFailureQueue, "launch failures")),
 				graph("Waits and throttles",
 					landfallMetric(metrics.TargetWaits, worker, "Sum", "target waits (propagation)"),

@@ -23,6 +23,11 @@ var (
 		"organizations:ListParents",
 		"organizations:ListRoots",
 	}
+	// launchAccountTagActions: for plans that select accounts by tag or
+	// render .Account.Tags, the launch function reads each account's tags
+	// (internal/directory), on the account resources of this organization
+	// only (organizationAccounts).
+	launchAccountTagActions = []string{"organizations:ListTagsForResource"}
 	// workerOrganizationsActions: before assuming any role the worker checks
 	// that the run's account is an active member (internal/membership): a
 	// listing, and a look-up for an account that joined since.
@@ -113,6 +118,21 @@ func arnIn(service string, region *string, resource string) *string {
 		jsii.String(":" + service + ":"), region,
 		jsii.String(":"), awscdk.Aws_ACCOUNT_ID(),
 		jsii.String(":" + resource),
+	})
+}
+
+// organizationAccounts is every account of the organization this stack's
+// account manages, as ListTagsForResource names them:
+// arn:<partition>:organizations::<management account>:account/o-*/*. The
+// Service Authorization Reference gives the action the account, OU, root,
+// policy and resource policy resource types; Landfall reads accounts' tags
+// only, and the organization's ID is not known at synth (o-*). The
+// management account part keeps it to this organization.
+func organizationAccounts() *string {
+	return awscdk.Fn_Join(jsii.String(""), &[]*string{
+		jsii.String("arn:"), awscdk.Aws_PARTITION(),
+		jsii.String(":organizations::"), awscdk.Aws_ACCOUNT_ID(),
+		jsii.String(":account/o-*/*"),
 	})
 }
 
@@ -318,6 +338,7 @@ func (c *Construct) grantLaunch(props Props) {
 	// Organizations' read APIs used here take no resource-level permissions
 	// that would survive new accounts and OUs: "*" (see the nag suppression).
 	r.AddToPrincipalPolicy(statement("ReadOrganization", launchOrganizationsActions, jsii.String("*")))
+	r.AddToPrincipalPolicy(statement("ReadAccountTags", launchAccountTagActions, organizationAccounts()))
 	r.AddToPrincipalPolicy(readPlanCatalog(props))
 	r.AddToPrincipalPolicy(statement("QueueAccountRuns", []string{"sqs:SendMessage"}, c.WorkQueue.QueueArn()))
 	r.AddToPrincipalPolicy(statement("ParkFailedEvents", []string{"sqs:SendMessage"}, c.LaunchFailureQueue.QueueArn()))
@@ -327,6 +348,7 @@ func (c *Construct) grantLaunch(props Props) {
 	r.AddToPrincipalPolicy(statement("EncryptMessages", kmsForSNSAndSQS, c.Key.KeyArn()))
 	launch, _ := c.AssumedRoleNames()
 	r.AddToPrincipalPolicy(c.assumeExecutionRole(props, launch))
+	c.grantAccountRegions(props) // regions.go: only for regions: enabled
 }
 
 // grantWorker gives the worker what it calls. Of Organizations it only reads

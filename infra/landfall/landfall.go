@@ -1,6 +1,8 @@
 // Package landfall is the reusable CDK construct that deploys Landfall into
-// the management account's Control Tower home region: the EventBridge rule for
-// the account lifecycle events, the launch and worker functions, the work
+// the management account's Control Tower home region: the EventBridge rules for
+// the account lifecycle events and for Organizations' account calls (moves,
+// closures, removals; OrganizationsForwarder brings those from us-east-1
+// when the home region is another), the launch and worker functions, the work
 // queue and its dead-letter queues, the summary and alarm topics, the run
 // ledger table, the KMS key that encrypts them, and the alarms.
 //
@@ -189,7 +191,10 @@ type Construct struct {
 	LaunchRole       awsiam.Role
 	WorkerRole       awsiam.Role
 	Rule             awsevents.Rule
-	Alarms           []awscloudwatch.Alarm
+	// OrganizationsRule sends Organizations' account calls (moves,
+	// closures, removals) to the launch function (orgevents.go).
+	OrganizationsRule awsevents.Rule
+	Alarms            []awscloudwatch.Alarm
 	// Dashboard graphs runs, targets, the queues and the functions' metrics.
 	Dashboard awscloudwatch.Dashboard
 	// DataEvents is the launch function's data-event trail; nil unless
@@ -322,6 +327,7 @@ func New(scope constructs.Construct, id string, props Props) (*Construct, error)
 	c.newLaunchAsyncConfig()
 	c.newWorkQueueMapping(props)
 	c.newLifecycleRule()
+	c.newOrganizationsRule()
 
 	c.deployMemberRoles(props)
 	c.restrictSenders(props)
@@ -390,7 +396,7 @@ func (c *Construct) newFunctions(props Props) {
 	c.LaunchRole = newFunctionRole(c.Construct, "LaunchRole", "Landfall launch function: reads the organization and queues account runs")
 	c.WorkerRole = newFunctionRole(c.Construct, "WorkerRole", "Landfall worker function: assumes the execution role in member accounts and provisions")
 	c.LaunchFunction = c.newFunction("LaunchFunction", functionSpec{
-		description: "Landfall launch: turns Control Tower account events and manual requests into queued account runs",
+		description: "Landfall launch: turns Control Tower and Organizations account events and manual requests into queued account runs",
 		codeDir:     props.LaunchCodeDir,
 		memoryMB:    LaunchMemoryMB,
 		role:        c.LaunchRole,
@@ -454,11 +460,18 @@ func (c *Construct) newLifecycleRule() {
 		EventPattern: LifecyclePattern(),
 		RuleName:     jsii.String(c.names.rule),
 	})
-	c.Rule.AddTarget(awseventstargets.NewLambdaFunction(c.LaunchFunction, &awseventstargets.LambdaFunctionProps{
+	c.Rule.AddTarget(c.launchTarget())
+}
+
+// launchTarget hands a rule's events to the launch function, with
+// EventBridge's retries and the event dead-letter queue: the same for
+// every rule that feeds it.
+func (c *Construct) launchTarget() awsevents.IRuleTarget {
+	return awseventstargets.NewLambdaFunction(c.LaunchFunction, &awseventstargets.LambdaFunctionProps{
 		RetryAttempts:   jsii.Number(RuleRetryAttempts),
 		MaxEventAge:     awscdk.Duration_Seconds(jsii.Number(RuleMaxEventAge)),
 		DeadLetterQueue: c.EventDeadLetterQueue,
-	}))
+	})
 }
 
 // LifecyclePattern is the rule's event pattern: Control Tower's account

@@ -78,19 +78,25 @@ var (
 	}
 	// provisionerRecordActions: target.go and existing.go
 	// (DescribeProvisionedProduct), poll.go (DescribeRecord), existing.go
-	// (UpdateProvisionedProduct, TerminateProvisionedProduct). They take no
-	// resource ("*"); without a servicecatalog:*Level condition they reach
-	// every provisioned product of the account (account level), which is
-	// what finding a product an earlier run or another role made needs.
+	// (UpdateProvisionedProduct, TerminateProvisionedProduct), retire.go
+	// (SearchProvisionedProducts: the retirement candidates a run looks
+	// for) and terminate.go (TerminateProvisionedProduct of a candidate).
+	// They take no resource ("*"); without a servicecatalog:*Level
+	// condition they reach every provisioned product of the account
+	// (account level), which is what finding a product an earlier run or
+	// another role made needs.
 	provisionerRecordActions = []string{
 		"servicecatalog:DescribeProvisionedProduct",
 		"servicecatalog:DescribeRecord",
+		"servicecatalog:SearchProvisionedProducts",
 		"servicecatalog:TerminateProvisionedProduct",
 		"servicecatalog:UpdateProvisionedProduct",
 	}
-	// readerProductActions and readerRecordActions: resolve.go and status.go.
+	// readerProductActions and readerRecordActions: resolve.go and status.go
+	// (SearchProvisionedProducts: retirement candidates in dry runs and
+	// fleet status, provision's and status's retire.go).
 	readerProductActions = []string{"servicecatalog:DescribeProduct"}
-	readerRecordActions  = []string{"servicecatalog:DescribeProvisionedProduct"}
+	readerRecordActions  = []string{"servicecatalog:DescribeProvisionedProduct", "servicecatalog:SearchProvisionedProducts"}
 )
 
 // MemberRoles is what Props.MemberRoles adds to the construct.
@@ -134,8 +140,8 @@ func (p Props) checkMemberRoles() error {
 // or the plan's include.ous when every entry is an OU ID. A StackSet deploys
 // to whole OU trees, so a plan with `recursive: false` or exclusions gets the
 // roles in a few more accounts than it provisions; they are unused there. A
-// plan that selects every account, accounts by ID or name, or OUs by name
-// cannot name its targets before deployment: the operator must.
+// plan that selects every account, accounts by ID, name or tag, or OUs by
+// name cannot name its targets before deployment: the operator must.
 func (p Props) memberRoleTargets() ([]string, error) {
 	if len(p.MemberRoleTargets) > 0 {
 		return slices.Clone(p.MemberRoleTargets), config.CheckMemberRoleTargets(p.MemberRoleTargets)
@@ -156,6 +162,11 @@ func (p Props) memberRoleTargets() ([]string, error) {
 		}
 		if len(inc.AccountNames) > 0 {
 			by = append(by, "account names")
+		}
+		// A tags clause selects accounts wherever they sit, outside the
+		// include's OUs too.
+		if len(inc.Tags) > 0 {
+			by = append(by, "account tags")
 		}
 	}
 	if len(by) > 0 {
@@ -281,11 +292,11 @@ func memberRoleSpecs(props Props) []memberRole {
 		{
 			logicalID: "Provisioner", name: ProvisionerRoleName, trustedBy: workerRoleParameter,
 			description: "Landfall worker: opens the plan's portfolios and provisions, updates and terminates their products through Service Catalog (launch constraints do the CloudFormation work)",
-			statements: []memberStatement{
+			statements: append([]memberStatement{
 				{"OpenPlanPortfolios", provisionerPortfolioActions, portfolios},
 				{"LaunchPlanProducts", provisionerProductActions, products},
 				{"FollowProvisionedProducts", provisionerRecordActions, []string{"*"}},
-			},
+			}, optInMemberStatements(props)...), // regions.go: the plan's opt-in regions
 		},
 		{
 			logicalID: "Reader", name: ReaderRoleName, trustedBy: launchRoleParameter,
@@ -415,4 +426,5 @@ func (c *Construct) suppressManagementRoleFindings(props Props) {
 			"where the portfolios are shares from this account, and a portfolio ID names one portfolio."),
 		AppliesTo: &portfolios,
 	}}, nil)
+	c.optInMemberSuppression(props) // regions.go
 }

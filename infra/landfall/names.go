@@ -15,13 +15,14 @@ import (
 // Region, account and name alone.
 type physicalNames struct {
 	rule       string // the lifecycle rule, on the default bus
+	orgRule    string // the Organizations rule, on the default bus (orgevents.go)
 	launchLogs string // the launch function's log group
 	workerLogs string // the worker function's log group
 	trail      string // the launch function's data-event trail (opt-in)
 }
 
 // maxBaseLength keeps every derived name within its service's limit: rule
-// names are at most 64 characters.
+// names are at most 64 characters ("-organizations" adds 14).
 const maxBaseLength = 48
 
 // namesFor derives the names from the construct's path (unique within the
@@ -31,6 +32,7 @@ func namesFor(c constructs.Construct) physicalNames {
 	base := *awscdk.Names_UniqueResourceName(c, &awscdk.UniqueResourceNameOptions{MaxLength: jsii.Number(maxBaseLength)})
 	return physicalNames{
 		rule:       base + "-lifecycle",
+		orgRule:    base + "-organizations",
 		launchLogs: "/landfall/" + base + "/launch",
 		workerLogs: "/landfall/" + base + "/worker",
 		trail:      base + "-launch-invocations",

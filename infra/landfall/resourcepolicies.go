@@ -58,8 +58,8 @@ func (c *Construct) restrictQueueSenders(props Props) {
 	c.LaunchFailureQueue.AddToResourcePolicy(deny("OnlyLaunchFailuresArrive", "sqs:SendMessage", c.LaunchFailureQueue.QueueArn(),
 		map[string]any{"ArnNotEquals": map[string]any{"aws:PrincipalArn": c.LaunchRole.RoleArn()}}))
 	// EventBridge sends dead letters as itself, with the rule as aws:SourceArn.
-	c.EventDeadLetterQueue.AddToResourcePolicy(deny("OnlyTheLifecycleRuleParksEvents", "sqs:SendMessage", c.EventDeadLetterQueue.QueueArn(),
-		map[string]any{"ArnNotEquals": map[string]any{"aws:SourceArn": c.Rule.RuleArn()}}))
+	c.EventDeadLetterQueue.AddToResourcePolicy(deny("OnlyLandfallRulesParkEvents", "sqs:SendMessage", c.EventDeadLetterQueue.QueueArn(),
+		map[string]any{"ArnNotEquals": map[string]any{"aws:SourceArn": []*string{c.Rule.RuleArn(), c.OrganizationsRule.RuleArn()}}}))
 }
 
 // restrictTopicSenders scopes publishing and subscribing on both topics.

@@ -118,9 +118,9 @@ func TestQueuePolicies(t *testing.T) {
 		// Lambda's on-failure destination sends with the function's role.
 		{"LaunchFailureQueue", denyUnless("OnlyLaunchFailuresArrive", "sqs:SendMessage", s.getAtt(t, "LaunchFailureQueue", "Arn"),
 			map[string]any{"ArnNotEquals": map[string]any{"aws:PrincipalArn": s.getAtt(t, "LaunchRole", "Arn")}})},
-		// EventBridge sends as itself, for the rule.
-		{"EventDeadLetterQueue", denyUnless("OnlyTheLifecycleRuleParksEvents", "sqs:SendMessage", s.getAtt(t, "EventDeadLetterQueue", "Arn"),
-			map[string]any{"ArnNotEquals": map[string]any{"aws:SourceArn": s.getAtt(t, "LifecycleRule", "Arn")}})},
+		// EventBridge sends as itself, for either of Landfall's rules.
+		{"EventDeadLetterQueue", denyUnless("OnlyLandfallRulesParkEvents", "sqs:SendMessage", s.getAtt(t, "EventDeadLetterQueue", "Arn"),
+			map[string]any{"ArnNotEquals": map[string]any{"aws:SourceArn": []any{s.getAtt(t, "LifecycleRule", "Arn"), s.getAtt(t, "OrganizationsRule", "Arn")}}})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -340,6 +340,7 @@ func TestDataEventsTrail(t *testing.T) {
 				"kms:ViaService": join("s3.", pseudo("AWS::Region"), ".amazonaws.com"),
 			}},
 		},
+		organizationsKeyStatement("LandfallA343B1E1"),
 	))
 	equalJSON(t, "key description", key["Description"],
 		"Landfall: encrypts the summary and alarm topics, the work and dead-letter queues, the run ledger and the launch function's data-event trail")

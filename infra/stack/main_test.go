@@ -106,12 +106,22 @@ type synthesized struct {
 // build runs Build on a new app with ctx and synthesizes it. Like the CDK
 // CLI, it asks for construct paths and asset locations in the template's
 // metadata: the tests find resources by path.
-func build(ctx map[string]any) (*synthesized, error) {
+func build(ctx map[string]any) (*synthesized, error) { return buildWithEnv(ctx, nil) }
+
+// buildWithEnv is build with some of the CDK CLI's environment variables
+// (CDK_DEFAULT_REGION, ...) replaced by env's values, as another
+// deployment's credentials would set them.
+func buildWithEnv(ctx map[string]any, env map[string]string) (*synthesized, error) {
 	ctx["aws:cdk:enable-path-metadata"] = true
 	ctx["aws:cdk:enable-asset-metadata"] = true
 	outdir := tempDir("landfall-cdkout-")
 	app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(outdir)})
-	st, err := Build(app)
+	st, err := buildFrom(app, func(key string) string {
+		if v, ok := env[key]; ok {
+			return v
+		}
+		return os.Getenv(key)
+	})
 	if err != nil {
 		return nil, err
 	}

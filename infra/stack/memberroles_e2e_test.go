@@ -55,7 +55,7 @@ func memberCallsAsOwnRoles(_ context.Context, d *leastprivilege.Deployed) error 
 		switch {
 		case role == "":
 			return fmt.Errorf("%s in %s as %s, not a member role", c.Key, c.Account, c.CallerARN)
-		case role == landfall.ReaderRoleName && !strings.HasPrefix(c.Operation, "Describe"):
+		case role == landfall.ReaderRoleName && !strings.HasPrefix(c.Operation, "Describe") && !strings.HasPrefix(c.Operation, "Search"):
 			return fmt.Errorf("%s in %s as %s, which only reads", c.Key, c.Account, c.CallerARN)
 		}
 		used[role]++

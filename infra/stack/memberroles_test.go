@@ -107,7 +107,7 @@ func wantMemberRoles() map[string]any {
 				}),
 				allow("LaunchPlanProducts", []string{"servicecatalog:DescribeProduct", "servicecatalog:ProvisionProduct"}, products),
 				allow("FollowProvisionedProducts", []string{
-					"servicecatalog:DescribeProvisionedProduct", "servicecatalog:DescribeRecord",
+					"servicecatalog:DescribeProvisionedProduct", "servicecatalog:DescribeRecord", "servicecatalog:SearchProvisionedProducts",
 					"servicecatalog:TerminateProvisionedProduct", "servicecatalog:UpdateProvisionedProduct",
 				}, "*"),
 			),
@@ -115,7 +115,7 @@ func wantMemberRoles() map[string]any {
 				"Landfall launch function: reads products and provisioned products for dry runs and fleet status; changes nothing",
 				"LaunchRoleArn",
 				allow("DescribePlanProducts", []string{"servicecatalog:DescribeProduct"}, products),
-				allow("DescribeProvisionedProducts", []string{"servicecatalog:DescribeProvisionedProduct"}, "*"),
+				allow("DescribeProvisionedProducts", []string{"servicecatalog:DescribeProvisionedProduct", "servicecatalog:SearchProvisionedProducts"}, "*"),
 			),
 		},
 	}
@@ -341,6 +341,11 @@ func TestMemberRolesRefused(t *testing.T) {
 				return doc + "\ninclude:\n  ous: [Custom, ou-ab12-w0rkl0ad]\n  accounts: [\"222222222222\"]\n"
 			},
 			`landfall:memberRoleTargets: required: the plan's include (OU name "Custom", account IDs) names no OU IDs`},
+		{"OUs by ID and accounts by tag", map[string]any{"landfall:memberRoles": true},
+			func(doc string) string {
+				return doc + "\ninclude:\n  ous: [ou-ab12-w0rkl0ad]\n  tags: {environment: prod}\n"
+			},
+			`landfall:memberRoleTargets: required: the plan's include (account tags) names no OU IDs`},
 		{"a target by name", map[string]any{"landfall:memberRoles": true, "landfall:memberRoleTargets": "Custom"}, nil,
 			`landfall:memberRoleTargets: [0]: "Custom" is not an OU ID (ou-xxxx-xxxxxxxx) or root ID (r-xxxx)`},
 		{"not a boolean", map[string]any{"landfall:memberRoles": float64(1)}, nil,

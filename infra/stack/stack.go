@@ -1,6 +1,8 @@
 // Package stack is Landfall's CloudFormation stack: the landfall construct
 // configured from the CDK context, the outputs the operator CLI reads, and
-// the cdk-nag packs (NagPacks). Build is what `cdk synth` runs (through
+// the cdk-nag packs (NagPacks); with a home region other than us-east-1, also
+// the small us-east-1 stack that forwards Organizations events to it
+// (ForwarderStack). Build is what `cdk synth` runs (through
 // infra/main.go); tests call it in-process.
 package stack
 
@@ -36,6 +38,9 @@ type Stack struct {
 	awscdk.Stack
 	Landfall *landfall.Construct
 	Config   config.Config
+	// Forwarder is the us-east-1 stack that sends Organizations events to
+	// the home region; nil when the home region is us-east-1 (forwarder.go).
+	Forwarder *ForwarderStack
 }
 
 // Build reads the configuration from app's context (cdk.json, -c) and the
@@ -44,9 +49,14 @@ type Stack struct {
 // Any problem (every config problem, or every plan problem) is returned
 // before anything is added, so `cdk synth` fails with the message.
 func Build(app awscdk.App) (*Stack, error) {
+	return buildFrom(app, os.Getenv)
+}
+
+// buildFrom is Build with the environment read through getenv.
+func buildFrom(app awscdk.App, getenv func(string) string) (*Stack, error) {
 	cfg, err := config.Load(func(key string) any {
 		return app.Node().TryGetContext(jsii.String(key))
-	}, os.Getenv)
+	}, getenv)
 	if err != nil {
 		return nil, fmt.Errorf("invalid configuration (cdk.json context):\n%w", err)
 	}
@@ -83,9 +93,14 @@ func NagPacks() []cdknag.NagPack {
 	}
 }
 
-// New adds the Landfall stack for cfg and the validated plan to scope.
+// New adds the Landfall stack for cfg and the validated plan to scope, and
+// the us-east-1 stack forwarding Organizations events when the home region
+// is another region (ForwarderStack).
 func New(scope constructs.Construct, cfg config.Config, pl *landfall.Plan) (*Stack, error) {
 	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("invalid configuration: %w", err)
+	}
+	if err := checkForwarderName(cfg); err != nil {
 		return nil, fmt.Errorf("invalid configuration: %w", err)
 	}
 	env := &awscdk.Environment{Region: jsii.String(cfg.HomeRegion)}
@@ -141,7 +156,13 @@ func New(scope constructs.Construct, cfg config.Config, pl *landfall.Plan) (*Sta
 		out(OutputChatTopicArn, "Chat notifications: connect this topic to a Slack or Microsoft Teams channel in Amazon Q Developer in chat applications", lf.ChatTopic.TopicArn())
 	}
 	out(OutputPlanHash, "SHA-256 of the deployed plan file (runs record it)", jsii.String(pl.Hash()))
-	return &Stack{Stack: st, Landfall: lf, Config: cfg}, nil
+	s := &Stack{Stack: st, Landfall: lf, Config: cfg}
+	if needsForwarder(cfg) {
+		if s.Forwarder, err = newForwarderStack(scope, st, cfg); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // contextKeys names the cdk.json key behind each construct field, so that a

@@ -27,7 +27,7 @@ func TestResourceCounts(t *testing.T) {
 		"AWS::CloudWatch::Alarm":          9,
 		"AWS::CloudWatch::Dashboard":      1,
 		"AWS::DynamoDB::Table":            1,
-		"AWS::Events::Rule":               1,
+		"AWS::Events::Rule":               2,
 		"AWS::IAM::Policy":                2,
 		"AWS::IAM::Role":                  2,
 		"AWS::KMS::Key":                   1,
@@ -35,7 +35,7 @@ func TestResourceCounts(t *testing.T) {
 		"AWS::Lambda::EventSourceMapping": 1,
 		"AWS::Lambda::Function":           2,
 		"AWS::Lambda::LayerVersion":       1,
-		"AWS::Lambda::Permission":         1,
+		"AWS::Lambda::Permission":         2,
 		"AWS::Logs::LogGroup":             2,
 		"AWS::SNS::Topic":                 2,
 		"AWS::SNS::TopicPolicy":           2,
@@ -71,16 +71,25 @@ func TestLifecycleRule(t *testing.T) {
 		}},
 	})
 	// The rule is on the default bus: no EventBusName.
-	// EventBridge may invoke the launch function for this rule only.
-	perms := s.resourcesOf("AWS::Lambda::Permission")
-	for _, p := range perms {
-		equalJSON(t, "invoke permission", p["Properties"], map[string]any{
+	// EventBridge may invoke the launch function for Landfall's two rules
+	// only (the Organizations rule: TestOrganizationsRule), one permission
+	// each.
+	var perms []any
+	for _, p := range s.resourcesOf("AWS::Lambda::Permission") {
+		perms = append(perms, p["Properties"])
+	}
+	sort.Slice(perms, func(i, j int) bool { return jsonOf(perms[i]) < jsonOf(perms[j]) })
+	want := []any{}
+	for _, rule := range []string{"LifecycleRule", "OrganizationsRule"} {
+		want = append(want, map[string]any{
 			"Action":       "lambda:InvokeFunction",
 			"FunctionName": s.getAtt(t, "LaunchFunction", "Arn"),
 			"Principal":    "events.amazonaws.com",
-			"SourceArn":    s.getAtt(t, "LifecycleRule", "Arn"),
+			"SourceArn":    s.getAtt(t, rule, "Arn"),
 		})
 	}
+	sort.Slice(want, func(i, j int) bool { return jsonOf(want[i]) < jsonOf(want[j]) })
+	equalJSON(t, "invoke permissions", perms, want)
 }
 
 // TestEventPatternMatchesSamples reads the pattern back from the template and
@@ -218,7 +227,8 @@ func TestQueues(t *testing.T) {
 			"RedrivePolicy":     map[string]any{"deadLetterTargetArn": s.getAtt(t, "WorkDeadLetterQueue", "Arn"), "maxReceiveCount": 5},
 		}, 2},
 		{"WorkDeadLetterQueue", dlq(), 1},
-		{"EventDeadLetterQueue", dlq(), 3},
+		// TLS, an Allow per rule (lifecycle, Organizations), the Deny.
+		{"EventDeadLetterQueue", dlq(), 4},
 		{"LaunchFailureQueue", dlq(), 2},
 	}
 	for _, tt := range tests {
@@ -323,7 +333,7 @@ func TestKey(t *testing.T) {
 	equalJSON(t, "key", key["Properties"], map[string]any{
 		"Description":       "Landfall: encrypts the summary and alarm topics, the work and dead-letter queues, the run ledger and the function logs",
 		"EnableKeyRotation": true,
-		"KeyPolicy":         map[string]any{"Version": "2012-10-17", "Statement": baseKeyStatements("LandfallA343B1E1", true)},
+		"KeyPolicy":         map[string]any{"Version": "2012-10-17", "Statement": append(baseKeyStatements("LandfallA343B1E1", true), organizationsKeyStatement("LandfallA343B1E1"))},
 	})
 }
 
@@ -377,6 +387,8 @@ func TestIAMPolicies(t *testing.T) {
 				"organizations:ListAccountsForParent", "organizations:ListChildren", "organizations:ListOrganizationalUnitsForParent",
 				"organizations:ListParents", "organizations:ListRoots",
 			}, "*"),
+			allow("ReadAccountTags", "organizations:ListTagsForResource",
+				join("arn:", pseudo("AWS::Partition"), ":organizations::", pseudo("AWS::AccountId"), ":account/o-*/*")),
 			readCatalog,
 			allow("QueueAccountRuns", "sqs:SendMessage", workQueue),
 			allow("ParkFailedEvents", "sqs:SendMessage", s.getAtt(t, "LaunchFailureQueue", "Arn")),
@@ -616,6 +628,11 @@ func TestCDKNag(t *testing.T) {
 		for _, applies := range []string{`["Resource::*"]`, assume, products} {
 			want = append(want, suppression{role, "AwsSolutions-IAM5", applies})
 		}
+	}
+	// The launch function reads account tags on this organization's accounts.
+	accountTags := `["Resource::arn:\u003cAWS::Partition\u003e:organizations::\u003cAWS::AccountId\u003e:account/o-*/*"]`
+	for _, role := range []string{"LaunchRole/Resource", "LaunchRole/DefaultPolicy/Resource"} {
+		want = append(want, suppression{role, "AwsSolutions-IAM5", accountTags})
 	}
 	want = append(want, packSuppressions()...)
 	equalJSON(t, "accepted cdk-nag findings", sortedSuppressions(acceptedNagFindings(t, s)), sortedSuppressions(want))

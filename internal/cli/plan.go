@@ -24,6 +24,7 @@ import (
 const planExamples = `  # Offline, from the plan alone: say where the account sits.
   landfall plan --account 222222222222 --name LifeCycle1 --ou ou-ab12-l3zc8b3h --ou-name Custom plan.yaml
   landfall plan --account 666666666666 --ou ou-ab12-pr0dw0rk --ou-name Prod --ancestors ou-ab12-w0rkl0ad=Workloads
+  landfall plan --account 666666666666 --ou ou-ab12-pr0dw0rk --ou-name Prod --tag environment=prod --tag cost-center=4100
   # Looked up in Organizations (management account credentials; AWS_ENDPOINT_URL for the local AWS):
   landfall plan --account 222222222222 --plan plan.yaml --region us-west-1 --json`
 
@@ -76,6 +77,8 @@ func runPlan(ctx context.Context, args []string, s Streams) error {
 	name := fs.String("name", "", "offline: the account's name (templates and accountNames selectors use it)")
 	email := fs.String("email", "", "offline: the account's email")
 	management := fs.Bool("management", false, "offline: the account is the organization's management account")
+	var tagFlags listFlag
+	fs.Var(&tagFlags, "tag", "offline: one of the account's Organizations tags, KEY=VALUE (comma-separated or repeated); tags selectors and .Account.Tags use them")
 	var regions, products listFlag
 	fs.Var(&regions, "region", "only these plan regions (comma-separated or repeated)")
 	fs.Var(&products, "product", "only these plan product keys (comma-separated or repeated)")
@@ -117,12 +120,14 @@ func runPlan(ctx context.Context, args []string, s Streams) error {
 		for _, f := range []struct {
 			flag  string
 			given bool
-		}{{"--ou-name", *ouName != ""}, {"--ancestors", len(ancestors) > 0}, {"--name", *name != ""}, {"--email", *email != ""}, {"--management", *management}} {
+		}{{"--ou-name", *ouName != ""}, {"--ancestors", len(ancestors) > 0}, {"--name", *name != ""}, {"--email", *email != ""}, {"--management", *management}, {"--tag", len(tagFlags) > 0}} {
 			if f.given {
 				problems = append(problems, fmt.Errorf("%s: describes the account offline, so it needs --ou; without --ou the account is looked up in Organizations", f.flag))
 			}
 		}
 	}
+	tags, tagProblems := parseTagFlags(tagFlags)
+	problems = append(problems, tagProblems...)
 	var chain []plan.OU
 	for _, a := range ancestors {
 		o, err := parseOU(a)
@@ -149,12 +154,17 @@ func runPlan(ctx context.Context, args []string, s Streams) error {
 		if *ouName == "" && ouIDFlag.MatchString(*ou) {
 			fmt.Fprintln(s.Err, "note: --ou-name not given: plan selectors that name OUs cannot match the parent OU")
 		}
+		// Described offline, the account has the tags given and no others.
+		acct.Tags = tags
+		if len(tags) == 0 && pl.NeedsTags() {
+			fmt.Fprintln(s.Err, "note: --tag not given: the account is taken to have no tags, so tags selectors cannot match it and .Account.Tags is empty")
+		}
 		if *name == "" {
 			fmt.Fprintln(s.Err, "note: --name not given: templates using .Account.Name render empty, and accountNames selectors cannot match")
 		}
 	} else {
 		source = "organizations"
-		if acct, err = lookUpAccount(ctx, *account); err != nil {
+		if acct, err = lookUpAccount(ctx, pl, *account); err != nil {
 			return err
 		}
 	}
@@ -204,6 +214,26 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// parseTagFlags reads --tag KEY=VALUE elements (the value may be empty; a
+// key cannot hold "=" here).
+func parseTagFlags(flags []string) (map[string]string, []error) {
+	tags := map[string]string{}
+	var problems []error
+	for _, f := range flags {
+		k, v, ok := strings.Cut(f, "=")
+		prev, dup := tags[k]
+		switch {
+		case !ok || k == "":
+			problems = append(problems, fmt.Errorf("--tag: %q is not KEY=VALUE, such as --tag environment=prod", f))
+		case dup && prev != v:
+			problems = append(problems, fmt.Errorf("--tag: %s is given twice (%q and %q); an account has one value per key", k, prev, v))
+		default:
+			tags[k] = v
+		}
+	}
+	return tags, problems
+}
+
 // parseOU reads an --ancestors element: "ou-…", "ou-…=Name" or "Name".
 func parseOU(v string) (plan.OU, error) {
 	id, name, hasName := strings.Cut(v, "=")
@@ -223,15 +253,15 @@ func parseOU(v string) (plan.OU, error) {
 	}
 }
 
-// lookUpAccount finds the account, its OU chain and whether it is the
-// management account in Organizations.
-func lookUpAccount(ctx context.Context, id string) (plan.Account, error) {
+// lookUpAccount finds the account, its OU chain, its tags when pl needs
+// them, and whether it is the management account in Organizations.
+func lookUpAccount(ctx context.Context, pl *plan.Plan, id string) (plan.Account, error) {
 	cfg, err := awsConfig(ctx)
 	if err != nil {
 		return plan.Account{}, err
 	}
 	orgs := organizations.NewFromConfig(cfg)
-	dir := &directory.Directory{API: orgs}
+	dir := directory.ForPlan(orgs, pl)
 	a, err := dir.Account(ctx, id)
 	if errors.Is(err, directory.ErrNotFound) {
 		return plan.Account{}, fmt.Errorf("--account %s: not an account of this organization; check the ID, or describe the account offline with --ou", id)
@@ -290,7 +320,15 @@ func writePlan(w io.Writer, ans planAnswer) error {
 	for _, o := range a.Ancestors[min(1, len(a.Ancestors)):] {
 		fmt.Fprintf(w, " < %s", ouLabel(o))
 	}
-	fmt.Fprintf(w, ", from the %s\nPlan %s\n", ans.Source, ans.Plan)
+	fmt.Fprintf(w, ", from the %s\n", ans.Source)
+	if len(a.Tags) > 0 {
+		var kv []string
+		for _, k := range slices.Sorted(maps.Keys(a.Tags)) {
+			kv = append(kv, fmt.Sprintf("%s=%q", k, a.Tags[k]))
+		}
+		fmt.Fprintf(w, "Tags %s\n", strings.Join(kv, ", "))
+	}
+	fmt.Fprintf(w, "Plan %s\n", ans.Plan)
 	fmt.Fprintf(w, "%s\n", ans.Reason)
 	if len(ans.Targets) > 0 {
 		fmt.Fprintf(w, "\n%d target(s):\n", len(ans.Targets))

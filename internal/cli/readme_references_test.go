@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/landfall/landfall/internal/plan"
 )
 
 var (
@@ -246,6 +248,8 @@ func TestREADMEContextKeys(t *testing.T) {
 	for _, v := range keys {
 		known[v] = true
 	}
+	// The tag Landfall writes on what it provisions shares the prefix.
+	known[plan.OwnerTagKey] = true
 	for _, s := range slices.Concat(d.spans, d.lineOf) {
 		for _, k := range cdkKey.FindAllString(s.text, -1) {
 			if !known[k] {

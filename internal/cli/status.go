@@ -42,7 +42,8 @@ self-asserted, while CloudTrail data events on the launch function (the
 stack's landfall:launchDataEvents) are the authoritative record.
 
 Exit status: 0 when the report was made, even if some targets are not OK
-(the report says so); 3 with --fail-on-drift when any target is not OK;
+(the report says so); 3 with --fail-on-drift when any target drifted (not OK; a
+retirement candidate runs leave, RETIRABLE, is not drift);
 1 when no report could be made (credentials, Organizations, no plan); 2 for
 usage errors. Runs with the management account's credentials (standard AWS
 credential chain, AWS_REGION = the Control Tower home region); it only reads.`
@@ -97,7 +98,7 @@ func parseStatusFlags(args []string, s Streams) (*statusFlagSet, error) {
 	f := &statusFlagSet{set: map[string]bool{}}
 	fs.BoolVar(&f.asJSON, "json", false, "print the report as JSON")
 	fs.BoolVar(&f.driftOnly, "drift-only", false, "leave OK targets out of the table (the summary still counts them)")
-	fs.BoolVar(&f.failOnDrift, "fail-on-drift", false, fmt.Sprintf("exit %d when any target is not OK", exitDrift))
+	fs.BoolVar(&f.failOnDrift, "fail-on-drift", false, fmt.Sprintf("exit %d when any target drifted (not OK; RETIRABLE is not drift)", exitDrift))
 	fs.StringVar(&f.planFile, "plan", "", "plan file to report against from here (default: $"+config.EnvPlanFile+"; without either, the deployed launch function reports with its plan)")
 	fs.StringVar(&f.role, "role", "", "with a plan file: execution role to assume in each account (default: the plan's executionRoleName, or $"+config.EnvExecutionRoleName+")")
 	fs.IntVar(&f.concurrency, "concurrency", status.DefaultAccountConcurrency, "with a plan file: accounts looked at at once")
@@ -172,9 +173,10 @@ func localStatus(ctx context.Context, f *statusFlagSet, path string, s Streams) 
 	count := &accountCount{}
 	r := &status.Reporter{
 		Plan:               pl,
-		Directory:          countingDirectory{&directory.Directory{API: orgs}, count},
+		Directory:          countingDirectory{directory.ForPlan(orgs, pl), count},
 		Accounts:           countingAccounts{status.Opened{Opener: &provision.Sessions{Base: cfg, RoleName: roleName}}, count},
 		Products:           &preflight.CatalogCheck{Plan: pl, Catalogs: preflight.NewCatalogs(cfg)},
+		Regions:            app.AccountRegions(cfg, app.Options{ManagementAccount: mgmt}),
 		RoleName:           roleName,
 		ManagementAccount:  mgmt,
 		AccountConcurrency: f.concurrency,

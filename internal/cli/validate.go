@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 
+	"github.com/landfall/landfall/internal/directory"
 	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/preflight"
 )
@@ -66,9 +67,12 @@ func validateOrg(ctx context.Context, file string, pl *plan.Plan, s Streams) err
 	if err != nil {
 		return err
 	}
+	// Run by hand, once: reading every account's tags for the tags clauses'
+	// notes is affordable here (the launch function's preflight does not;
+	// see OrgIndex.Tags).
 	checker := &preflight.Checker{
 		Plan:    pl,
-		Org:     &preflight.OrgIndex{API: orgs},
+		Org:     &preflight.OrgIndex{API: orgs, Tags: directory.TagReader{API: orgs}},
 		Catalog: &preflight.CatalogCheck{Plan: pl, Catalogs: preflight.NewCatalogs(cfg)},
 	}
 	rep, err := checker.Check(ctx)

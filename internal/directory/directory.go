@@ -1,6 +1,7 @@
 // Package directory looks accounts and organizational units up in AWS
-// Organizations: an account's name, its OU and the OUs above it (the plan's
-// selectors can match any of them), and the accounts under an OU tree.
+// Organizations: an account's name, its OU and the OUs above it, its tags
+// when the plan needs them (the plan's selectors can match any of these),
+// and the accounts under an OU tree.
 package directory
 
 import (
@@ -35,16 +36,29 @@ var ErrNotFound = errors.New("not found in the organization")
 // a backfill asks for the same few OUs hundreds of times).
 type Directory struct {
 	API API
+	// Tags reads account tags (ListTagsForResource). Set it, to the same
+	// client, when the plan needs them (plan.Plan.NeedsTags): then Account
+	// and Select fill every account's Tags, reading each account once per
+	// call, and fail when a read fails. Nil reads none and leaves Tags nil,
+	// which a plan's tags clause refuses rather than guesses at.
+	Tags TagAPI
 
 	mu      sync.Mutex
 	ouNames map[string]string
 	parents map[string]string // OU ID -> parent ID
 }
 
-// Account returns the account with its OU chain, parent first.
+// Account returns the account with its OU chain, parent first, and its
+// tags when Tags is set.
 func (d *Directory) Account(ctx context.Context, id string) (plan.Account, error) {
 	acct, _, err := d.account(ctx, id)
-	return acct, err
+	if err != nil || d.Tags == nil {
+		return acct, err
+	}
+	if acct.Tags, err = ReadTags(ctx, d.Tags, id); err != nil {
+		return plan.Account{}, err
+	}
+	return acct, nil
 }
 
 // account returns the account and its Organizations status (ACTIVE,

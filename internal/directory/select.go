@@ -36,7 +36,10 @@ const lookupConcurrency = 8
 
 // Select resolves a selection to accounts, each once, in a stable order
 // (payload order for IDs, Organizations' order for OUs), with what was left
-// out and why. Only failures of Organizations itself are errors.
+// out and why. With Tags set, every account kept carries its tags, each
+// read once (accounts left out are not read). Only failures of
+// Organizations itself are errors; a tag read that fails fails the whole
+// selection, naming the account.
 func (d *Directory) Select(ctx context.Context, sel Selection) ([]plan.Account, []Excluded, error) {
 	var accts []plan.Account
 	var excl []Excluded
@@ -99,6 +102,11 @@ func (d *Directory) Select(ctx context.Context, sel Selection) ([]plan.Account, 
 			continue
 		}
 		kept = append(kept, a)
+	}
+	if d.Tags != nil {
+		if err := newTagCache(d.Tags).fill(ctx, kept); err != nil {
+			return nil, nil, err
+		}
 	}
 	return kept, excl, nil
 }

@@ -180,7 +180,7 @@ func parkedEvent(body []byte) (account, runID string, err error) {
 // plannedFor counts the targets the plan gives account: the run a parked
 // event would have made.
 func (p *play) plannedFor(ctx context.Context, account string) (int, error) {
-	dir := &directory.Directory{API: organizations.NewFromConfig(p.env.AWS)}
+	dir := directory.ForPlan(organizations.NewFromConfig(p.env.AWS), p.env.Plan)
 	acct, err := dir.Account(ctx, account)
 	if err != nil {
 		return 0, fmt.Errorf("count the planned targets of a parked event: %w", err)

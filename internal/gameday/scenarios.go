@@ -144,6 +144,18 @@ func Scenarios() []Scenario {
 			Want:  Want{Succeeded: 0},
 		},
 		{
+			// The CloseAccount event stops the run at its next step:
+			// what is left is CANCELLED, and its one summary says why.
+			Name:  "account closed midway",
+			Steps: []Step{Event(Create, lifeCycle1, 1), Deliver(), CloseAccount(lifeCycle1)},
+			Want:  Want{Succeeded: 0},
+		},
+		{
+			Name:  "account moved to another OU",
+			Steps: []Step{MoveAccount(lifeCycle1, customOU, sandboxOU)},
+			Want:  Want{Succeeded: AllPlanned},
+		},
+		{
 			// SNS standard topics do not deduplicate: a publish that took
 			// effect but whose answer was lost is retried, and the run's
 			// story goes out again (the window ledger/summary.go names).
@@ -187,6 +199,17 @@ func Scenarios() []Scenario {
 			World: regionDisabled(lifeCycle1, "us-west-1"),
 			Steps: one,
 			Want:  Want{Succeeded: 4},
+		},
+		{
+			// enableOptInRegions: the worker enables ap-east-1 for the
+			// account (optin.go) and waits through continuations, while
+			// the Account Management API fails half its calls.
+			Name:   "opt-in region enabled by Landfall",
+			Plan:   optInPlan,
+			World:  worlds(catalogIn(optInRegion, "ae1"), regionDisabled(lifeCycle1, optInRegion)),
+			Faults: []faults.Rule{{Service: "account", ErrorRate: 0.5, Error: faults.ErrServiceUnavailable, Seed: 3}},
+			Steps:  one,
+			Want:   Want{Succeeded: AllPlanned, Errors: []string{faults.ErrServiceUnavailable}},
 		},
 		{
 			Name:   "300 accounts backfilled, mild throttle",

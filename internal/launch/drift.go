@@ -91,7 +91,7 @@ func driftInfo(rep *status.Report, h *Handler) notify.DriftInfo {
 	byAccount := map[string]*notify.DriftAccount{}
 	var drifted []*notify.DriftAccount
 	for _, r := range rep.Rows {
-		if r.State == status.OK {
+		if !r.State.Drifted() {
 			continue
 		}
 		a := byAccount[r.Account]
@@ -117,10 +117,13 @@ func driftInfo(rep *status.Report, h *Handler) notify.DriftInfo {
 }
 
 // rerunnable are the states an operator re-run with onlyMissing fixes: it
-// provisions what is missing, provisions again what never provisioned and
-// updates in place what a failed update tainted. OUTDATED follows the
-// plan's updatePolicy instead, and UNREACHABLE needs the role or region.
-var rerunnable = []status.State{status.Missing, status.Failed, status.Tainted}
+// provisions what is missing, provisions again what never provisioned,
+// updates in place what a failed update tainted, and terminates what the
+// plan's retire: terminate no longer wants (UNWANTED; the re-run names no
+// products or regions, so it looks for retirement candidates). OUTDATED
+// follows the plan's updatePolicy instead, and UNREACHABLE needs the role
+// or region.
+var rerunnable = []status.State{status.Missing, status.Failed, status.Tainted, status.Unwanted}
 
 // rerunPayload is the manual payload that re-runs the rerunnable targets
 // (nil when there is none): their accounts by ID, or the check's own

@@ -37,6 +37,9 @@ type Directory interface {
 // *membership.Checker implements it. A *membership.Refusal says it may not.
 type Members interface {
 	Check(ctx context.Context, account string) error
+	// CheckNow is Check asking Organizations at once, for events that say
+	// an account changed.
+	CheckNow(ctx context.Context, account string) error
 }
 
 // Preflight checks the plan against the organization and the catalog
@@ -66,6 +69,7 @@ type Ledger interface {
 	Get(ctx context.Context, runID string) (*ledger.Record, error)
 	List(ctx context.Context, f ledger.Filter) ([]*ledger.Record, error)
 	Cancel(ctx context.Context, runID, by string) (*ledger.Record, error)
+	Stop(ctx context.Context, runID, by, why string) (*ledger.Record, error)
 }
 
 // DryRunner resolves a run's targets without changing anything.
@@ -88,6 +92,9 @@ type Handler struct {
 	// Ledger records each run once per trigger and audits manual invocations.
 	Ledger    Ledger
 	DryRunner DryRunner
+	// Regions lists the regions enabled for an account, when the plan
+	// chooses them at run time (regions: enabled; regions.go).
+	Regions Regions
 	// Status answers {"status": ...} payloads; nil refuses them with a clear error.
 	Status StatusReporter
 	// Fleet answers {"drift": ...} payloads (the drift schedule); nil
@@ -233,6 +240,8 @@ func (h *Handler) handleEvent(ctx context.Context, raw []byte) (*Response, error
 		return &Response{Outcome: OutcomeIgnored, Message: ev.Reason}, nil
 	case *lifecycle.AccountEvent:
 		return h.handleAccountEvent(ctx, ev)
+	case *lifecycle.OrganizationsEvent:
+		return h.handleOrganizationsEvent(ctx, ev)
 	default:
 		return nil, fmt.Errorf("decode event: unexpected event type %T", ev)
 	}
@@ -265,11 +274,19 @@ func (h *Handler) handleAccountEvent(ctx context.Context, ev *lifecycle.AccountE
 	if ev.EventName == lifecycle.UpdateManagedAccount {
 		trigger = runstate.TriggerUpdate
 	}
-	resp := &Response{}
-	run, excl := h.newRun(acct, trigger, "ct-"+ev.EventID, plan.Filter{}, false)
-	resp.Excluded = append(resp.Excluded, excl...)
+	run, excl, err := h.newRun(ctx, h.enabledRegions(), acct, trigger, "ct-"+ev.EventID, plan.Filter{}, false)
+	if err != nil {
+		return h.regionsUnknown(ctx, ev.EventName+" event "+ev.EventID, err)
+	}
 	run.EventID = ev.EventID
-	if len(run.Targets) == 0 {
+	return h.queueEventRun(ctx, log, run, acct, excl, "event "+ev.EventID)
+}
+
+// queueEventRun queues an event's run once: a repeat delivery of the event
+// finds its run in the ledger and queues nothing more.
+func (h *Handler) queueEventRun(ctx context.Context, log *slog.Logger, run *runstate.Run, acct plan.Account, excl []Exclusion, source string) (*Response, error) {
+	resp := &Response{Excluded: excl}
+	if run.NothingToDo() {
 		log.InfoContext(ctx, "the plan gives this account nothing", "excluded", len(excl))
 		resp.Outcome = OutcomeNothingToDo
 		resp.Message = fmt.Sprintf("the plan gives account %s no targets", acct.Label())
@@ -279,15 +296,14 @@ func (h *Handler) handleAccountEvent(ctx context.Context, ev *lifecycle.AccountE
 	if err != nil {
 		return nil, err
 	}
+	resp.Queued = []QueuedRun{{RunID: run.ID, Account: acct.ID, AccountName: acct.Name, Targets: len(run.Targets)}}
 	if !queued {
 		log.InfoContext(ctx, "duplicate delivery of the event: its run is already queued", "run", run.ID)
-		return &Response{Outcome: OutcomeDuplicate, Message: fmt.Sprintf("event %s already has run %s; nothing more was queued", ev.EventID, run.ID),
-			Queued: []QueuedRun{{RunID: run.ID, Account: acct.ID, AccountName: acct.Name, Targets: len(run.Targets)}}}, nil
+		return &Response{Outcome: OutcomeDuplicate, Message: fmt.Sprintf("%s already has run %s; nothing more was queued", source, run.ID), Queued: resp.Queued}, nil
 	}
 	log.InfoContext(ctx, "run queued", "run", run.ID, "targets", len(run.Targets))
 	resp.Outcome = OutcomeQueued
 	resp.Message = fmt.Sprintf("queued run %s for %s with %d targets", run.ID, acct.Label(), len(run.Targets))
-	resp.Queued = []QueuedRun{{RunID: run.ID, Account: acct.ID, AccountName: acct.Name, Targets: len(run.Targets)}}
 	return resp, nil
 }
 
@@ -304,10 +320,16 @@ func (h *Handler) admit(ctx context.Context, ev *lifecycle.AccountEvent) (*Respo
 	case !errors.As(err, &refused):
 		return nil, fmt.Errorf("check account %s: %w", ev.AccountID, err) // Organizations unavailable: retried
 	}
-	h.logger().WarnContext(ctx, "event refused", "eventId", ev.EventID, "eventName", ev.EventName, "account", ev.AccountID, "reason", refused.Reason)
 	ref := notify.AccountRef{ID: ev.AccountID, Name: ev.AccountName, OUID: ev.OUID, OUName: ev.OUName}
-	if err := h.Notifier.Publish(ctx, notify.Refused(ref, ev.EventName+" event "+ev.EventID, refused.Reason)); err != nil {
-		return nil, fmt.Errorf("report refused %s for %s: %w", ev.EventName, ev.AccountID, err)
+	return h.reportRefused(ctx, ref, ev.EventName+" event "+ev.EventID, refused)
+}
+
+// reportRefused reports once that an event's account was refused, and
+// acknowledges the event: retrying it would be refused again.
+func (h *Handler) reportRefused(ctx context.Context, ref notify.AccountRef, source string, refused *membership.Refusal) (*Response, error) {
+	h.logger().WarnContext(ctx, "event refused", "source", source, "account", ref.ID, "reason", refused.Reason)
+	if err := h.Notifier.Publish(ctx, notify.Refused(ref, source, refused.Reason)); err != nil {
+		return nil, fmt.Errorf("report refused %s for %s: %w", source, ref.ID, err)
 	}
 	return &Response{Outcome: OutcomeRefused, Message: refused.Error()}, nil
 }
@@ -335,9 +357,12 @@ func (h *Handler) preflight(ctx context.Context, source string) (*Response, []st
 	return &Response{Outcome: OutcomeRefused, Message: "refused: " + perr.Error(), Notes: notes}, nil, nil
 }
 
-// newRun builds a run for acct from the plan. The run has no targets when the
-// plan (or the filter) leaves the account nothing; the exclusions say why.
-func (h *Handler) newRun(acct plan.Account, trigger runstate.Trigger, idPrefix string, f plan.Filter, onlyMissing bool) (*runstate.Run, []Exclusion) {
+// newRun builds a run for acct from the plan, in the regions enabled for it
+// when the plan chooses them at run time (regions.go). The run has no
+// targets when the plan (or the filter) leaves the account nothing; the
+// exclusions say why. It fails only when the account's enabled regions
+// cannot be listed.
+func (h *Handler) newRun(ctx context.Context, regions *enabledRegions, acct plan.Account, trigger runstate.Trigger, idPrefix string, f plan.Filter, onlyMissing bool) (*runstate.Run, []Exclusion, error) {
 	if !h.Plan.NeedsEmail() {
 		// Carry only what the run needs: no template reads the root email.
 		acct.Email = ""
@@ -355,9 +380,13 @@ func (h *Handler) newRun(acct plan.Account, trigger runstate.Trigger, idPrefix s
 	var out []Exclusion
 	if err != nil {
 		out = append(out, Exclusion{Account: acct.ID, Reason: err.Error()})
-		return run, out
+		return run, out, nil //nolint:nilerr // an account the plan cannot work with is an exclusion, not a failure of the request
 	}
-	for _, e := range excluded {
+	targets, notEnabled, err := regions.narrow(ctx, h.Plan, acct, targets)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, e := range append(excluded, notEnabled...) {
 		out = append(out, Exclusion{Account: acct.ID, Product: e.Product, Region: e.Region, Reason: e.Reason})
 	}
 	for _, t := range targets {
@@ -365,7 +394,8 @@ func (h *Handler) newRun(acct plan.Account, trigger runstate.Trigger, idPrefix s
 			Region: t.Region, Product: t.Product.Key, Status: runstate.Pending, ProvisionedProductName: t.ProvisionedProductName,
 		})
 	}
-	return run, out
+	h.considerRetirement(run, f) // retire.go
+	return run, out, nil
 }
 
 // runID makes a run ID: the event ID for event runs (duplicates of one event

@@ -99,3 +99,11 @@ func (l *fakeLedger) Cancel(_ context.Context, id, by string) (*ledger.Record, e
 	rec.CancelRequested, rec.CancelledBy = true, by
 	return rec, nil
 }
+
+func (l *fakeLedger) Stop(ctx context.Context, id, by, why string) (*ledger.Record, error) {
+	rec, err := l.Cancel(ctx, id, by)
+	if err == nil {
+		rec.Stopped = why
+	}
+	return rec, err
+}

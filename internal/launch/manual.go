@@ -111,11 +111,15 @@ func (h *Handler) handleRunRequest(ctx context.Context, req *manual.Request, req
 		trigger = runstate.TriggerBackfill
 	}
 	var runs []*runstate.Run
+	regions := h.enabledRegions()
 	for _, acct := range accounts {
-		run, excl := h.newRun(acct, trigger, manualRunPrefix(trigger, requestID, hash), filter, req.OnlyMissing)
+		run, excl, err := h.newRun(ctx, regions, acct, trigger, manualRunPrefix(trigger, requestID, hash), filter, req.OnlyMissing)
+		if err != nil {
+			return h.regionsUnknown(ctx, "manual payload", err)
+		}
 		run.RequestID, run.RequestHash, run.RequestedBy = requestID, hash, req.RequestedBy
 		resp.Excluded = append(resp.Excluded, excl...)
-		if len(run.Targets) > 0 {
+		if !run.NothingToDo() {
 			runs = append(runs, run)
 		}
 	}

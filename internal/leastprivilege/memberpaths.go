@@ -21,7 +21,8 @@ import (
 // MemberPaths are the paths a deployment with member roles is proven on.
 // Paths never need UpdateProvisionedProduct or TerminateProvisionedProduct,
 // which AWSControlTowerExecution has anyway; the member roles are granted
-// them by name, so two more paths call them. And the launch function reads
+// them by name, so three more paths call them (the last retires a product
+// the plan dropped). And the launch function reads
 // as a role of its own, which sees a product only once a run associated it
 // with the portfolio: dry runs and status are checked before any run
 // (truthfully "not yet", never an error) and after the runs (every product
@@ -33,6 +34,7 @@ var MemberPaths = slices.Concat(
 		{"plan moves a product to another version", runVersionChange},
 		{"re-run replaces a product that never provisioned", runReplace},
 		{"dry run and status read what the runs provisioned", runReadsAfterRuns},
+		{"plan drops a product: retire it", runRetire}, // retirepaths.go; last: it terminates the product
 	},
 )
 

@@ -28,20 +28,25 @@ type Path struct {
 }
 
 // Paths are every way a deployment is driven, in the order an installation
-// meets them: a new account's event, an operator's backfill, a dry run, a
+// meets them: a new account's event, an operator's backfill (and one of a
+// plan selecting by account tag, tagpaths.go), a dry run, a
 // fleet status query, the run ledger's listings, a cancellation and a run
-// the ledger has lost (ledgerpaths.go), and an event the launch function
-// fails on, which Lambda parks in the failure queue.
+// the ledger has lost (ledgerpaths.go), an account moved and one closed
+// mid-run (orgpaths.go), and an event the launch function fails on, which
+// Lambda parks in the failure queue.
 var Paths = []Path{
 	{"event", runEvent},
 	{"account joined since the worker listed", runNewAccount},
 	{"account creation failed", runAccountFailed},
+	{"account moved", runAccountMoved},
 	{"backfill", runBackfill},
+	{"backfill selecting by tag", runTagBackfill},
 	{"dry run", runDryRun},
 	{"status", runStatus},
 	{"runs listed and shown", runRunsListed},
 	{"run cancelled", runCancelled},
 	{"run the ledger lost", runLedgerLost},
+	{"account closed mid-run", runAccountClosed},
 	{"failed event", runFailedEvent},
 }
 

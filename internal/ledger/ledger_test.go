@@ -191,6 +191,24 @@ func TestCancel(t *testing.T) {
 	}
 }
 
+// Stop is a cancel that says the account left; reading the run back
+// says so too.
+func TestStop(t *testing.T) {
+	l, clk, _ := newLedger(t)
+	run := newRun("ct-e7-222222222222", "222222222222", clk.Now())
+	if _, _, err := l.Create(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	const why = "account 222222222222: its state in Organizations is PENDING_CLOSURE"
+	if rec, err := l.Stop(ctx, run.ID, "Organizations CloseAccount event e1", why); err != nil || !rec.CancelRequested || rec.Stopped != why {
+		t.Fatalf("stop: %+v, %v", rec, err)
+	}
+	rec, err := l.Get(ctx, run.ID)
+	if err != nil || !rec.CancelRequested || rec.Stopped != why || rec.CancelledBy != "Organizations CloseAccount event e1" {
+		t.Fatalf("get after stop: %+v, %v", rec, err)
+	}
+}
+
 func TestListByAccountAndByDay(t *testing.T) {
 	l, clk, _ := newLedger(t)
 	t0 := clk.Now()

@@ -45,6 +45,8 @@ type Record struct {
 	CancelRequested bool      `json:"cancelRequested,omitempty"`
 	CancelledBy     string    `json:"cancelledBy,omitempty"`
 	CancelAt        time.Time `json:"cancelRequestedAt,omitzero"`
+	// Stopped says the cancel came because the account left, and why.
+	Stopped string `json:"stopped,omitempty"`
 }
 
 // Finished reports whether the run's story is told.
@@ -103,7 +105,7 @@ func decodeRecord(it item, state bool) (*Record, error) {
 		Step: int(getN(it, "step")), Sent: int(getN(it, "sent")), Counts: getCounts(it, "counts"),
 		Outcome: getS(it, "outcome"), ClaimExpires: getEpoch(it, "claimExpires"), MessageID: getS(it, "messageId"),
 		Summary: getS(it, "summary"), FinishedAt: getTime(it, "finishedAt"), CancelRequested: getBool(it, "cancelRequested"),
-		CancelledBy: getS(it, "cancelledBy"), CancelAt: getTime(it, "cancelRequestedAt"),
+		CancelledBy: getS(it, "cancelledBy"), CancelAt: getTime(it, "cancelRequestedAt"), Stopped: getS(it, "stopped"),
 	}
 	if !state {
 		return r, nil

@@ -44,9 +44,10 @@ const MaxFailures = 500
 // maxFailureError bounds the error a failure line keeps.
 const maxFailureError = 300
 
-// Failure is one not-OK target of a backfill's run.
+// Failure is one not-OK target of a backfill's run. Action is a retirement
+// candidate's (runstate.Target.Action), empty for the plan's placements.
 type Failure struct {
-	Account, AccountName, Run, Region, Product, Status, Error string
+	Account, AccountName, Run, Region, Product, Status, Error, Action string
 }
 
 // RollUp is what a backfill's request record has gathered.
@@ -179,6 +180,9 @@ func failureLines(run *runstate.Run) []ddbtypes.AttributeValue {
 		if t.Error != "" {
 			m["error"] = str(clip(t.Error, maxFailureError))
 		}
+		if t.Action != "" {
+			m["action"] = str(t.Action)
+		}
 		out = append(out, &ddbtypes.AttributeValueMemberM{Value: m})
 	}
 	return out
@@ -196,7 +200,7 @@ func decodeRollUp(it item) *RollUp {
 			if m, ok := v.(*ddbtypes.AttributeValueMemberM); ok {
 				f := m.Value
 				r.Failures = append(r.Failures, Failure{Account: getS(f, "account"), AccountName: getS(f, "accountName"), Run: getS(f, "run"),
-					Region: getS(f, "region"), Product: getS(f, "product"), Status: getS(f, "status"), Error: getS(f, "error")})
+					Region: getS(f, "region"), Product: getS(f, "product"), Status: getS(f, "status"), Error: getS(f, "error"), Action: getS(f, "action")})
 			}
 		}
 	}

@@ -148,11 +148,25 @@ var ErrNotCancellable = errors.New("only a running run can be cancelled")
 // Cancel asks a running run to stop at its next step. by says who asked
 // (self-asserted, as for manual runs).
 func (l *Ledger) Cancel(ctx context.Context, runID, by string) (*Record, error) {
+	return l.cancel(ctx, runID, by, "")
+}
+
+// Stop is Cancel because the run's account left (closed, suspended,
+// removed): why says so, and the run's summary suggests no re-run.
+func (l *Ledger) Stop(ctx context.Context, runID, by, why string) (*Record, error) {
+	return l.cancel(ctx, runID, by, why)
+}
+
+func (l *Ledger) cancel(ctx context.Context, runID, by, stopped string) (*Record, error) {
 	set := "SET cancelRequested = :t, cancelRequestedAt = :now"
 	vals := item{":t": boolean(true), ":now": stamp(l.now()), ":running": str(StatusRunning)}
 	if by != "" {
 		set += ", cancelledBy = :by"
 		vals[":by"] = str(by)
+	}
+	if stopped != "" {
+		set += ", stopped = :stopped"
+		vals[":stopped"] = str(stopped)
 	}
 	out, err := l.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                           aws.String(l.Table),

@@ -16,7 +16,7 @@ import (
 // object decodes raw as a JSON object; a missing or null value is an error.
 func object(raw json.RawMessage, path string) (map[string]json.RawMessage, error) {
 	if len(raw) == 0 || isNull(raw) {
-		return nil, &FieldError{Field: path, Problem: "missing", Fix: "Control Tower events carry a JSON object there"}
+		return nil, &FieldError{Field: path, Problem: "missing", Fix: "Control Tower and Organizations events carry a JSON object there"}
 	}
 	var m map[string]json.RawMessage
 	if raw = bytes.TrimSpace(raw); raw[0] != '{' || json.Unmarshal(raw, &m) != nil {

@@ -1,18 +1,38 @@
-// Package lifecycle turns AWS Control Tower lifecycle events, as EventBridge
-// delivers them, into Landfall's own types.
+// Package lifecycle turns AWS Control Tower lifecycle events and AWS
+// Organizations account calls, as EventBridge delivers them, into Landfall's
+// own types.
 //
-// Only CreateManagedAccount and UpdateManagedAccount matter to Landfall: AWS
-// emits UpdateManagedAccount instead of CreateManagedAccount when it retries a
-// failed enrollment or updates an account's provisioned product, so both
-// become an [AccountEvent]. Every other Control Tower event (controls,
-// baselines, OU registration, landing zone) becomes an [IgnoredEvent] with a
-// reason, so the caller can log it and return without error: EventBridge
-// would otherwise retry an event Landfall will never act on.
+// Of Control Tower's events only CreateManagedAccount and
+// UpdateManagedAccount matter to Landfall: AWS emits UpdateManagedAccount
+// instead of CreateManagedAccount when it retries a failed enrollment or
+// updates an account's provisioned product, so both become an
+// [AccountEvent]. Of Organizations' calls, MoveAccount, CloseAccount and
+// RemoveAccountFromOrganization become an [OrganizationsEvent]: an account
+// that changes OU may need other products, and one that leaves needs none.
+// Every other event (controls, baselines, OU registration, landing zone,
+// other Organizations calls) and every Organizations call that failed
+// becomes an [IgnoredEvent] with a reason, so the caller can log it and
+// return without error: EventBridge would otherwise retry an event Landfall
+// will never act on.
 //
 // Validation rules, and why:
-//   - The envelope must say source "aws.controltower" and detail-type
-//     "AWS Service Event via CloudTrail": anything else means the EventBridge
-//     rule or a hand-made test event is wrong, and saying so beats ignoring it.
+//   - The envelope must say source "aws.controltower" with detail-type
+//     "AWS Service Event via CloudTrail", or source "aws.organizations"
+//     with detail-type "AWS API Call via CloudTrail": anything else,
+//     including either detail-type with the other source, means the
+//     EventBridge rule or a hand-made test event is wrong, and saying so
+//     beats ignoring it. The error names the detail-type that goes with
+//     the source.
+//   - An Organizations event's detail.eventSource must be
+//     "organizations.amazonaws.com", the service behind the source.
+//   - An Organizations call with detail.errorCode set failed: nothing
+//     changed, so it is ignored (the reason repeats the code and message)
+//     without checking its parameters, which may be why it failed.
+//   - A successful Organizations call must name a 12-digit
+//     requestParameters.accountId; a MoveAccount also its sourceParentId and
+//     destinationParentId, each an OU ID ("ou-…") or the root ID ("r-…").
+//     The caller (userIdentity.arn, else invokedBy) is optional commentary
+//     for reports: clean text, clipped to maxCallerLen bytes.
 //   - A SUCCEEDED account event must name a 12-digit account ID, the account
 //     name and the organizational unit the account was enrolled into. The OU
 //     is required because the plan selects accounts by OU, and Control Tower
@@ -30,6 +50,9 @@
 //   - The envelope's account and region are informational: the account must
 //     be 12 digits if present, the region is not checked against a list, so
 //     that a region newer than Landfall's list cannot make it drop an event.
+//     An Organizations event keeps the region it came with (us-east-1, where
+//     Organizations delivers, also after a rule forwarded it to the home
+//     region's bus).
 //   - Unknown fields are ignored everywhere: CloudTrail adds fields over time.
 //   - Every string read from an event must be text that a run, a log line
 //     and a notification can carry: valid UTF-8 without noncharacters,
@@ -87,7 +110,8 @@ const (
 	StateFailed    State = "FAILED"
 )
 
-// Event is the result of decoding: *AccountEvent or *IgnoredEvent.
+// Event is the result of decoding: *AccountEvent, *OrganizationsEvent or
+// *IgnoredEvent.
 type Event interface {
 	isEvent()
 }
@@ -135,8 +159,9 @@ func (e *AccountEvent) Succeeded() bool { return e.State == StateSucceeded }
 
 func (*AccountEvent) isEvent() {}
 
-// IgnoredEvent is a well-formed Control Tower event that Landfall does not act
-// on. Callers should log it and succeed, so that EventBridge does not retry.
+// IgnoredEvent is a well-formed Control Tower or Organizations event that
+// Landfall does not act on. Callers should log it and succeed, so that
+// EventBridge does not retry.
 type IgnoredEvent struct {
 	EventID   string `json:"eventId,omitempty"`
 	EventName string `json:"eventName"`
@@ -192,8 +217,9 @@ func IsEventBridgeEnvelope(raw []byte) bool {
 	return n >= 2
 }
 
-// Decode parses an EventBridge event carrying a Control Tower lifecycle event.
-// It returns *AccountEvent or *IgnoredEvent. Errors are a *FieldError, or an
+// Decode parses an EventBridge event carrying a Control Tower lifecycle event
+// or an Organizations API call. It returns *AccountEvent,
+// *OrganizationsEvent or *IgnoredEvent. Errors are a *FieldError, or an
 // errors.Join of several when one event has several problems.
 func Decode(raw []byte) (Event, error) {
 	trimmed := bytes.TrimSpace(raw)
@@ -265,7 +291,7 @@ func envelopeError(raw []byte, err error) error {
 	}
 }
 
-// DecodeEnvelope decodes the Control Tower event inside an EventBridge event
+// DecodeEnvelope decodes the event inside an EventBridge event
 // that the caller has already unmarshalled, for handlers that take
 // events.EventBridgeEvent directly. It applies the same rules as Decode,
 // except that bytes of the envelope's own strings that were not UTF-8 are
@@ -277,21 +303,9 @@ func DecodeEnvelope(ev events.EventBridgeEvent) (Event, error) {
 // decodeEnvelope is DecodeEnvelope with the raw values of the envelope's
 // keys, when known, so that its strings get the literal checks too.
 func decodeEnvelope(ev events.EventBridgeEvent, lits map[string]json.RawMessage) (Event, error) {
-	switch {
-	case ev.Source == "":
-		return nil, &FieldError{Field: "source", Problem: "missing", Fix: "Landfall only handles " + Source + " events"}
-	case ev.Source != Source:
-		return nil, &FieldError{
-			Field: "source", Value: ev.Source, Problem: "is not a Control Tower event",
-			Fix: "Landfall only handles " + Source + " events; check the EventBridge rule's event pattern",
-		}
-	case ev.DetailType == "":
-		return nil, &FieldError{Field: "detail-type", Problem: "missing", Fix: `Control Tower lifecycle events have detail-type "` + DetailType + `"`}
-	case ev.DetailType != DetailType:
-		return nil, &FieldError{
-			Field: "detail-type", Value: ev.DetailType, Problem: "is not a Control Tower lifecycle event",
-			Fix: `Control Tower lifecycle events have detail-type "` + DetailType + `"`,
-		}
+	family, err := familyOf(ev)
+	if err != nil {
+		return nil, err
 	}
 	det, err := object(ev.Detail, "detail")
 	if err != nil {
@@ -305,6 +319,9 @@ func decodeEnvelope(ev events.EventBridgeEvent, lits map[string]json.RawMessage)
 	}
 	if fe := checkText("region", lits["region"], ev.Region, maxRegionLen, false); fe != nil {
 		problems = append(problems, fe)
+	}
+	if family == organizationsEvent {
+		return decodeOrganizations(ev, det, problems)
 	}
 	eventName, err := textField(det, "eventName", "detail", maxIDLen, false)
 	if err != nil {

@@ -44,6 +44,8 @@ func TestDecodeGolden(t *testing.T) {
 			switch ev.(type) {
 			case *AccountEvent:
 				g.Type = "AccountEvent"
+			case *OrganizationsEvent:
+				g.Type = "OrganizationsEvent"
 			case *IgnoredEvent:
 				g.Type = "IgnoredEvent"
 			default:
@@ -260,9 +262,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"string", []byte(`"hello"`), `(payload): must be a JSON object, got string; send the EventBridge event as a JSON object`},
 		{"null", []byte(`null`), `(payload): must be a JSON object, got null; send the EventBridge event as a JSON object`},
 		{"source missing", mutate(t, sample, func(m map[string]any) { delete(m, "source") }),
-			`source: missing; Landfall only handles aws.controltower events`},
+			`source: missing; Landfall only handles aws.controltower events and aws.organizations account events`},
 		{"source wrong", mutate(t, sample, func(m map[string]any) { m["source"] = "aws.ec2" }),
-			`source: is not a Control Tower event (got "aws.ec2"); Landfall only handles aws.controltower events; check the EventBridge rule's event pattern`},
+			`source: is not a Control Tower event or an Organizations account event (got "aws.ec2"); Landfall only handles aws.controltower events and aws.organizations account events; check the EventBridge rule's event pattern`},
 		{"source not a string", mutate(t, sample, func(m map[string]any) { m["source"] = 7 }),
 			`source: must be a JSON string, got number; EventBridge envelopes carry strings here`},
 		{"resources not a list", mutate(t, sample, func(m map[string]any) { m["resources"] = "arn:aws:x" }),
@@ -280,9 +282,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"envelope account malformed", mutate(t, sample, func(m map[string]any) { m["account"] = "1111" }),
 			`account: is not a 12-digit account ID (got "1111"); EventBridge sets it to the management account's ID`},
 		{"detail missing", mutate(t, sample, func(m map[string]any) { delete(m, "detail") }),
-			`detail: missing; Control Tower events carry a JSON object there`},
+			`detail: missing; Control Tower and Organizations events carry a JSON object there`},
 		{"detail null", mutate(t, sample, func(m map[string]any) { m["detail"] = nil }),
-			`detail: missing; Control Tower events carry a JSON object there`},
+			`detail: missing; Control Tower and Organizations events carry a JSON object there`},
 		{"detail a string", mutate(t, sample, func(m map[string]any) { m["detail"] = "{}" }),
 			`detail: must be a JSON object, got string`},
 		{"eventName missing", mutate(t, sample, func(m map[string]any) { del(m, "detail.eventName") }),
@@ -482,6 +484,14 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"version":"0","id":"e-1","account":"111111111111","time":"2018-08-30T21:42:18Z","region":"us-east-1","resources":[],"detail":{}}`))
 	f.Add([]byte("{\"source\":\"aws.controltower\",\"detail-type\":\"AWS Service Event via CloudTrail\",\"id\":\"e\xff\",\"detail\":{\"eventName\":\"X\\uffff\"}}"))
 	f.Add([]byte(`[]`))
+	// Organizations calls: the pairing with the other family's
+	// detail-type, a failed call with junk parameters, a move without
+	// parents, and a caller too long for a report.
+	f.Add([]byte(`{"source":"aws.organizations","detail-type":"AWS Service Event via CloudTrail","detail":{"eventSource":"organizations.amazonaws.com","eventName":"CloseAccountResult"}}`))
+	f.Add([]byte(`{"source":"aws.controltower","detail-type":"AWS API Call via CloudTrail","detail":{"eventName":"MoveAccount"}}`))
+	f.Add([]byte(`{"source":"aws.organizations","detail-type":"AWS API Call via CloudTrail","id":"e","detail":{"eventSource":"organizations.amazonaws.com","eventName":"MoveAccount","errorCode":"InvalidInputException","errorMessage":"bad\nid","requestParameters":{"accountId":"x"}}}`))
+	f.Add([]byte(`{"source":"aws.organizations","detail-type":"AWS API Call via CloudTrail","id":"e","detail":{"eventSource":"organizations.amazonaws.com","eventName":"MoveAccount","requestParameters":{"accountId":"222222222222"}}}`))
+	f.Add([]byte(`{"source":"aws.organizations","detail-type":"AWS API Call via CloudTrail","id":"e","detail":{"eventSource":"organizations.amazonaws.com","eventName":"CloseAccount","userIdentity":{"arn":"` + strings.Repeat("a", 600) + `"},"requestParameters":{"accountId":"222222222222"}}}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		ev, err := Decode(raw)
 		if (ev == nil) == (err == nil) {
@@ -498,6 +508,9 @@ func FuzzDecode(f *testing.F) {
 			if !awsid.IsAccountID(a.AccountID) || a.AccountName == "" || a.OUID == "" || a.EventID == "" {
 				t.Fatalf("SUCCEEDED event with missing or invalid identity: %+v", a)
 			}
+		}
+		if o, ok := ev.(*OrganizationsEvent); ok {
+			checkOrganizationsEvent(t, o)
 		}
 		checkAccepted(t, ev)
 		IsEventBridgeEnvelope(raw)
@@ -544,8 +557,13 @@ func checkAccepted(t *testing.T, ev Event) {
 				t.Fatalf("accepted a name of %d characters", utf8.RuneCountInString(name))
 			}
 		}
+	case *OrganizationsEvent:
+		texts = []string{ev.EventID, ev.EnvelopeID, ev.EventName, ev.AccountID, ev.SourceParentID, ev.DestinationParentID, ev.ManagementAccount, ev.Region, ev.Caller}
 	case *IgnoredEvent:
 		texts = []string{ev.EventID, ev.EventName}
+		if textProblem(ev.Reason, 0, false) != "" {
+			t.Fatalf("ignored event's reason %q is not one clean line", ev.Reason)
+		}
 	}
 	for _, s := range texts {
 		if !utf8.ValidString(s) || !IsCleanText(s) {

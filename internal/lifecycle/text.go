@@ -22,8 +22,9 @@ import (
 //   - control characters (C0, DEL, C1), the line and paragraph separators
 //     U+2028 and U+2029, and the bidirectional embedding, override and
 //     isolate controls, which can make a log line or a notification show
-//     something other than what it says. Only Control Tower's free-text
-//     message may hold tabs and line breaks;
+//     something other than what it says. Only free text (Control Tower's
+//     message, a failed Organizations call's errorMessage) may hold tabs
+//     and line breaks;
 //   - names and identifiers longer than AWS writes them: account and OU
 //     names over maxNameLen characters (Organizations allows 50 and 128),
 //     event names and IDs over maxIDLen, regions over maxRegionLen.
@@ -155,12 +156,16 @@ func checkText(path string, lit []byte, s string, maxLen int, breaks bool) *Fiel
 
 // clipMessage shortens Control Tower's message to maxMessageLen bytes, on a
 // character boundary, marking the cut.
-func clipMessage(s string) string {
+func clipMessage(s string) string { return clipText(s, maxMessageLen) }
+
+// clipText shortens s to at most maxLen bytes, on a character boundary,
+// marking the cut.
+func clipText(s string, maxLen int) string {
 	const mark = " [...]"
-	if len(s) <= maxMessageLen {
+	if len(s) <= maxLen {
 		return s
 	}
-	n := maxMessageLen - len(mark)
+	n := maxLen - len(mark)
 	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}

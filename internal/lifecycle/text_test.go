@@ -233,9 +233,9 @@ func TestEventWithoutSourceOrDetailType(t *testing.T) {
 		drop []string
 		want string
 	}{
-		{"no source", []string{"source"}, `source: missing; Landfall only handles aws.controltower events`},
+		{"no source", []string{"source"}, `source: missing; Landfall only handles aws.controltower events and aws.organizations account events`},
 		{"no detail-type", []string{"detail-type"}, `detail-type: missing; Control Tower lifecycle events have detail-type "AWS Service Event via CloudTrail"`},
-		{"neither", []string{"source", "detail-type"}, `source: missing; Landfall only handles aws.controltower events`},
+		{"neither", []string{"source", "detail-type"}, `source: missing; Landfall only handles aws.controltower events and aws.organizations account events`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -95,6 +95,11 @@ func (c *Checker) Check(ctx context.Context, account string) error {
 	if err != nil {
 		return err
 	}
+	return c.decide(account, mgmt, state, known)
+}
+
+// decide applies Rule to what Organizations said about account.
+func (c *Checker) decide(account, mgmt, state string, known bool) error {
 	if !known {
 		return &Refusal{Account: account, Reason: "it is not an account of this organization", Inactive: true}
 	}
@@ -117,10 +122,38 @@ func (c *Checker) state(ctx context.Context, account string) (string, bool, erro
 	if s, ok := c.states[account]; ok {
 		return s, true, nil
 	}
+	return c.describe(ctx, account)
+}
+
+// CheckNow is Check asking Organizations about account at once, past the
+// listing: an event saying the account changed (closed, removed) is checked
+// against Organizations as it is now, never a listing from before.
+func (c *Checker) CheckNow(ctx context.Context, account string) error {
+	mgmt := ManagementAccount(ctx, c.ManagementAccount)
+	if mgmt == "" {
+		return errors.New("membership: the management account is not known")
+	}
+	c.mu.Lock()
+	if c.states == nil {
+		c.states = map[string]string{}
+	}
+	state, known, err := c.describe(ctx, account)
+	c.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return c.decide(account, mgmt, state, known)
+}
+
+// describe asks Organizations for account's state and keeps the answer in
+// the listing; an account Organizations does not know is forgotten. The
+// caller holds c.mu.
+func (c *Checker) describe(ctx context.Context, account string) (string, bool, error) {
 	out, err := c.API.DescribeAccount(ctx, &organizations.DescribeAccountInput{AccountId: aws.String(account)})
 	var nf *orgtypes.AccountNotFoundException
 	switch {
 	case errors.As(err, &nf):
+		delete(c.states, account)
 		return "", false, nil
 	case err != nil:
 		return "", false, fmt.Errorf("describe account %s: %w", account, err)

@@ -111,3 +111,41 @@ func TestCheckFailsClosed(t *testing.T) {
 		t.Errorf("plan includes the management account: %v", err)
 	}
 }
+
+// CheckNow asks Organizations past the listing: an account the listing
+// had ACTIVE but that is closing now is refused as inactive, and one that
+// left is refused as no longer a member; the listing learns both.
+func TestCheckNowAsksPastTheListing(t *testing.T) {
+	org := &fakeOrg{accounts: []orgtypes.Account{
+		acct("222222222222", orgtypes.AccountStateActive),
+		acct("333333333333", orgtypes.AccountStateActive),
+	}}
+	c := &Checker{API: org, ManagementAccount: "111111111111"}
+	ctx := context.Background()
+	if err := c.Check(ctx, "222222222222"); err != nil {
+		t.Fatalf("Check before the change: %v", err)
+	}
+	org.late = map[string]orgtypes.AccountState{"222222222222": orgtypes.AccountStatePendingClosure}
+	if err := c.Check(ctx, "222222222222"); err != nil {
+		t.Fatalf("Check is meant to trust its listing for MaxAge: %v", err)
+	}
+	for _, tc := range []struct{ account, says string }{
+		{"222222222222", "PENDING_CLOSURE"},
+		{"333333333333", "not an account of this organization"},
+	} {
+		var r *Refusal
+		if err := c.CheckNow(ctx, tc.account); !errors.As(err, &r) || !r.Inactive || !strings.Contains(r.Reason, tc.says) {
+			t.Errorf("CheckNow(%s) = %v, want an inactive refusal saying %q", tc.account, err, tc.says)
+		}
+		var r2 *Refusal
+		if err := c.Check(ctx, tc.account); !errors.As(err, &r2) || !r2.Inactive {
+			t.Errorf("Check(%s) after CheckNow = %v, want the listing to have learnt it", tc.account, err)
+		}
+	}
+	org.err = errors.New("TooManyRequestsException")
+	org.late["444444444444"] = orgtypes.AccountStateActive
+	var r *Refusal
+	if err := c.CheckNow(ctx, "444444444444"); err != nil || errors.As(err, &r) {
+		t.Errorf("CheckNow of an active account = %v, want nil", err)
+	}
+}

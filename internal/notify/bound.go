@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/landfall/landfall/internal/awsid"
 	"github.com/landfall/landfall/internal/runstate"
 )
 
@@ -218,12 +219,15 @@ const (
 	rerunAccount
 )
 
-// failedPairs are the targets of r that did not end well.
+// failedPairs are the targets of r that did not end well. A retirement
+// candidate is none of them: a payload naming targets looks for no
+// candidates (its product may not even be the plan's), so a failed
+// termination is re-run with the account's own payload (retire.go).
 func failedPairs(r *runstate.Run) []rerunPair {
 	var pairs []rerunPair
 	for i := range r.Targets {
 		t := &r.Targets[i]
-		if !t.Status.OK() {
+		if !t.Status.OK() && !t.Retiring() {
 			pairs = append(pairs, rerunPair{t.Region, t.Product})
 		}
 	}
@@ -237,6 +241,9 @@ func failedPairs(r *runstate.Run) []rerunPair {
 func fittingRerun(r *runstate.Run, budget int) (json.RawMessage, int) {
 	pairs := failedPairs(r)
 	if len(pairs) == 0 {
+		if retireFailed(r) && awsid.IsAccountID(r.Account.ID) {
+			return json.RawMessage(rerunForm([]string{r.Account.ID}, nil, rerunAccount).payload), rerunAccount
+		}
 		return nil, 0
 	}
 	accounts := []string{r.Account.ID}

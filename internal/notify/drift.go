@@ -20,7 +20,7 @@ const MaxDriftAccounts = 10
 
 // driftOrder is the order states appear in drift subjects and bodies (the
 // status package's states other than OK), the ones people act on first.
-var driftOrder = []string{"MISSING", "OUTDATED", "FAILED", "TAINTED", "UNREACHABLE", "UNVERIFIED", "IN_PROGRESS"}
+var driftOrder = []string{"MISSING", "OUTDATED", "FAILED", "TAINTED", "UNWANTED", "UNREACHABLE", "UNVERIFIED", "IN_PROGRESS"}
 
 // DriftInfo is what a scheduled drift check found, beyond the counts per
 // state (Document.Counts) and the payload that fixes it (Document.Rerun).
@@ -61,7 +61,8 @@ func Drift(info DriftInfo, counts map[string]int, rerun json.RawMessage) Message
 	info.Worst = worst
 	info.Plan = bound(info.Plan, maxPlanLabel)
 	info.CheckedAt = info.CheckedAt.UTC()
-	notOK := info.Targets - counts["OK"]
+	// RETIRABLE rows are retirement candidates the plan keeps: as planned.
+	notOK := info.Targets - counts["OK"] - counts["RETIRABLE"]
 	counts = boundCounts(counts)
 	omitted := rerun != nil && (len(rerun) > maxRerunBytes || !json.Valid(rerun))
 	if omitted {
@@ -137,6 +138,9 @@ func driftFixes(counts map[string]int, rerun json.RawMessage, omitted bool) []st
 	}
 	if rerun != nil {
 		out = append(out, "MISSING, FAILED and TAINTED: re-run them with the launch function (landfall invoke, or the Lambda console's Test tab); onlyMissing leaves alone what is already on the planned version: "+string(rerun))
+	}
+	if counts["UNWANTED"] > 0 {
+		out = append(out, "UNWANTED: provisioned products Landfall made that the plan no longer places, and whose retire is terminate; the account's next run terminates them (the re-run above, or any run of the account that names no products or regions). A dry run ({\"accounts\": [...], \"dryRun\": true}) shows what it would terminate.")
 	}
 	if counts["OUTDATED"] > 0 {
 		out = append(out, "OUTDATED: runs leave a product on another version while its updatePolicy is leave. Set updatePolicy: update for the product (or change its pinned version) and deploy the plan; the next run updates it.")

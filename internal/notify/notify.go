@@ -103,6 +103,10 @@ type TargetLine struct {
 	RecordID             string `json:"recordId,omitempty"`
 	Error                string `json:"error,omitempty"`
 	Note                 string `json:"note,omitempty"`
+	// Action and ProvisionedProductName tell a retirement candidate
+	// (runstate's retire.go): terminate or retain, and the product's name.
+	Action                 string `json:"action,omitempty"`
+	ProvisionedProductName string `json:"provisionedProductName,omitempty"`
 }
 
 // Notifier publishes messages to the summary topic and, when one is

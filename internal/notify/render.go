@@ -24,6 +24,9 @@ var countOrder = []countLabel{
 	{runstate.AlreadyProvisioned, "already provisioned"},
 	{runstate.Outdated, "left outdated"},
 	{runstate.Planned, "planned"},
+	{runstate.Terminated, "terminated"},
+	{runstate.Retirable, "retirable (retained)"},
+	{runstate.Cancelled, "cancelled"},
 	{runstate.Failed, "failed"},
 	{runstate.Skipped, "skipped"},
 	{runstate.TimedOut, "timed out"},
@@ -153,6 +156,7 @@ func summary(r *runstate.Run, finished time.Time, c cut) Message {
 		doc.Targets = append(doc.Targets, TargetLine{
 			Region: t.Region, Product: t.Product, Status: string(t.Status), Version: t.Version,
 			ProvisionedProductID: t.ProvisionedProductID, RecordID: t.RecordID, Error: t.Error, Note: t.Note,
+			Action: t.Action, ProvisionedProductName: t.ProvisionedProductName,
 		})
 	}
 	var rerun json.RawMessage
@@ -193,16 +197,19 @@ func summary(r *runstate.Run, finished time.Time, c cut) Message {
 	if rerun != nil {
 		const invoke = "invoke the launch function (Lambda console, Test tab) with"
 		failed := len(failedPairs(r))
-		switch form {
-		case rerunExact:
+		switch {
+		case failed == 0:
+			fmt.Fprintf(&b, "\nTo retry the terminations that did not succeed, fix what kept them from finishing, then run the whole account again (a payload naming targets does not retire anything); %s:\n", invoke)
+		case form == rerunExact:
 			fmt.Fprintf(&b, "\nTo re-run only the targets that did not succeed, %s:\n", invoke)
-		case rerunRegionsProducts:
+		case form == rerunRegionsProducts:
 			fmt.Fprintf(&b, "\nTo re-run what is missing or failed in the regions and products of the %d targets that did not succeed (naming each would not fit in one message), %s:\n", failed, invoke)
 		default:
 			fmt.Fprintf(&b, "\nTo re-run what is missing or failed in the account (%d targets did not succeed; naming them would not fit in one message), %s:\n", failed, invoke)
 		}
 		fmt.Fprintf(&b, "%s\n", rerun)
 	}
+	writeRetirement(&b, r, listed, form, c.note)
 	return Message{
 		Subject: accountSubject(r.Account.Name, r.Account.ID, CountsPhrase(r)),
 		Text:    b.String(),
@@ -217,6 +224,7 @@ func boundTarget(t *runstate.Target, detail int) runstate.Target {
 		Region: bound(t.Region, maxRegion), Product: bound(t.Product, maxProduct), Status: runstate.Status(bound(string(t.Status), maxStatus)),
 		Version: bound(t.Version, maxVersion), ProvisionedProductID: bound(t.ProvisionedProductID, maxResourceID), RecordID: bound(t.RecordID, maxResourceID),
 		Error: bound(t.Error, detail), Note: bound(t.Note, detail),
+		Action: bound(t.Action, maxStatus), ProvisionedProductName: bound(t.ProvisionedProductName, maxResourceID), Retirement: bound(t.Retirement, detail),
 	}
 }
 
@@ -240,6 +248,9 @@ func writeTable(b *strings.Builder, targets []runstate.Target) {
 
 // detail is the last column: the provisioned product, or the error.
 func detail(t *runstate.Target) string {
+	if t.Retiring() {
+		return retireDetail(t)
+	}
 	switch {
 	case t.Error != "":
 		return t.Error

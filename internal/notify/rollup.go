@@ -34,6 +34,9 @@ type RollUpFailure struct {
 	Product     string `json:"product"`
 	Status      string `json:"status"` // FAILED, TIMED_OUT, SKIPPED, CANCELLED
 	Error       string `json:"error,omitempty"`
+	// Action is a retirement candidate's (runstate.Target.Action): its
+	// account is re-run whole, never by naming the target (retire.go).
+	Action string `json:"action,omitempty"`
 }
 
 // RollUpInput is what the ledger knows of a finished backfill.
@@ -411,6 +414,12 @@ func failedTargets(failures []RollUpFailure) rerunTargets {
 		}
 		if !awsid.IsAccountID(f.Account) {
 			r.unnamable++
+			continue
+		}
+		if f.Action != "" {
+			// A payload naming targets retires nothing: the account's
+			// re-run must name none (the wider forms below).
+			r.namable = false
 			continue
 		}
 		p := rerunPair{Region: f.Region, Product: f.Product}

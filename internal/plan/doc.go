@@ -16,9 +16,12 @@
 // names anything, the account must match it; then it must not match exclude.
 // A product's own include and exclude narrow that further. A selector matches
 // an account by OU (ID or exact name; nested OUs too unless recursive is
-// false, as with StackSets), by account ID, or by account name glob
-// (path.Match). Every decision comes with a reason naming the plan entry
-// that made it (`excluded by exclude.ous "Security"`).
+// false, as with StackSets), by account ID, by account name glob
+// (path.Match), or by Organizations tags (every key of the tags clause, any
+// of a key's values; accounttags.go). Every decision comes with a reason
+// naming the plan entry that made it (`excluded by exclude.ous "Security"`).
+// An account whose tags were not read is placed nowhere by a plan that
+// selects by tag.
 //
 // # Dependencies
 //

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"slices"
 	"text/template/parse"
 )
 
@@ -10,14 +11,20 @@ import (
 // account's root email address is left out of run messages: it would ride in
 // every SQS message and stay days in the dead-letter queue for nothing.
 func (pl *Plan) NeedsEmail() bool {
+	return pl.templatesName("Email")
+}
+
+// templatesName reports whether any parameter or tag template of the plan
+// names field.
+func (pl *Plan) templatesName(field string) bool {
 	for _, c := range pl.tags {
-		if namesEmail(c.t.Root) {
+		if namesField(c.t.Root, field) {
 			return true
 		}
 	}
 	for _, p := range pl.Products {
 		for _, c := range append(p.params, p.tags...) {
-			if namesEmail(c.t.Root) {
+			if namesField(c.t.Root, field) {
 				return true
 			}
 		}
@@ -25,62 +32,53 @@ func (pl *Plan) NeedsEmail() bool {
 	return false
 }
 
-// namesEmail walks a parse tree for a field, chain or variable naming Email.
-func namesEmail(n parse.Node) bool {
+// namesField walks a parse tree for a field, chain or variable naming field.
+func namesField(n parse.Node, field string) bool {
 	switch n := n.(type) {
 	case *parse.ListNode:
 		if n == nil {
 			return false
 		}
 		for _, x := range n.Nodes {
-			if namesEmail(x) {
+			if namesField(x, field) {
 				return true
 			}
 		}
 	case *parse.ActionNode:
-		return namesEmail(n.Pipe)
+		return namesField(n.Pipe, field)
 	case *parse.IfNode:
-		return branchNamesEmail(&n.BranchNode)
+		return branchNamesField(&n.BranchNode, field)
 	case *parse.WithNode:
-		return branchNamesEmail(&n.BranchNode)
+		return branchNamesField(&n.BranchNode, field)
 	case *parse.RangeNode:
-		return branchNamesEmail(&n.BranchNode)
+		return branchNamesField(&n.BranchNode, field)
 	case *parse.TemplateNode:
-		return n.Pipe != nil && namesEmail(n.Pipe)
+		return n.Pipe != nil && namesField(n.Pipe, field)
 	case *parse.PipeNode:
 		if n == nil {
 			return false
 		}
 		for _, cmd := range n.Cmds {
-			if namesEmail(cmd) {
+			if namesField(cmd, field) {
 				return true
 			}
 		}
 	case *parse.CommandNode:
 		for _, arg := range n.Args {
-			if namesEmail(arg) {
+			if namesField(arg, field) {
 				return true
 			}
 		}
 	case *parse.FieldNode:
-		return hasEmail(n.Ident)
+		return slices.Contains(n.Ident, field)
 	case *parse.VariableNode:
-		return hasEmail(n.Ident)
+		return slices.Contains(n.Ident, field)
 	case *parse.ChainNode:
-		return hasEmail(n.Field) || namesEmail(n.Node)
+		return slices.Contains(n.Field, field) || namesField(n.Node, field)
 	}
 	return false
 }
 
-func branchNamesEmail(b *parse.BranchNode) bool {
-	return namesEmail(b.Pipe) || namesEmail(b.List) || (b.ElseList != nil && namesEmail(b.ElseList))
-}
-
-func hasEmail(idents []string) bool {
-	for _, id := range idents {
-		if id == "Email" {
-			return true
-		}
-	}
-	return false
+func branchNamesField(b *parse.BranchNode, field string) bool {
+	return namesField(b.Pipe, field) || namesField(b.List, field) || (b.ElseList != nil && namesField(b.ElseList, field))
 }

@@ -213,6 +213,8 @@ func fieldOf(receiver any, name string) (any, bool) {
 			return r.OU, true
 		case "Ancestors":
 			return r.Ancestors, true
+		case "Tags":
+			return r.Tags, true
 		case "Management":
 			return r.Management, true
 		}

@@ -44,6 +44,7 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("levels cover %d of %d products", len(seen), len(pl.Products))
 		}
 		for _, a := range defaultWorld {
+			a.Tags = map[string]string{} // read, as the directory reads them: none
 			targets, _, err := pl.Placements(a, Filter{})
 			if err != nil {
 				t.Fatalf("targets: %v", err)

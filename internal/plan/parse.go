@@ -24,13 +24,13 @@ import (
 var (
 	planKeys = []string{
 		"executionRoleName", "maxRunAge", "provisionedProductPrefix", "includeManagementAccount",
-		"regions", "portfolios", "values", "tags", "include", "exclude", "updatePolicy", "notifications", "products",
+		"regions", "enableOptInRegions", "portfolios", "values", "tags", "include", "exclude", "updatePolicy", "retire", "notifications", "products",
 	}
 	productKeys = []string{
 		"key", "product", "version", "regions", "portfolios", "parameters", "tags",
-		"dependsOn", "updatePolicy", "include", "exclude", "expectedDuration",
+		"dependsOn", "updatePolicy", "retire", "include", "exclude", "expectedDuration",
 	}
-	selectorKeys = []string{"ous", "recursive", "accounts", "accountNames"}
+	selectorKeys = []string{"ous", "recursive", "accounts", "accountNames", "tags"}
 )
 
 // Tag limits enforced by Service Catalog (and most AWS resources).
@@ -84,6 +84,7 @@ func (p *parser) parse(data []byte, source string) *Plan {
 		MaxRunAge:                DefaultMaxRunAge,
 		ProvisionedProductPrefix: DefaultProvisionedProductPrefix,
 		UpdatePolicy:             UpdateLeave,
+		Retire:                   RetireRetain,
 		Portfolios:               map[string]string{},
 		Values:                   map[string]string{},
 		Tags:                     map[string]string{},
@@ -130,21 +131,14 @@ func (p *parser) parse(data []byte, source string) *Plan {
 		pl.Notifications = p.notifications(n, "notifications")
 	}
 
-	if n := f["regions"]; !isNull(n) {
-		if p.emptyList(n) {
-			p.add(n, "regions", "is empty; list the regions Landfall works in, for example [us-east-1, us-west-2]")
-		}
-		p.regions = p.regionList(p.strList(n, "regions"), nil)
-	} else {
-		p.add(nil, "regions", "missing; list the regions Landfall works in, for example [us-east-1, us-west-2]")
-	}
-	pl.Regions = p.regions
-
+	// Portfolios first: with `regions: enabled` they name the candidate regions.
 	portfolios, mentioned := p.portfolioMap(f["portfolios"], "portfolios")
 	for _, e := range portfolios {
 		pl.Portfolios[e.Key] = e.Value
 	}
 	p.portfolioMentioned = mentioned
+	p.planRegions(f["regions"], f["enableOptInRegions"], portfolios) // regions.go
+	pl.Regions = p.regions
 	for _, e := range p.strMap(f["values"], "values") {
 		if !reValueName.MatchString(e.Key) {
 			p.add(e.KeyNode, join("values", e.Key), "value names must be letters, digits and _ and start with a letter, so that templates can use .Values.%s; rename it (for example %s)", e.Key, identifierize(e.Key))
@@ -156,13 +150,16 @@ func (p *parser) parse(data []byte, source string) *Plan {
 	for _, e := range planTags {
 		pl.Tags[e.Key] = e.Value
 	}
-	if len(planTags) > maxTags {
-		p.add(f["tags"], "tags", "%d tags; Service Catalog allows %d per provisioned product", len(planTags), maxTags)
+	if len(planTags) > maxTags-reservedTags {
+		p.add(f["tags"], "tags", "%d tags; Service Catalog allows %d per provisioned product, and Landfall adds %s: remove some", len(planTags), maxTags, OwnerTagKey)
 	}
 	pl.Include = p.selector(f["include"], "include")
 	pl.Exclude = p.selector(f["exclude"], "exclude")
 	if n := f["updatePolicy"]; n != nil {
 		pl.UpdatePolicy = p.updatePolicy(n, "updatePolicy")
+	}
+	if n := f["retire"]; n != nil {
+		pl.Retire = p.retirePolicy(n, "retire")
 	}
 
 	if n := f["products"]; !isNull(n) {
@@ -249,7 +246,7 @@ func (p *parser) regionList(items []item, within []string) []string {
 		}
 		seen[r] = it.Path
 		if within != nil && !slices.Contains(within, r) {
-			p.add(it.Node, it.Path, "%q is not one of the plan's regions (%s); add it to regions at the top level", r, strings.Join(within, ", "))
+			p.add(it.Node, it.Path, "%q is not one of the plan's regions (%s); %s", r, strings.Join(within, ", "), p.addRegionHint())
 			continue
 		}
 		out = append(out, r)
@@ -301,6 +298,8 @@ func (p *parser) tagMap(n *yaml.Node, at string) []entry {
 			p.add(e.KeyNode, ep, "tag key is %d characters; the limit is %d", len(e.Key), maxTagKeyLen)
 		case strings.HasPrefix(strings.ToLower(e.Key), "aws:"):
 			p.add(e.KeyNode, ep, "tag keys starting with aws: are reserved for AWS; rename the tag")
+		case strings.HasPrefix(strings.ToLower(e.Key), ReservedTagPrefix):
+			p.add(e.KeyNode, ep, "tag keys starting with %s are Landfall's own (it tags every product it provisions with %s); rename the tag", ReservedTagPrefix, OwnerTagKey)
 		case !reTagChars.MatchString(e.Key):
 			p.add(e.KeyNode, ep, "tag keys may only contain letters, digits, spaces and _.:/=+-@")
 		default:
@@ -356,6 +355,7 @@ func (p *parser) selector(n *yaml.Node, at string) Selector {
 		}
 		s.AccountNames = append(s.AccountNames, it.Value)
 	}
+	s.Tags = p.selectorTags(f["tags"], join(at, "tags"))
 	return s
 }
 
@@ -379,7 +379,7 @@ func (p *parser) productList(n *yaml.Node) {
 
 func (p *parser) product(n *yaml.Node, i int) {
 	at := index("products", i)
-	pr := &Product{index: i, Version: "latest", UpdatePolicy: p.pl.UpdatePolicy}
+	pr := &Product{index: i, Version: "latest", UpdatePolicy: p.pl.UpdatePolicy, Retire: p.pl.Retire}
 	src := &productSrc{p: pr, node: n, path: at}
 	if n = p.resolve(n); n == nil {
 		return
@@ -451,6 +451,9 @@ func (p *parser) product(n *yaml.Node, i int) {
 	}
 	if un := f["updatePolicy"]; un != nil {
 		pr.UpdatePolicy = p.updatePolicy(un, join(at, "updatePolicy"))
+	}
+	if rn := f["retire"]; rn != nil {
+		pr.Retire, pr.retireSet = p.retirePolicy(rn, join(at, "retire")), true
 	}
 	if en := f["expectedDuration"]; en != nil {
 		pr.ExpectedDuration = p.expectedDuration(en, join(at, "expectedDuration"))
@@ -532,8 +535,8 @@ func (p *parser) crossCheck() {
 				p.add(src.f["key"], join(src.path, "key"), "provisioned product name %q is %d characters; Service Catalog allows 128: shorten provisionedProductPrefix or the key", name, len(name))
 			}
 		}
-		if n := len(mergedTagKeys(pl.Tags, pr.Tags)); n > maxTags {
-			p.add(src.f["tags"], join(src.path, "tags"), "%d tags after adding the plan's tags; Service Catalog allows %d per provisioned product", n, maxTags)
+		if n := len(mergedTagKeys(pl.Tags, pr.Tags)); n > maxTags-reservedTags {
+			p.add(src.f["tags"], join(src.path, "tags"), "%d tags after adding the plan's tags; Service Catalog allows %d per provisioned product, and Landfall adds %s: remove some", n, maxTags, OwnerTagKey)
 		}
 	}
 	p.checkDependencies()

@@ -79,8 +79,15 @@ type Plan struct {
 	// management account, which is left alone by default.
 	IncludeManagementAccount bool
 	// Regions are the regions Landfall works in, in plan order. Every product
-	// region is one of them.
+	// region is one of them. With `regions: enabled` they are the candidates:
+	// each account gets those of them enabled for it (RegionSelection).
 	Regions []string
+	// RegionSelection says whether Regions are chosen per account at run
+	// time (regions.go).
+	RegionSelection RegionSelection
+	// EnableOptInRegions lets the worker enable a planned opt-in region that
+	// an account has not enabled, and wait for it, instead of reporting it.
+	EnableOptInRegions bool
 	// Portfolios are the default portfolio IDs per region for all products.
 	Portfolios map[string]string
 	// Values are plan-level template values (.Values.name).
@@ -92,6 +99,10 @@ type Plan struct {
 	Include, Exclude Selector
 	// UpdatePolicy is the default for products that do not set their own.
 	UpdatePolicy UpdatePolicy
+	// Retire is what runs do with retirement candidates (retire.go): the
+	// default for products that do not set their own, and the policy for
+	// products that left the plan.
+	Retire RetirePolicy
 	// Notifications says which runs send a summary.
 	Notifications Notifications
 	// Products in file order.
@@ -124,6 +135,10 @@ type Product struct {
 	DependsOn []string
 	// UpdatePolicy is resolved: the product's own, else the plan's.
 	UpdatePolicy UpdatePolicy
+	// Retire is resolved: the product's own, else the plan's. It applies
+	// where the product is no longer placed (account or region left its
+	// selection).
+	Retire RetirePolicy
 	// ExpectedDuration is how long provisioning the product usually takes;
 	// zero when the plan does not say. Runs read its record just after it.
 	ExpectedDuration time.Duration
@@ -131,9 +146,12 @@ type Product struct {
 	// those the plan selects.
 	Include, Exclude Selector
 
-	index  int
-	params []*compiled
-	tags   []*compiled
+	index int
+	// retireSet says the product sets its own retire, for messages that
+	// point at the setting that applies.
+	retireSet bool
+	params    []*compiled
+	tags      []*compiled
 }
 
 // compiled is one templated parameter or tag value, parsed; the evaluator

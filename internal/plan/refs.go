@@ -14,6 +14,10 @@ const (
 	// RefAccountName is a glob on account names, which may rightly match no
 	// account yet (it can be meant for accounts still to come).
 	RefAccountName
+	// RefTags is a whole tags clause (its keys match together), which, like
+	// a glob, may rightly match no account yet: tags are set on accounts
+	// after the plan is written.
+	RefTags
 )
 
 // SelectorRef is one entry of an include or exclude selector, where the plan
@@ -22,9 +26,13 @@ const (
 type SelectorRef struct {
 	// Path is the entry's place in the plan: exclude.ous[0],
 	// products[1].include.accounts[2].
-	Path  string
-	Kind  RefKind
+	Path string
+	Kind RefKind
+	// Value is the entry as written; for RefTags, the clause as messages
+	// show it (environment="prod", team="a"|"b").
 	Value string
+	// Tags is the clause of a RefTags entry.
+	Tags []TagMatch
 	// Exclude is true for an exclude entry: one that names nothing silently
 	// weakens an exclusion.
 	Exclude bool
@@ -43,6 +51,9 @@ func (pl *Plan) SelectorRefs() []SelectorRef {
 		}
 		for i, v := range s.AccountNames {
 			out = append(out, SelectorRef{Path: fmt.Sprintf("%saccountNames[%d]", at, i), Kind: RefAccountName, Value: v, Exclude: exclude})
+		}
+		if len(s.Tags) > 0 {
+			out = append(out, SelectorRef{Path: at + "tags", Kind: RefTags, Value: tagClause(s.Tags), Tags: s.Tags, Exclude: exclude})
 		}
 	}
 	add("include.", pl.Include, false)

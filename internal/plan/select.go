@@ -26,6 +26,16 @@ type Account struct {
 	// Ancestors are the OUs above the account, parent OU first, up to but
 	// excluding the root.
 	Ancestors []OU `json:"ancestors,omitempty"`
+	// Tags are the account's tags in Organizations (ListTagsForResource),
+	// read only when the plan selects by tag or a template names
+	// .Account.Tags (Plan.NeedsTags). Nil means they were not read: a plan
+	// that selects by tag then places the account nowhere and says so
+	// (Placements fails, Selects refuses), so an account is never placed,
+	// left unexcluded or made a retirement candidate on tags nobody looked
+	// at. Read tags are never nil, only empty. The JSON keeps the
+	// difference (null, not read; {}, none), which is why it is not
+	// omitempty: the worker decides retirement from the run's account.
+	Tags map[string]string `json:"tags"`
 	// Management is true for the organization's management account, which the
 	// plan only provisions when includeManagementAccount is set. Callers take
 	// it from DescribeOrganization's master account ID. It never travels in a
@@ -48,8 +58,9 @@ type OU struct {
 }
 
 // Selector picks accounts. An account matches when it is in one of OUs, or is
-// one of Accounts, or its name matches one of AccountNames. An empty selector
-// matches nothing; as an include it means "every account".
+// one of Accounts, or its name matches one of AccountNames, or it carries
+// every tag of Tags. An empty selector matches nothing; as an include it
+// means "every account".
 type Selector struct {
 	// OUs are OU IDs (ou-…) or exact OU names. A name matches every OU with
 	// that name; use IDs where names repeat.
@@ -61,11 +72,14 @@ type Selector struct {
 	Accounts []string
 	// AccountNames are path.Match patterns on the account name, such as prod-*.
 	AccountNames []string
+	// Tags is one tags clause: the account matches when every entry does
+	// (accounttags.go), in plan order.
+	Tags []TagMatch
 }
 
 // IsZero reports whether the selector names nothing.
 func (s Selector) IsZero() bool {
-	return len(s.OUs) == 0 && len(s.Accounts) == 0 && len(s.AccountNames) == 0
+	return len(s.OUs) == 0 && len(s.Accounts) == 0 && len(s.AccountNames) == 0 && len(s.Tags) == 0
 }
 
 // match reports whether a matches s and, if so, which entry matched, as it
@@ -98,6 +112,9 @@ func (s Selector) match(a Account) (string, bool) {
 			return fmt.Sprintf("accountNames %q", g), true
 		}
 	}
+	if len(s.Tags) > 0 && tagsMatch(s.Tags, a.Tags) {
+		return "tags " + accountTagValues(s.Tags, a.Tags), true
+	}
 	return "", false
 }
 
@@ -116,6 +133,9 @@ func (s Selector) summary() string {
 	}
 	if len(s.AccountNames) > 0 {
 		parts = append(parts, "accountNames "+strings.Join(s.AccountNames, ", "))
+	}
+	if len(s.Tags) > 0 {
+		parts = append(parts, "tags "+tagClause(s.Tags))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -143,17 +163,27 @@ func accountLabel(a Account) string {
 
 // selects applies one include/exclude pair; at is the plan path of the pair's
 // owner ("" for the plan, "products[1]." for a product).
+//
+// A tags clause that has to be consulted for an account whose tags were not
+// read (Account.Tags nil) decides nothing either way: the account is left
+// out, saying so, rather than placed by a guess.
 func selects(a Account, include, exclude Selector, at string) (bool, string) {
 	var why string
 	if !include.IsZero() {
 		hit, ok := include.match(a)
-		if !ok {
-			return false, fmt.Sprintf("%s is not matched by %sinclude (%s)", accountLabel(a), at, include.summary())
+		switch {
+		case !ok && len(include.Tags) > 0 && a.Tags == nil:
+			return false, fmt.Sprintf("%s: cannot tell whether %sinclude.tags (%s) matches: its tags were not read from Organizations", accountLabel(a), at, tagClause(include.Tags))
+		case !ok:
+			return false, fmt.Sprintf("%s is not matched by %sinclude (%s)%s", accountLabel(a), at, include.summary(), tagMismatch(include.Tags, a.Tags))
 		}
 		why = fmt.Sprintf("%s selected by %sinclude.%s", accountLabel(a), at, hit)
 	}
 	if hit, ok := exclude.match(a); ok {
 		return false, fmt.Sprintf("%s excluded by %sexclude.%s", accountLabel(a), at, hit)
+	}
+	if len(exclude.Tags) > 0 && a.Tags == nil {
+		return false, fmt.Sprintf("%s: cannot tell whether %sexclude.tags (%s) excludes it: its tags were not read from Organizations", accountLabel(a), at, tagClause(exclude.Tags))
 	}
 	if why == "" {
 		why = fmt.Sprintf("%s selected: %sinclude is empty (every account) and no exclude matches", accountLabel(a), at)
@@ -281,6 +311,8 @@ func (pl *Plan) CheckFilter(f Filter) error {
 
 // Placements returns the (region, product) placements the plan gives account a, in
 // plan product order then plan region order, and what was left out and why.
+// It fails for an account whose tags were not read (Account.Tags nil) when
+// the plan selects by tag.
 // A product whose dependency is excluded for the account (by selectors) is
 // excluded too, since it would wait forever; a dependency left out only by
 // the filter is assumed to be in place already. The error is a *FilterError
@@ -291,6 +323,12 @@ func (pl *Plan) Placements(a Account, f Filter) ([]Placement, []Exclusion, error
 	}
 	if !awsid.IsAccountID(a.ID) {
 		return nil, nil, fmt.Errorf("targets: account ID %q is not 12 digits", a.ID)
+	}
+	if a.Tags == nil && pl.SelectsByTag() {
+		// Not an exclusion: what the plan places here is unknown, and a
+		// caller must not act on "nothing" (retirement would take it for
+		// "no longer placed").
+		return nil, nil, fmt.Errorf("targets: %s: the plan selects accounts by tag, but the account's tags were not read from Organizations", accountLabel(a))
 	}
 	if ok, why := pl.Selects(a); !ok {
 		return nil, []Exclusion{{Reason: why}}, nil

@@ -14,6 +14,9 @@ import (
 //
 //	.Account.ID .Account.Name .Account.Email .Account.OU.ID .Account.OU.Name
 //	.Account.Ancestors (list of OUs, parent first)
+//	.Account.Tags    the account's Organizations tags (a map; read only for
+//	                 plans that use them): {{ index .Account.Tags "cost-center" }}
+//	                 is "" when the account lacks the tag
 //	.Region          the target region
 //	.Values.name     a plan value
 //	.Product         the product key
@@ -158,14 +161,17 @@ type sample struct {
 // that a template that fails for an account of a common shape fails
 // `landfall validate` instead of a real run: one two OUs deep, one directly
 // under the root (no OU above it), and one whose name and email hold the
-// punctuation and non-ASCII letters Organizations allows.
+// punctuation and non-ASCII letters Organizations allows. Only that last one
+// carries tags (one with an empty value): a template must work for accounts
+// without a tag it names too.
 var samples = []sample{
 	{"two OUs deep", Account{ID: "123456789012", Name: "sample-account", Email: "sample@example.com",
 		OU: OU{ID: "ou-abcd-sample00", Name: "Sample"}, Ancestors: []OU{{ID: "ou-abcd-sample00", Name: "Sample"}, {ID: "ou-abcd-parent00", Name: "Parent"}}}},
 	{"directly under the root", Account{ID: "210987654321", Name: "root-level", Email: "root-level@example.com",
 		OU: OU{ID: "r-abcd", Name: "Root"}}},
 	{`named "Acme, Inc. (prod) – Zürich"`, Account{ID: "111122223333", Name: "Acme, Inc. (prod) – Zürich", Email: "first.o'neil+aws@example.co.uk",
-		OU: OU{ID: "ou-abcd-acme0000", Name: "Acme & Co"}, Ancestors: []OU{{ID: "ou-abcd-acme0000", Name: "Acme & Co"}}}},
+		OU: OU{ID: "ou-abcd-acme0000", Name: "Acme & Co"}, Ancestors: []OU{{ID: "ou-abcd-acme0000", Name: "Acme & Co"}},
+		Tags: map[string]string{"cost-center": "4100", "owner": "Platform Team", "empty": ""}}},
 }
 
 func sampleData(a Account, region, key string, values map[string]string) RenderData {
@@ -263,7 +269,7 @@ func (c *fieldChecker) check(idents []string) {
 	}
 }
 
-const topFields = ".Account.ID, .Account.Name, .Account.Email, .Account.OU.ID, .Account.OU.Name, .Account.Ancestors, .Region, .Values.<name> or .Product"
+const topFields = ".Account.ID, .Account.Name, .Account.Email, .Account.OU.ID, .Account.OU.Name, .Account.Ancestors, .Account.Tags, .Region, .Values.<name> or .Product"
 
 func fieldProblem(idents []string, values map[string]string) string {
 	ref := "." + strings.Join(idents, ".")
@@ -288,8 +294,15 @@ func fieldProblem(idents []string, values map[string]string) string {
 				return ""
 			}
 			return fmt.Sprintf("%s: .Account.Ancestors is a list; use range or index, or inOU .Account \"Name\"", ref)
+		case "Tags":
+			if len(idents) == 2 {
+				return ""
+			}
+			// .Account.Tags.team fails for every account without the tag;
+			// index renders "" there instead, and works for any key.
+			return fmt.Sprintf("%s: not every account carries tag %s; use {{ index .Account.Tags %q }}, which is empty when it does not (add | default \"…\" for a fallback)", ref, idents[2], idents[2])
 		}
-		return fmt.Sprintf("%s is not a field; use .Account.ID, .Account.Name, .Account.Email, .Account.OU.ID, .Account.OU.Name or .Account.Ancestors", ref)
+		return fmt.Sprintf("%s is not a field; use .Account.ID, .Account.Name, .Account.Email, .Account.OU.ID, .Account.OU.Name, .Account.Ancestors or .Account.Tags", ref)
 	case "Region", "Product":
 		if len(idents) == 1 {
 			return ""

@@ -28,7 +28,7 @@ func (c *Checker) Check(ctx context.Context) (Report, error) {
 		// Half a preflight would pass plans it never checked: refuse instead.
 		return Report{}, errors.New("preflight: the organization index and the catalog check are both required")
 	}
-	org, err := c.Org.Get(ctx, namesAccounts(c.Plan))
+	org, err := c.Org.Get(ctx, namesAccounts(c.Plan, c.Org.Tags != nil))
 	if err != nil {
 		return Report{}, err
 	}
@@ -42,11 +42,17 @@ func (c *Checker) Check(ctx context.Context) (Report, error) {
 }
 
 // namesAccounts reports whether any selector of pl names accounts (by ID or
-// name glob), which is when the organization's accounts must be listed.
-func namesAccounts(pl *plan.Plan) bool {
+// name glob), or has a tags clause that will be checked (withTags), which is
+// when the organization's accounts must be listed.
+func namesAccounts(pl *plan.Plan, withTags bool) bool {
 	for _, r := range pl.SelectorRefs() {
-		if r.Kind != plan.RefOU {
+		switch r.Kind {
+		case plan.RefAccount, plan.RefAccountName:
 			return true
+		case plan.RefTags:
+			if withTags {
+				return true
+			}
 		}
 	}
 	return false

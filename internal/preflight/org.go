@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/landfall/landfall/internal/plan"
 )
@@ -37,6 +38,15 @@ type OrgIndex struct {
 	API    OrgAPI
 	MaxAge time.Duration    // default DefaultOrgMaxAge
 	Now    func() time.Time // default time.Now
+	// Tags, when set, makes an index with accounts read every account's
+	// tags too (one ListTagsForResource per account), so that a plan's tags
+	// clause matching no account is noted. `landfall validate --org` sets
+	// it; the launch function does not: it runs the preflight on every
+	// invocation, and a whole-organization sweep of tag reads each time
+	// the index expires, a thousand calls for a thousand accounts competing
+	// with the selection's own reads for Organizations' few requests per
+	// second, would buy a note that blocks nothing.
+	Tags AccountTags
 
 	mu       sync.Mutex
 	ous      []plan.OU
@@ -70,13 +80,47 @@ func (x *OrgIndex) Get(ctx context.Context, withAccounts bool) (*Org, error) {
 		if err != nil {
 			return nil, err
 		}
+		if x.Tags != nil {
+			if err := loadTags(ctx, x.Tags, accts); err != nil {
+				return nil, err
+			}
+		}
 		x.accounts, x.accAt = accts, now
 	}
 	org := &Org{OUs: x.ous}
 	if withAccounts {
 		org.Accounts = x.accounts
+		org.TagsRead = x.Tags != nil
 	}
 	return org, nil
+}
+
+// tagConcurrency bounds the tag reads in flight, as the directory bounds
+// its look-ups: Organizations throttles at a few requests per second.
+const tagConcurrency = 8
+
+// loadTags reads every account's tags into accts.
+func loadTags(ctx context.Context, api AccountTags, accts []plan.Account) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(tagConcurrency)
+	for i := range accts {
+		g.Go(func() error {
+			tags, err := api.AccountTags(gctx, accts[i].ID)
+			accts[i].Tags = tags
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return fmt.Errorf("read the organization's account tags: %w", err)
+	}
+	return nil
+}
+
+// AccountTags reads one account's tags; directory.TagReader implements
+// it. The preflight does not import the directory, which the worker, a
+// preflight user, does not link.
+type AccountTags interface {
+	AccountTags(ctx context.Context, account string) (map[string]string, error)
 }
 
 // LoadOrg reads every OU (walking down from the root) and every account.

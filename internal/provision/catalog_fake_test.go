@@ -24,6 +24,7 @@ const (
 	opUpdate     = "UpdateProvisionedProduct"
 	opRecord     = "DescribeRecord"
 	opTerminate  = "TerminateProvisionedProduct"
+	opSearch     = "SearchProvisionedProducts"
 )
 
 // reply is one scripted answer: an output (nil means an empty one) or an error.
@@ -55,6 +56,8 @@ func ret(out any) reply {
 		op = opRecord
 	case *servicecatalog.TerminateProvisionedProductOutput:
 		op = opTerminate
+	case *servicecatalog.SearchProvisionedProductsOutput:
+		op = opSearch
 	default:
 		panic(fmt.Sprintf("ret: %T is not a Catalog output", out))
 	}
@@ -277,4 +280,12 @@ type unplaced string
 
 func (u unplaced) ProductID(context.Context, string, string) (string, string, error) {
 	return "", string(u), nil
+}
+
+func (c *scriptedCatalog) SearchProvisionedProducts(_ context.Context, in *servicecatalog.SearchProvisionedProductsInput, _ ...func(*servicecatalog.Options)) (*servicecatalog.SearchProvisionedProductsOutput, error) {
+	level := ""
+	if in.AccessLevelFilter != nil {
+		level = "level=" + string(in.AccessLevelFilter.Key) + "/" + deref(in.AccessLevelFilter.Value)
+	}
+	return answer[servicecatalog.SearchProvisionedProductsOutput](c, opSearch, fields(level, field("page", in.PageToken))...)
 }

@@ -31,6 +31,9 @@ type Catalog interface {
 	UpdateProvisionedProduct(context.Context, *servicecatalog.UpdateProvisionedProductInput, ...func(*servicecatalog.Options)) (*servicecatalog.UpdateProvisionedProductOutput, error)
 	DescribeRecord(context.Context, *servicecatalog.DescribeRecordInput, ...func(*servicecatalog.Options)) (*servicecatalog.DescribeRecordOutput, error)
 	TerminateProvisionedProduct(context.Context, *servicecatalog.TerminateProvisionedProductInput, ...func(*servicecatalog.Options)) (*servicecatalog.TerminateProvisionedProductOutput, error)
+	// SearchProvisionedProducts lists the account's provisioned products,
+	// to find retirement candidates (retire.go).
+	SearchProvisionedProducts(context.Context, *servicecatalog.SearchProvisionedProductsInput, ...func(*servicecatalog.Options)) (*servicecatalog.SearchProvisionedProductsOutput, error)
 }
 
 var _ Catalog = (*servicecatalog.Client)(nil)
@@ -204,9 +207,15 @@ func (e *Engine) settleOnce(run *runstate.Run) (changed bool) {
 		if t.Status != runstate.Pending {
 			continue
 		}
+		if t.Retiring() {
+			if why := e.heldBy(run, t); why != "" {
+				t.Status, t.Error, changed = runstate.Skipped, why, true
+			}
+			continue
+		}
 		for _, dep := range e.dependsOn(t.Product) {
 			d := run.Target(t.Region, dep)
-			if d != nil && d.Status.Final() && !d.Status.Satisfies() {
+			if d != nil && !d.Retiring() && d.Status.Final() && !d.Status.Satisfies() {
 				t.Status = runstate.Skipped
 				t.Error = fmt.Sprintf("not attempted: it depends on %s, which is %s in %s", dep, d.Status, t.Region)
 				changed = true
@@ -249,8 +258,11 @@ func (e *Engine) ready(run *runstate.Run, polled map[string]bool) []int {
 
 // depsSatisfied reports whether every dependency of t in its region lets it start.
 func (e *Engine) depsSatisfied(run *runstate.Run, t *runstate.Target) bool {
+	if t.Retiring() {
+		return e.dependentsGone(run, t)
+	}
 	for _, dep := range e.dependsOn(t.Product) {
-		if d := run.Target(t.Region, dep); d != nil && !d.Status.Satisfies() {
+		if d := run.Target(t.Region, dep); d != nil && !d.Retiring() && !d.Status.Satisfies() {
 			return false
 		}
 	}

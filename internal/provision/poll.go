@@ -32,6 +32,13 @@ func (s *targetStep) poll(ctx context.Context) {
 		t.ProvisionedProductID = id
 	}
 	switch rd.Status {
+	case sctypes.RecordStatusSucceeded, sctypes.RecordStatusFailed:
+		if t.Retiring() {
+			s.retired(ctx, rd)
+			return
+		}
+	}
+	switch rd.Status {
 	case sctypes.RecordStatusSucceeded:
 		s.recordSucceeded(ctx, rd)
 	case sctypes.RecordStatusFailed:

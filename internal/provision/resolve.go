@@ -14,7 +14,9 @@ import (
 
 // Resolve answers a dry run: for every target it finds the version the plan
 // would choose, renders the parameters and names the provisioned product, and
-// says what a real run would do, using only read calls. It never accepts a
+// says what a real run would do, using only read calls. A run that looks for
+// retirement candidates gets them as targets too (retire.go), each saying
+// whether a run would terminate or retain it. It never accepts a
 // share or associates a principal, so a product not yet visible to the
 // account is reported as resolved at run time rather than made visible.
 func (e *Engine) Resolve(ctx context.Context, run *runstate.Run, cats Catalogs) {
@@ -28,6 +30,8 @@ func (e *Engine) Resolve(ctx context.Context, run *runstate.Run, cats Catalogs) 
 		})
 	}
 	_ = g.Wait()
+	// After the placements: candidates are appended to the targets.
+	e.resolveCandidates(ctx, run, cats)
 }
 
 func (e *Engine) resolveTarget(ctx context.Context, run *runstate.Run, t *runstate.Target, cat Catalog) {

@@ -41,6 +41,10 @@ func (s *targetStep) advance(ctx context.Context) {
 	case runstate.InProgress:
 		s.poll(ctx)
 	case runstate.Pending:
+		if s.t.Retiring() {
+			s.terminateCandidate(ctx)
+			return
+		}
 		s.start(ctx)
 	}
 }
@@ -171,6 +175,10 @@ func (s *targetStep) launch(ctx context.Context, prod *servicecatalog.DescribePr
 		s.fail(ctx, fmt.Sprintf("render parameters: %v", err))
 		return
 	}
+	// Landfall's own tag, which retirement requires before it terminates
+	// anything (plan.OwnerTagKey); the plan cannot set or override it.
+	k, v := plan.OwnerTag(s.p.Key)
+	tags[k] = v
 	out, err := s.cat.ProvisionProduct(ctx, &servicecatalog.ProvisionProductInput{
 		ProductId:              aws.String(t.ProductID),
 		ProvisioningArtifactId: aws.String(t.ArtifactID),

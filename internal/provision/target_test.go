@@ -68,9 +68,9 @@ const (
 	// What the plan renders for account 222222222222 ("Sandbox", not under
 	// a Prod OU), keys sorted as sent.
 	vpcParams   = "AccountName=Sandbox,Environment=dev,VpcCidr=10.216.0.0/16"
-	vpcTags     = "component=network,cost-center=platform,managed-by=landfall"
+	vpcTags     = "component=network,cost-center=platform,landfall:product=baseline-vpc,managed-by=landfall"
 	auditParams = "AuditAccountId=555555555555,RetentionDays=365"
-	auditTags   = "component=security,cost-center=platform,managed-by=landfall"
+	auditTags   = "component=security,cost-center=platform,landfall:product=security-audit,managed-by=landfall"
 )
 
 var (

@@ -36,14 +36,17 @@ const (
 	TriggerUpdate   Trigger = "UpdateManagedAccount"
 	TriggerManual   Trigger = "manual"
 	TriggerBackfill Trigger = "backfill"
+	// TriggerMove: Organizations moved the account to another OU.
+	TriggerMove Trigger = "MoveAccount"
 )
 
 // Manual reports whether an operator asked for the run (rather than Control
 // Tower). Operators get repairs of products in ERROR; events only get reports.
 func (t Trigger) Manual() bool { return t == TriggerManual || t == TriggerBackfill }
 
-// Event reports whether a Control Tower lifecycle event started the run.
-func (t Trigger) Event() bool { return t == TriggerCreate || t == TriggerUpdate }
+// Event reports whether an event started the run: a Control Tower
+// lifecycle event, or Organizations moving the account.
+func (t Trigger) Event() bool { return t == TriggerCreate || t == TriggerUpdate || t == TriggerMove }
 
 // Status is the state of one (region, product) target.
 type Status string
@@ -71,6 +74,11 @@ const (
 	Planned Status = "PLANNED"
 	// Cancelled: an operator cancelled the run before this target finished.
 	Cancelled Status = "CANCELLED"
+	// Retirable: a retirement candidate the run reported and left in place
+	// (retire: retain, or not provably Landfall's); see retire.go.
+	Retirable Status = "RETIRABLE"
+	// Terminated: a retirement candidate the run terminated (or found gone).
+	Terminated Status = "TERMINATED"
 )
 
 // Final reports whether s ends a target.
@@ -86,7 +94,7 @@ func (s Status) Final() bool {
 // OK reports whether s is a good outcome: the account has what the plan says,
 // or the plan's update policy chose to leave it.
 func (s Status) OK() bool {
-	return s == Succeeded || s == AlreadyProvisioned || s == Outdated || s == Planned
+	return s == Succeeded || s == AlreadyProvisioned || s == Outdated || s == Planned || s == Retirable || s == Terminated
 }
 
 // Satisfies reports whether a dependency in status s lets its dependents start.
@@ -135,6 +143,13 @@ type Target struct {
 	FinishedAt time.Time `json:"finishedAt,omitzero"`
 	// Parameters holds the rendered parameters (dry runs only, to show what would be sent).
 	Parameters map[string]string `json:"parameters,omitempty"`
+	// Action is what the target does: "" provisions (or updates) the
+	// plan's product; ActionTerminate and ActionRetain are retirement
+	// candidates (retire.go), whose Product is the key their name carries.
+	Action string `json:"action,omitempty"`
+	// Retirement says why a retirement candidate is one and what applies
+	// (plan.Verdict.Note), kept apart from Note, which says how it goes.
+	Retirement string `json:"retirement,omitempty"`
 }
 
 // MaxMessage bounds an error or note kept in a run: AWS messages can be long,
@@ -215,14 +230,27 @@ type Run struct {
 	Opened []string `json:"opened,omitempty"`
 	// PublishAttempts counts failed attempts to publish the finished run's summary.
 	PublishAttempts int `json:"publishAttempts,omitempty"`
+	// OptIn records the opt-in regions of the run's targets as the worker
+	// found them before working there, and which it enabled (optin.go).
+	OptIn []RegionOptIn `json:"optIn,omitempty"`
 	// Stopped says why the run stopped early because its account left
 	// (closed, suspended, removed from the organization). Its summary
 	// suggests no re-run: there is nothing left to run against.
 	Stopped string `json:"stopped,omitempty"`
+	// Retire makes the run look for retirement candidates in the account
+	// (retire.go) at the first step that reaches it; Looked says it has,
+	// or has given up (its notes say why). The launch function sets
+	// Retire; a run whose message predates it never looks.
+	Retire bool `json:"retire,omitempty"`
+	Looked bool `json:"looked,omitempty"`
 }
 
-// Complete reports whether every target is final.
+// Complete reports whether every target is final and the run is not still
+// to look for retirement candidates.
 func (r *Run) Complete() bool {
+	if r.Looking() {
+		return false
+	}
 	for i := range r.Targets {
 		if !r.Targets[i].Status.Final() {
 			return false
@@ -232,10 +260,17 @@ func (r *Run) Complete() bool {
 }
 
 // Unchanged reports whether the run changed nothing: every target was
-// already provisioned as planned. A run without targets changed nothing too.
+// already provisioned as planned, or a retirement candidate it left in
+// place. A run without targets changed nothing too. After a move, retained
+// candidates are news (what the account had and the plan no longer gives
+// it), so a move run that found any changed something worth telling.
 func (r *Run) Unchanged() bool {
 	for i := range r.Targets {
-		if r.Targets[i].Status != AlreadyProvisioned {
+		s := r.Targets[i].Status
+		if s == Retirable && r.Trigger == TriggerMove {
+			return false
+		}
+		if s != AlreadyProvisioned && s != Retirable {
 			return false
 		}
 	}
@@ -314,8 +349,8 @@ func (r *Run) Validate() error {
 	if r.NotBefore.After(r.StartedAt) {
 		errs = append(errs, fmt.Errorf("notBefore: %s is after startedAt %s; a run's age counts from its release", r.NotBefore.Format(time.RFC3339), r.StartedAt.Format(time.RFC3339)))
 	}
-	if len(r.Targets) == 0 {
-		errs = append(errs, errors.New("targets: empty; a run needs at least one (region, product) target"))
+	if len(r.Targets) == 0 && !r.Retire {
+		errs = append(errs, errors.New("targets: empty; a run needs at least one (region, product) target, or retire to look for retirement candidates"))
 	}
 	seen := make(map[string]bool, len(r.Targets))
 	for i := range r.Targets {
@@ -328,9 +363,12 @@ func (r *Run) Validate() error {
 		}
 		seen[t.Key()] = true
 		switch t.Status {
-		case Pending, InProgress, Succeeded, AlreadyProvisioned, Outdated, Failed, Skipped, TimedOut, Planned, Cancelled:
+		case Pending, InProgress, Succeeded, AlreadyProvisioned, Outdated, Failed, Skipped, TimedOut, Planned, Cancelled, Retirable, Terminated:
 		default:
 			errs = append(errs, fmt.Errorf("targets[%d].status: %q is not a target status", i, t.Status))
+		}
+		if err := t.checkAction(); err != nil {
+			errs = append(errs, fmt.Errorf("targets[%d].%w", i, err))
 		}
 		if t.Status == InProgress && t.RecordID == "" {
 			errs = append(errs, fmt.Errorf("targets[%d].recordId: required while IN_PROGRESS", i))
@@ -363,6 +401,7 @@ func EncodeWithin(r *Run, limit int) ([]byte, error) {
 	for i := range short.Targets {
 		t := &short.Targets[i]
 		t.Error, t.Note, t.Parameters = ClipTo(t.Error, 120), ClipTo(t.Note, 120), nil
+		t.Retirement = ClipTo(t.Retirement, 120)
 	}
 	b, err = Encode(&short)
 	if err != nil {

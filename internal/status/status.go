@@ -50,10 +50,16 @@ const (
 	// Unreachable: the target could not be looked at (execution role not
 	// assumable, region disabled for the account, access denied).
 	Unreachable State = "UNREACHABLE"
+	// Unwanted and Retirable are retirement candidates (retire.go): a
+	// provisioned product Landfall named that the plan no longer places.
+	// Unwanted: the account's next run terminates it (retire: terminate).
+	Unwanted State = "UNWANTED"
+	// Retirable: runs leave it (retire: retain, or not provably Landfall's).
+	Retirable State = "RETIRABLE"
 )
 
 // States lists every state in report order.
-var States = []State{OK, InProgress, Outdated, Unverified, Missing, Failed, Tainted, Unreachable}
+var States = []State{OK, InProgress, Outdated, Unverified, Missing, Failed, Tainted, Unreachable, Unwanted, Retirable}
 
 // Directory selects accounts; *directory.Directory implements it.
 type Directory interface {
@@ -65,6 +71,8 @@ type Directory interface {
 type Catalog interface {
 	DescribeProvisionedProduct(context.Context, *servicecatalog.DescribeProvisionedProductInput, ...func(*servicecatalog.Options)) (*servicecatalog.DescribeProvisionedProductOutput, error)
 	DescribeProduct(context.Context, *servicecatalog.DescribeProductInput, ...func(*servicecatalog.Options)) (*servicecatalog.DescribeProductOutput, error)
+	// SearchProvisionedProducts finds retirement candidates (retire.go).
+	SearchProvisionedProducts(context.Context, *servicecatalog.SearchProvisionedProductsInput, ...func(*servicecatalog.Options)) (*servicecatalog.SearchProvisionedProductsOutput, error)
 }
 
 // Accounts opens a member account as the execution role and returns its
@@ -105,6 +113,9 @@ type Reporter struct {
 	// Products resolves the plan's products to their IDs in the plan's
 	// portfolios, as runs do; required.
 	Products provision.ProductIDs
+	// Regions lists the regions enabled for an account when the plan
+	// chooses them at run time (regions: enabled; regions.go).
+	Regions Regions
 	// RoleName names the execution role Accounts assumes, for messages;
 	// empty means the plan's executionRoleName.
 	RoleName string
@@ -180,8 +191,15 @@ type Report struct {
 	Excluded []Exclusion   `json:"excluded,omitempty"`
 }
 
-// Drift reports whether any target is not OK.
-func (rep *Report) Drift() bool { return rep.Summary[OK] != rep.Targets }
+// Drift reports whether any target drifted (State.Drifted).
+func (rep *Report) Drift() bool {
+	for s, n := range rep.Summary {
+		if n > 0 && s.Drifted() {
+			return true
+		}
+	}
+	return false
+}
 
 // Validate checks a request's selection and filter against the plan,
 // returning every problem joined.
@@ -302,8 +320,11 @@ func (r *Reporter) account(ctx context.Context, a plan.Account, management bool,
 			res.excluded = append(res.excluded, Exclusion{Account: a.ID, AccountName: a.Name, Product: e.Product, Reason: e.Reason})
 		}
 	}
+	targets, notEnabled, blocked := r.inEnabledRegions(ctx, pa, targets)
+	res.excluded = append(res.excluded, notEnabled...)
 	if len(targets) == 0 {
-		return res
+		// Nothing placed, but Landfall may have left something: retire.go.
+		return r.candidatesOnly(ctx, pa, f, res)
 	}
 
 	// Regions in plan order, each with its targets in plan product order.
@@ -325,6 +346,13 @@ func (r *Reporter) account(ctx context.Context, a plan.Account, management bool,
 			Account: a.ID, AccountName: a.Name, Region: t.Region, Product: t.Product.Key,
 			ProvisionedProductName: t.ProvisionedProductName, WantedVersion: t.Product.Version,
 		}
+	}
+	if blocked != nil {
+		res.unreachable = true
+		for _, reg := range regions {
+			res.rows = append(res.rows, blockedRows(byRegion[reg], newRow, blocked)...)
+		}
+		return res
 	}
 
 	cats, err := r.Accounts.Open(ctx, a.ID, provision.SessionName(sessionLabel))
@@ -373,7 +401,7 @@ func (r *Reporter) account(ctx context.Context, a plan.Account, management bool,
 		})
 	}
 	_ = g.Wait()
-	res.rows = concat(rowsByRegion)
+	res.rows = withCandidates(r.Plan, concat(rowsByRegion), r.candidateRows(ctx, pa, f, cats))
 	return res
 }
 

@@ -10,8 +10,8 @@ import (
 
 // TableOptions tunes WriteTable.
 type TableOptions struct {
-	// OnlyDrift leaves out OK rows, for fleets where the OK ones would bury
-	// the few that need attention.
+	// OnlyDrift leaves out rows that are not drift (OK, RETIRABLE), for
+	// fleets where those would bury the few that need attention.
 	OnlyDrift bool
 	// NoExclusions leaves out the list of excluded accounts (the summary line
 	// still counts them).
@@ -24,7 +24,7 @@ func WriteTable(w io.Writer, rep *Report, opts TableOptions) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	shown := 0
 	for _, r := range rep.Rows {
-		if opts.OnlyDrift && r.State == OK {
+		if opts.OnlyDrift && !r.State.Drifted() {
 			continue
 		}
 		if shown == 0 {
@@ -37,7 +37,11 @@ func WriteTable(w io.Writer, rep *Report, opts TableOptions) error {
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write status table: %w", err)
 	}
-	if shown == 0 && len(rep.Rows) > 0 {
+	switch n := rep.Summary[Retirable]; {
+	case shown > 0 || len(rep.Rows) == 0:
+	case n > 0:
+		fmt.Fprintf(w, "No drift; %s (retirement candidates runs leave) not shown.\n", plural(n, "RETIRABLE row"))
+	default:
 		fmt.Fprintln(w, "Every target is OK.")
 	}
 	if _, err := fmt.Fprintln(w, Summary(rep)); err != nil {

@@ -77,6 +77,8 @@ func cancelRun(run *runstate.Run, rec *ledger.Record, now time.Time) {
 		t.Status, t.FinishedAt = runstate.Cancelled, now
 	}
 	run.AddNote(msg)
+	run.Stopped = rec.Stopped
+	run.StopLooking("the run was cancelled")
 }
 
 // targetBefore is what a step's history needs of a target before it.
@@ -98,7 +100,11 @@ func snapshot(run *runstate.Run) []targetBefore {
 func (h *Handler) history(ctx context.Context, log *slog.Logger, run *runstate.Run, before []targetBefore) {
 	now := h.now().UTC()
 	for i := range run.Targets {
-		t, was := &run.Targets[i], before[i]
+		t := &run.Targets[i]
+		var was targetBefore // a target the step added (a retirement candidate) had no before
+		if i < len(before) {
+			was = before[i]
+		}
 		if t.StartedAt.IsZero() && (t.Status != runstate.Pending || t.RecordID != "") {
 			t.StartedAt = now
 		}

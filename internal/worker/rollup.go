@@ -80,7 +80,7 @@ func rollUpInput(s *ledger.RollUp, run *runstate.Run, now time.Time) notify.Roll
 	}
 	for _, f := range s.Failures {
 		in.Failures = append(in.Failures, notify.RollUpFailure{Account: f.Account, AccountName: f.AccountName, Run: f.Run,
-			Region: f.Region, Product: f.Product, Status: f.Status, Error: f.Error})
+			Region: f.Region, Product: f.Product, Status: f.Status, Error: f.Error, Action: f.Action})
 	}
 	return in
 }

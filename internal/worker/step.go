@@ -54,10 +54,14 @@ func (h *Handler) step(ctx context.Context, log *slog.Logger, run *runstate.Run,
 				t.Status, t.Error = runstate.Failed, msg
 			}
 		}
+		run.StopLooking("the execution role could not be assumed")
 		log.ErrorContext(ctx, "run failed: role not assumable", "error", msg)
 		return true
 	}
-	return h.Engine.Advance(ctx, run, roleARN, cats)
+	// Retirement candidates join the run as targets before the opt-in gate
+	// and the engine see them (provision/retire.go).
+	found := h.Engine.Discover(ctx, run, cats)
+	return h.advanceOpen(ctx, log, run, roleARN, cats) || found // optin.go: the opt-in gate, then the engine
 }
 
 // admit checks that Landfall may still act in the run's account. It reports
@@ -88,6 +92,7 @@ func (h *Handler) admit(ctx context.Context, log *slog.Logger, run *runstate.Run
 		}
 	}
 	run.AddNote("refused before assuming any role: " + refused.Reason)
+	run.StopLooking("Landfall will not act in this account")
 	log.ErrorContext(ctx, "run refused: account not admitted", "reason", refused.Reason)
 	return true, true
 }
@@ -111,6 +116,7 @@ func stopInactive(run *runstate.Run, reason string, now time.Time) {
 		t.Status, t.FinishedAt = runstate.Cancelled, now
 	}
 	run.Stopped = "account " + run.Account.ID + ": " + reason
+	run.StopLooking("the account left Landfall's reach")
 }
 
 // timeOut ends every unfinished target of a run that outlived its maximum
@@ -124,6 +130,7 @@ func timeOut(run *runstate.Run, maxAge time.Duration) {
 		}
 		t.Status, t.Error = runstate.TimedOut, runstate.Clip(timedOutMessage(t, maxAge))
 	}
+	run.StopLooking(fmt.Sprintf("the run exceeded its maximum age of %s first", maxAge))
 }
 
 func timedOutMessage(t *runstate.Target, maxAge time.Duration) string {

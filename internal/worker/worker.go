@@ -81,6 +81,10 @@ type Handler struct {
 	// stale (the account was suspended or left) or injected.
 	Members  Members
 	Accounts Accounts
+	// Regions opens the Account Management API in a member account as the
+	// execution role (the session Accounts opened), for the opt-in gate
+	// (optin.go); nil leaves the gate out.
+	Regions  func(account, sessionName string) RegionOpt
 	Queue    Queue
 	Notifier Notifier
 	// Ledger records each step and the summary, so that a message SQS
@@ -219,7 +223,7 @@ func (h *Handler) record(ctx context.Context, log *slog.Logger, run *runstate.Ru
 func (h *Handler) sendOn(ctx context.Context, log *slog.Logger, run *runstate.Run) error {
 	// Look again when the earliest running record is due; the blind
 	// backoff only while nothing runs or something waits to start.
-	delay := h.Engine.NextLook(run, h.now(), workqueue.Backoff(run.Idle+1))
+	delay := h.nextLook(run) // optin.go: the engine's NextLook, and opt-in regions being enabled
 	log.InfoContext(ctx, "run continues", "delaySeconds", int(delay/time.Second), "counts", fmt.Sprint(run.Counts()))
 	sendCtx, cancelSend := h.sendContext(ctx)
 	defer cancelSend()

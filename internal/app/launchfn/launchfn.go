@@ -19,11 +19,12 @@ import (
 // New builds the launch function's handler. It calls no AWS API.
 func New(cfg aws.Config, c config.Config, pl *plan.Plan, o app.Options) *launch.Handler {
 	orgs := organizations.NewFromConfig(cfg)
-	dir := &directory.Directory{API: orgs}
+	dir := directory.ForPlan(orgs, pl)
 	accounts := app.Sessions(cfg, pl, c, o)
 	products := app.CatalogCheck(cfg, pl)
+	regions := app.AccountRegions(cfg, o)
 	// One reporter answers status and drift payloads: drift is status's rule.
-	fleet := &status.Reporter{Plan: pl, Directory: dir, Accounts: status.Opened{Opener: accounts}, Products: products,
+	fleet := &status.Reporter{Plan: pl, Directory: dir, Accounts: status.Opened{Opener: accounts}, Products: products, Regions: regions,
 		RoleName: accounts.RoleName, ManagementAccount: o.ManagementAccount}
 	return &launch.Handler{
 		Plan:              pl,
@@ -34,6 +35,7 @@ func New(cfg aws.Config, c config.Config, pl *plan.Plan, o app.Options) *launch.
 		Notifier:          app.Notifier(cfg, c, o),
 		Ledger:            app.Ledger(cfg, c, o),
 		DryRunner:         provision.DryRunner{Engine: app.Engine(pl, c, products, o), Accounts: accounts},
+		Regions:           regions,
 		Status:            fleet,
 		Fleet:             fleet,
 		ManagementAccount: o.ManagementAccount,

@@ -20,11 +20,17 @@ func New(cfg aws.Config, c config.Config, pl *plan.Plan, o app.Options) *worker.
 	durations := &worker.Durations{Ledger: ledger, Now: now(o)}
 	engine := app.Engine(pl, c, app.CatalogCheck(cfg, pl), o)
 	engine.Observed = durations.Expected
+	sessions := app.Sessions(cfg, pl, c, o)
 	return &worker.Handler{
-		Plan:      pl,
-		Engine:    engine,
-		Members:   app.Members(organizations.NewFromConfig(cfg), pl, o),
-		Accounts:  app.Sessions(cfg, pl, c, o),
+		Plan:     pl,
+		Engine:   engine,
+		Members:  app.Members(organizations.NewFromConfig(cfg), pl, o),
+		Accounts: sessions,
+		// The opt-in gate asks in the member account, as the session the
+		// step opened (Config hands out the same cached credentials).
+		Regions: func(account, sessionName string) worker.RegionOpt {
+			return app.AccountClient(sessions.Config(account, sessionName))
+		},
 		Queue:     app.Queue(cfg, c),
 		Notifier:  app.Notifier(cfg, c, o),
 		Ledger:    ledger,

@@ -1,5 +1,6 @@
 // Package samples is the embedded set of real Control Tower sample events
-// (EventBridge envelopes as Control Tower delivers them) used by the tests,
+// and Organizations API calls (EventBridge envelopes as Control Tower and
+// CloudTrail deliver them) used by the tests,
 // the demo (`make demo`) and the CLI's examples. It is the one copy: tests
 // of every package read the events from here rather than from their own
 // testdata, so a fix to a sample reaches all of them. README.md says where

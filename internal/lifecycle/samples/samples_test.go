@@ -21,8 +21,10 @@ func TestEveryEventIsAnEventBridgeEnvelope(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		if env.Source != "aws.controltower" || env.DetailType == "" || len(env.Detail) == 0 {
-			t.Errorf("%s: source %q, detail-type %q: not a Control Tower event", name, env.Source, env.DetailType)
+		// Control Tower's lifecycle events, or Organizations API calls.
+		pair := env.Source + " / " + env.DetailType
+		if pair != "aws.controltower / AWS Service Event via CloudTrail" && pair != "aws.organizations / AWS API Call via CloudTrail" || len(env.Detail) == 0 {
+			t.Errorf("%s: source %q, detail-type %q: not a Control Tower event or an Organizations API call", name, env.Source, env.DetailType)
 		}
 	}
 }
