@@ -179,6 +179,48 @@ func TestMovedAccountGetsWhatItsNewOUGets(t *testing.T) {
 			t.Errorf("%s provisioned %d times", k, n)
 		}
 	}
+
+	// Moved back, the account keeps baseline-vpc, and the MoveAccount
+	// event's run reports security-audit as retirable (retire: retain,
+	// the default): reported, left in place, and told in a summary.
+	if err := env.Cloud.Org().MoveAccount("arn:aws:iam::"+mgmt+":user/platform", devSandbox, prod, sandbox, env.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	before, err := env.Notifications()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := invoke(t, env, orgChangeEvent(t, env)); r.Outcome != launch.OutcomeQueued {
+		t.Fatalf("MoveAccount back: %s %q", r.Outcome, r.Message)
+	}
+	if err := env.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f = env.Finished()
+	back := f[len(f)-1]
+	retirable := 0
+	for _, tg := range back.Targets {
+		switch {
+		case tg.Product == "baseline-vpc" && tg.Status == runstate.AlreadyProvisioned:
+		case tg.Product == "security-audit" && tg.Status == runstate.Retirable:
+			retirable++
+		default:
+			t.Errorf("after moving back, %s: %s (%s)", tg.Key(), tg.Status, tg.Retirement)
+		}
+	}
+	if retirable != 3 {
+		t.Errorf("%d security-audit targets reported retirable, want 3", retirable)
+	}
+	after, err := env.Notifications()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after)-len(before) != 1 || !strings.Contains(after[len(after)-1].Message, "RETIRABLE") {
+		t.Errorf("want one summary naming the retirable products, got %d new notifications", len(after)-len(before))
+	}
+	if n := provisioned(env, devSandbox)["us-east-1/landfall-security-audit"]; n != 1 {
+		t.Errorf("a retained product is gone: %d left", n)
+	}
 }
 
 // A closed account moved to a "suspended" OU, routine housekeeping, is
