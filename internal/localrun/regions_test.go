@@ -58,13 +58,13 @@ func withCatalogIn(t *testing.T, w *localaws.World, region, tag string) {
 	w.Catalog.Regions = append(w.Catalog.Regions, copied)
 }
 
-// actsIn reports whether c is a Service Catalog call in account and region
-// made for a target. The management account's own calls (the preflight
-// reads its portfolio there) are not in the member account, and the
-// listing that looks for retirement candidates (provision's retire.go) is
-// not a target's.
+// actsIn reports whether c is a Service Catalog call in account and
+// region: a target's, or the listing that looks for retirement candidates,
+// which the worker makes only once the opt-in gate has found the region
+// enabled. The management account's own calls (the preflight reads its
+// portfolio there) are not in the member account.
 func actsIn(c wire.Call, account, region string) bool {
-	return c.Service == "servicecatalog" && c.Account == account && c.Region == region && c.Operation != "SearchProvisionedProducts"
+	return c.Service == "servicecatalog" && c.Account == account && c.Region == region
 }
 
 func regionsLine(regions string) func(string) string {

@@ -3,6 +3,7 @@ package provision
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -120,7 +121,11 @@ type regionCandidates struct {
 // per region it could not look in, why, and whether any failure is worth
 // another try.
 func (e *Engine) Candidates(ctx context.Context, rule *plan.Retirement, cats Catalogs) (found []Candidate, problems []string, retry bool) {
-	regions := e.Plan.Regions
+	return e.candidatesIn(ctx, rule, cats, e.Plan.Regions)
+}
+
+// candidatesIn is Candidates in regions.
+func (e *Engine) candidatesIn(ctx context.Context, rule *plan.Retirement, cats Catalogs, regions []string) (found []Candidate, problems []string, retry bool) {
 	results := make([]regionCandidates, len(regions))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(e.concurrency())
@@ -163,8 +168,11 @@ func (e *Engine) Candidates(ctx context.Context, rule *plan.Retirement, cats Cat
 // recognised by region and key, so listing again adds nothing twice. Any
 // other failure is a run note, and the run stops looking there. It
 // reports whether it changed the run. The worker calls it once the account
-// is open, before the engine advances the targets (Advance does not look).
-func (e *Engine) Discover(ctx context.Context, run *runstate.Run, cats Catalogs) (changed bool) {
+// is open and the opt-in gate has asked about the run's opt-in regions,
+// before the engine advances the targets (Advance does not look); it looks
+// nowhere in skip, the regions the gate found the account has not enabled
+// (nothing can have been provisioned there, and a call there is refused).
+func (e *Engine) Discover(ctx context.Context, run *runstate.Run, cats Catalogs, skip []string) (changed bool) {
 	if !run.Looking() {
 		return false
 	}
@@ -174,7 +182,8 @@ func (e *Engine) Discover(ctx context.Context, run *runstate.Run, cats Catalogs)
 		run.StopLooking(err.Error())
 		return true
 	}
-	found, problems, retry := e.Candidates(ctx, rule, cats)
+	regions := slices.DeleteFunc(slices.Clone(e.Plan.Regions), func(r string) bool { return slices.Contains(skip, r) })
+	found, problems, retry := e.candidatesIn(ctx, rule, cats, regions)
 	added := e.addCandidates(run, found, false)
 	if retry || ctx.Err() != nil {
 		// Bounded by the run's maximum age, which ends the looking too.

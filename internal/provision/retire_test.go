@@ -105,11 +105,11 @@ func TestDiscover(t *testing.T) {
 	run := testRun(runstate.TriggerUpdate, pendingTarget(ue1, vpc))
 	run.Retire = true
 
-	e.Discover(t.Context(), run, regionCatalogs(cats))
+	e.Discover(t.Context(), run, regionCatalogs(cats), nil)
 	if !run.Looking() {
 		t.Fatal("a region throttled past the SDK's retries stopped the looking; want it retried next step")
 	}
-	e.Discover(t.Context(), run, regionCatalogs(cats))
+	e.Discover(t.Context(), run, regionCatalogs(cats), nil)
 	if run.Looking() || !run.Looked {
 		t.Fatal("the run still looks after every region answered")
 	}
@@ -162,7 +162,7 @@ func TestDiscoverNotes(t *testing.T) {
 	}
 	run := testRun(runstate.TriggerManual)
 	run.Retire = true
-	e.Discover(t.Context(), run, regionCatalogs(cats))
+	e.Discover(t.Context(), run, regionCatalogs(cats), nil)
 	if run.Looking() || len(run.Targets) != 0 {
 		t.Fatalf("looking %v, targets %+v; want done, none", run.Looking(), run.Targets)
 	}

@@ -61,15 +61,13 @@ var _ RegionOpt = (*account.Client)(nil)
 // is a worker step and a GetRegionOptStatus per waiting region.
 const optInRecheck = 3 * time.Minute
 
-// advanceOpen is the step's work once the account is open: the opt-in gate,
-// then the engine on every target whose region is not held back by it.
-func (h *Handler) advanceOpen(ctx context.Context, log *slog.Logger, run *runstate.Run, roleARN string, cats provision.Catalogs) bool {
-	before := fingerprintStatus(run)
-	h.gateOptIn(ctx, log, run)
+// advanceGated is the step's work once the account is open and the opt-in
+// gate has asked: the engine on every target whose region the gate does not
+// hold back.
+func (h *Handler) advanceGated(ctx context.Context, run *runstate.Run, roleARN string, cats provision.Catalogs) bool {
 	held := heldRegions(run)
 	if len(held) == 0 {
-		moved := h.Engine.Advance(ctx, run, roleARN, cats)
-		return moved || fingerprintStatus(run) != before
+		return h.Engine.Advance(ctx, run, roleARN, cats)
 	}
 	view, index := without(run, held)
 	moved := false
@@ -80,7 +78,22 @@ func (h *Handler) advanceOpen(ctx context.Context, log *slog.Logger, run *runsta
 		run.Targets[i] = view.Targets[j]
 	}
 	run.Opened = view.Opened
-	return moved || fingerprintStatus(run) != before
+	return moved
+}
+
+// notEnabled lists the opt-in regions the gate found the account has not
+// enabled (yet): disabled, disabling or enabling. A region whose status
+// could not be read is not among them: its targets are attempted anyway.
+func notEnabled(run *runstate.Run) []string {
+	var out []string
+	for _, o := range run.OptIn {
+		switch types.RegionOptStatus(o.Status) {
+		case "", types.RegionOptStatusEnabled, types.RegionOptStatusEnabledByDefault:
+		default:
+			out = append(out, o.Region)
+		}
+	}
+	return out
 }
 
 // gateOptIn asks about each opt-in region of the run's unfinished targets

@@ -58,10 +58,13 @@ func (h *Handler) step(ctx context.Context, log *slog.Logger, run *runstate.Run,
 		log.ErrorContext(ctx, "run failed: role not assumable", "error", msg)
 		return true
 	}
-	// Retirement candidates join the run as targets before the opt-in gate
-	// and the engine see them (provision/retire.go).
-	found := h.Engine.Discover(ctx, run, cats)
-	return h.advanceOpen(ctx, log, run, roleARN, cats) || found // optin.go: the opt-in gate, then the engine
+	// The opt-in gate first (optin.go), so that retirement candidates are
+	// looked for only in regions the account can use; they join the run as
+	// targets before the engine advances it (provision/retire.go).
+	before := fingerprintStatus(run)
+	h.gateOptIn(ctx, log, run)
+	found := h.Engine.Discover(ctx, run, cats, notEnabled(run))
+	return h.advanceGated(ctx, run, roleARN, cats) || found || fingerprintStatus(run) != before
 }
 
 // admit checks that Landfall may still act in the run's account. It reports
