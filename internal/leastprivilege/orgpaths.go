@@ -3,10 +3,8 @@ package leastprivilege
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/landfall/landfall/internal/launch"
-	"github.com/landfall/landfall/internal/lifecycle/samples"
 	"github.com/landfall/landfall/internal/localaws/org"
 	"github.com/landfall/landfall/internal/localrun"
 )
@@ -60,9 +58,7 @@ func runAccountClosed(ctx context.Context, d *Deployed) error {
 	if err := d.AddAccount(org.AccountSpec{ID: closedAccount, Name: "LifeCycle12", Email: "lifecycle12@example.com", Parent: customOU}); err != nil {
 		return err
 	}
-	event := strings.NewReplacer(`"222222222222"`, `"`+closedAccount+`"`, `"LifeCycle1"`, `"LifeCycle12"`, "0000000-0000-0000-1111-123456789012", "0000000-0000-0000-1111-121212121212").
-		Replace(string(samples.Event(sampleEvent)))
-	if err := expectOutcome(d.Env.InvokeLaunch(ctx, localrun.Payload{Name: "account to close", Body: []byte(event)}), launch.OutcomeQueued); err != nil {
+	if err := expectOutcome(d.Env.InvokeLaunch(ctx, localrun.Payload{Name: "account to close", Body: sampleEventFor(closedAccount, "LifeCycle12")}), launch.OutcomeQueued); err != nil {
 		return err
 	}
 	if _, err := d.Env.DeliverNext(ctx); err != nil {

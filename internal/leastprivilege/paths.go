@@ -98,14 +98,19 @@ func runNewAccount(ctx context.Context, d *Deployed) error {
 	if err := d.AddAccount(org.AccountSpec{ID: newAccount, Name: "LifeCycle9", Email: "lifecycle9@example.com", Parent: customOU}); err != nil {
 		return err
 	}
-	event := strings.NewReplacer(`"222222222222"`, `"`+newAccount+`"`, `"LifeCycle1"`, `"LifeCycle9"`, "0000000-0000-0000-1111-123456789012", "0000000-0000-0000-1111-999999999999").
-		Replace(string(samples.Event(sampleEvent)))
-	if err := expectOutcome(d.Env.InvokeLaunch(ctx, localrun.Payload{Name: "new account", Body: []byte(event)}), launch.OutcomeQueued); err != nil {
+	if err := expectOutcome(d.Env.InvokeLaunch(ctx, localrun.Payload{Name: "new account", Body: sampleEventFor(newAccount, "LifeCycle9")}), launch.OutcomeQueued); err != nil {
 		return err
 	}
 	// The first event's run changed nothing, so only the new account's run
 	// sends a summary (the plan's notifications.unchangedEventRuns).
 	return drainAndExpectSince(ctx, d, len(before), 1)
+}
+
+// sampleEventFor is the sample event for another account, named name, with
+// an event ID of its own (ending in the account's ID).
+func sampleEventFor(account, name string) []byte {
+	return []byte(strings.NewReplacer(`"222222222222"`, `"`+account+`"`, `"LifeCycle1"`, `"`+name+`"`, "0000000-0000-0000-1111-123456789012", "0000000-0000-0000-1111-"+account).
+		Replace(string(samples.Event(sampleEvent))))
 }
 
 // The account runNewAccount adds, in the sample event's OU.

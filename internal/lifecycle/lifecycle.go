@@ -344,35 +344,15 @@ func decodeEnvelope(ev events.EventBridgeEvent, lits map[string]json.RawMessage)
 		return &IgnoredEvent{EventID: eventID, EventName: eventName, Reason: ignoreReason(eventName)}, nil
 	}
 
+	env, more := readEnvelope(ev, det, eventID, idErr)
+	problems = append(problems, more...)
 	out := &AccountEvent{
 		EventID:           eventID,
 		EnvelopeID:        ev.ID,
 		EventName:         eventName,
-		ManagementAccount: ev.AccountID,
-		HomeRegion:        ev.Region,
-		EventTime:         ev.Time.UTC(),
-	}
-	if eventID == "" && idErr == nil {
-		problems = append(problems, &FieldError{
-			Field: "detail.eventID", Problem: "missing, and the envelope has no id either",
-			Fix: "Landfall recognises redelivered events by this ID; keep the eventID of the original event",
-		})
-	}
-	if out.ManagementAccount != "" && !awsid.IsAccountID(out.ManagementAccount) {
-		problems = append(problems, &FieldError{
-			Field: "account", Value: out.ManagementAccount, Problem: "is not a 12-digit account ID",
-			Fix: "EventBridge sets it to the management account's ID",
-		})
-	}
-	if out.HomeRegion == "" {
-		region, err := textField(det, "awsRegion", "detail", maxRegionLen, false)
-		problems = appendErr(problems, err)
-		out.HomeRegion = region
-	}
-	if t, err := timestampField(det, "eventTime", "detail"); err != nil {
-		problems = append(problems, err)
-	} else if !t.IsZero() {
-		out.EventTime = t
+		ManagementAccount: env.managementAccount,
+		HomeRegion:        env.region,
+		EventTime:         env.eventTime,
 	}
 
 	problems = append(problems, decodeAccountStatus(det, out)...)

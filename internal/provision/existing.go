@@ -130,12 +130,9 @@ func (s *targetStep) update(ctx context.Context, prod *servicecatalog.DescribePr
 		s.handle(ctx, "update "+t.ProvisionedProductName, err)
 		return
 	}
-	if out.RecordDetail == nil || aws.ToString(out.RecordDetail.RecordId) == "" {
-		t.Note = "retrying: UpdateProvisionedProduct returned no record"
+	if !s.started(ctx, "UpdateProvisionedProduct", out.RecordDetail, false) {
 		return
 	}
-	s.follow(aws.ToString(out.RecordDetail.RecordId))
-	s.schedule(false)
 	t.Note = note
 	s.log.InfoContext(ctx, "update started", "version", t.Version, "record", t.RecordID, "note", note)
 }
@@ -177,12 +174,9 @@ func (s *targetStep) terminate(ctx context.Context, d *sctypes.ProvisionedProduc
 		s.handle(ctx, "terminate failed product "+t.ProvisionedProductName, err)
 		return
 	}
-	if out.RecordDetail == nil || aws.ToString(out.RecordDetail.RecordId) == "" {
-		t.Note = "retrying: TerminateProvisionedProduct returned no record"
+	if !s.started(ctx, "TerminateProvisionedProduct", out.RecordDetail, true) {
 		return
 	}
-	s.follow(aws.ToString(out.RecordDetail.RecordId))
-	s.schedule(true)
 	t.Note = fmt.Sprintf("replacing: %s never provisioned (%s), so it is terminated and provisioned again", t.ProvisionedProductID, d.Status)
 	s.log.InfoContext(ctx, "terminating a product that never provisioned", "record", t.RecordID)
 }

@@ -199,15 +199,9 @@ func (s *targetStep) launch(ctx context.Context, prod *servicecatalog.DescribePr
 		return
 	}
 	rd := out.RecordDetail
-	if rd == nil || aws.ToString(rd.RecordId) == "" {
-		// Without a record there is nothing to follow; the next step finds the
-		// product by name and adopts its record.
-		t.Note = "retrying: ProvisionProduct returned no record"
-		s.log.WarnContext(ctx, "ProvisionProduct returned no record")
+	if !s.started(ctx, "ProvisionProduct", rd, false) {
 		return
 	}
-	s.follow(aws.ToString(rd.RecordId))
-	s.schedule(false)
 	t.ProvisionedProductID = aws.ToString(rd.ProvisionedProductId)
 	t.Note = ""
 	if t.Replaces != "" {
@@ -246,6 +240,22 @@ func (s *targetStep) adopt(ctx context.Context, prod *servicecatalog.DescribePro
 // wait is over, so a record that is slow to show gets its whole budget. The
 // record is read at once (an adopted one: its start is not known yet) unless
 // the caller, which just started it, schedules it.
+// started follows the record that op (ProvisionProduct, an update or a
+// termination) started, and schedules its first read; terminate says the
+// record is a termination, timed as one. It reports false, leaving a note,
+// when op returned no record: there is nothing to follow, and the next
+// step finds the product by name and adopts its record.
+func (s *targetStep) started(ctx context.Context, op string, rd *sctypes.RecordDetail, terminate bool) bool {
+	if rd == nil || aws.ToString(rd.RecordId) == "" {
+		s.t.Note = "retrying: " + op + " returned no record"
+		s.log.WarnContext(ctx, op+" returned no record")
+		return false
+	}
+	s.follow(aws.ToString(rd.RecordId))
+	s.schedule(terminate)
+	return true
+}
+
 func (s *targetStep) follow(record string) {
 	s.t.Status, s.t.RecordID = runstate.InProgress, record
 	s.t.WaitingSince = time.Time{}

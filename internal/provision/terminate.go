@@ -52,12 +52,9 @@ func (s *targetStep) terminateCandidate(ctx context.Context) {
 		s.handle(ctx, "terminate "+t.ProvisionedProductName+" ("+t.ProvisionedProductID+")", err)
 		return
 	}
-	if out.RecordDetail == nil || aws.ToString(out.RecordDetail.RecordId) == "" {
-		t.Note = "retrying: TerminateProvisionedProduct returned no record"
+	if !s.started(ctx, "TerminateProvisionedProduct", out.RecordDetail, true) {
 		return
 	}
-	s.follow(aws.ToString(out.RecordDetail.RecordId))
-	s.schedule(true)
 	t.Note = "terminating"
 	s.log.InfoContext(ctx, "terminating a retirement candidate", "provisionedProduct", t.ProvisionedProductID, "record", t.RecordID)
 }

@@ -65,6 +65,16 @@ func cancelRun(run *runstate.Run, rec *ledger.Record, now time.Time) {
 		by = "an operator"
 	}
 	msg := fmt.Sprintf("cancelled by %s at %s", by, rec.CancelAt.Format(time.RFC3339))
+	cancelRemaining(run, msg, now)
+	run.AddNote(msg)
+	run.Stopped = rec.Stopped
+	run.StopLooking("the run was cancelled")
+}
+
+// cancelRemaining ends every unfinished target of run CANCELLED with msg.
+// A record already running in Service Catalog is named: Service Catalog
+// cannot stop one.
+func cancelRemaining(run *runstate.Run, msg string, now time.Time) {
 	for i := range run.Targets {
 		t := &run.Targets[i]
 		if t.Status.Final() {
@@ -76,9 +86,6 @@ func cancelRun(run *runstate.Run, rec *ledger.Record, now time.Time) {
 		}
 		t.Status, t.FinishedAt = runstate.Cancelled, now
 	}
-	run.AddNote(msg)
-	run.Stopped = rec.Stopped
-	run.StopLooking("the run was cancelled")
 }
 
 // targetBefore is what a step's history needs of a target before it.

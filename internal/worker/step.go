@@ -106,18 +106,7 @@ func (h *Handler) admit(ctx context.Context, log *slog.Logger, run *runstate.Run
 // summary says so. A record already running is named, because Service
 // Catalog cannot stop it (and a closed account's resources go with it).
 func stopInactive(run *runstate.Run, reason string, now time.Time) {
-	msg := "cancelled: the account left Landfall's reach: " + reason
-	for i := range run.Targets {
-		t := &run.Targets[i]
-		if t.Status.Final() {
-			continue
-		}
-		t.Error = msg
-		if t.Status == runstate.InProgress && t.RecordID != "" {
-			t.Error += fmt.Sprintf("; record %s was still running", t.RecordID)
-		}
-		t.Status, t.FinishedAt = runstate.Cancelled, now
-	}
+	cancelRemaining(run, "cancelled: the account left Landfall's reach: "+reason, now)
 	run.Stopped = "account " + run.Account.ID + ": " + reason
 	run.StopLooking("the account left Landfall's reach")
 }
