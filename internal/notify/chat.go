@@ -318,14 +318,7 @@ func additionalContext(d Document) map[string]string {
 	case len(d.Counts) > 0:
 		ctx["counts"] = countsPhrase(d.Counts)
 	}
-	for k, v := range ctx {
-		if v = line(v, maxChatContextValue); v == "" {
-			delete(ctx, k)
-		} else {
-			ctx[k] = v
-		}
-	}
-	return ctx
+	return boundContext(ctx)
 }
 
 func stamp(t time.Time) string {
@@ -360,4 +353,17 @@ func boundSteps(steps []string) []string {
 		out = append(out, clip(s, maxChatStep))
 	}
 	return out
+}
+
+// boundContext makes every additionalContext value one line within the
+// format's limit, and drops the keys left empty.
+func boundContext(ctx map[string]string) map[string]string {
+	for k, v := range ctx {
+		if v = line(v, maxChatContextValue); v == "" {
+			delete(ctx, k)
+		} else {
+			ctx[k] = v
+		}
+	}
+	return ctx
 }

@@ -266,12 +266,5 @@ func rollUpContext(d Document, info *RollUpInfo) map[string]string {
 		"startedAt": stamp(info.StartedAt), "finishedAt": stamp(info.FinishedAt), "runs": strconv.Itoa(info.Runs),
 		"outcomes": outcomesPhrase(info.Outcomes), "counts": countsPhrase(d.Counts),
 	}
-	for k, v := range ctx {
-		if v = line(v, maxChatContextValue); v == "" {
-			delete(ctx, k)
-		} else {
-			ctx[k] = v
-		}
-	}
-	return ctx
+	return boundContext(ctx)
 }
