@@ -1,7 +1,6 @@
 package authz
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/landfall/landfall/internal/localaws/identity"
@@ -20,73 +19,29 @@ import (
 // own validation error, as AWS does before it can authorize anything.
 type resolver func(a *Authorizer, c *call) (arn string, ok bool)
 
-// call is one request being authorized, with its JSON members decoded at
-// most once.
+// call is one request being authorized.
 type call struct {
-	r       *wire.Request
-	fields  jsonFields
-	decoded bool
+	r *wire.Request
 }
 
-// jsonFields are the members of JSON requests that name resources.
-type jsonFields struct {
-	QueueURL               string `json:"QueueUrl"`
-	QueueName              string `json:"QueueName"`
-	QueueOwnerAWSAccountID string `json:"QueueOwnerAWSAccountId"`
-	ID                     string `json:"Id"`
-	PortfolioID            string `json:"PortfolioId"`
-	ProductID              string `json:"ProductId"`
-	AccountID              string `json:"AccountId"`
-	ParentID               string `json:"ParentId"`
-	ChildID                string `json:"ChildId"`
-	OrganizationalUnitID   string `json:"OrganizationalUnitId"`
-	ResourceID             string `json:"ResourceId"`
-	TableName              string `json:"TableName"`
-	IndexName              string `json:"IndexName"`
+// jsonMembers are the members of JSON requests that name resources.
+var jsonMembers = map[string]bool{
+	"QueueUrl": true, "QueueName": true, "QueueOwnerAWSAccountId": true, "Id": true,
+	"PortfolioId": true, "ProductId": true, "AccountId": true, "ParentId": true, "ChildId": true,
+	"OrganizationalUnitId": true, "ResourceId": true, "TableName": true, "IndexName": true,
 }
 
-// json returns the request's resource-naming members. A body that does
-// not decode names nothing; the model validator has refused it already.
-func (c *call) json() *jsonFields {
-	if !c.decoded {
-		c.decoded = true
-		_ = json.Unmarshal(c.r.Body, &c.fields) // see above
-	}
-	return &c.fields
-}
-
-// member returns the JSON member name of the request.
+// member returns the JSON member name of the request, a string, read from
+// the body the validator decoded already (wire.Request.Document). A body
+// that does not decode, or a member that is not a string, names nothing:
+// the validator has refused such a request already.
 func (c *call) member(name string) string {
-	f := c.json()
-	switch name {
-	case "QueueUrl":
-		return f.QueueURL
-	case "QueueName":
-		return f.QueueName
-	case "QueueOwnerAWSAccountId":
-		return f.QueueOwnerAWSAccountID
-	case "Id":
-		return f.ID
-	case "PortfolioId":
-		return f.PortfolioID
-	case "ProductId":
-		return f.ProductID
-	case "AccountId":
-		return f.AccountID
-	case "ParentId":
-		return f.ParentID
-	case "ChildId":
-		return f.ChildID
-	case "OrganizationalUnitId":
-		return f.OrganizationalUnitID
-	case "ResourceId":
-		return f.ResourceID
-	case "TableName":
-		return f.TableName
-	case "IndexName":
-		return f.IndexName
+	if !jsonMembers[name] {
+		panic("authz: no JSON member " + name + " in jsonMembers") // a table bug
 	}
-	panic("authz: no JSON member " + name + " in jsonFields") // a table bug
+	doc, _ := c.r.Document()
+	s, _ := doc[name].(string)
+	return s
 }
 
 func partition(c *call) string { return region.Partition(c.r.Region) }

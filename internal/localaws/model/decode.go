@@ -1,7 +1,6 @@
 package model
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/url"
 	"strconv"
@@ -25,22 +24,8 @@ func (s *Service) document(r *wire.Request, input string) (doc map[string]any, o
 	case wire.RESTJSON:
 		return s.restDocument(r, sh)
 	default:
-		return decodeJSON(r.Body)
+		return r.Document()
 	}
-}
-
-func decodeJSON(body []byte) (map[string]any, bool) {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 {
-		return map[string]any{}, true
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var doc map[string]any
-	if err := dec.Decode(&doc); err != nil {
-		return nil, false
-	}
-	return doc, true
 }
 
 // restDocument reads a restJson1 input: members bound to the URI, query
@@ -54,7 +39,7 @@ func (s *Service) restDocument(r *wire.Request, sh *Shape) (map[string]any, bool
 		}
 	} else {
 		var ok bool
-		if doc, ok = decodeJSON(r.Body); !ok {
+		if doc, ok = wire.DecodeDocument(r.Body); !ok {
 			return nil, false
 		}
 	}

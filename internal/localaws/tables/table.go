@@ -120,6 +120,9 @@ func (t *table) keyOf(item Item, isKey bool) (Item, string, *wireError) {
 func encodeScalar(v Value) string {
 	switch v.kind {
 	case "N":
+		if isCanonicalInt(v.str) { // its RatString
+			return "N" + v.str
+		}
 		n, _ := parseNumber(v.str)
 		return "N" + n.RatString()
 	case "B":

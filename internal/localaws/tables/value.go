@@ -145,7 +145,7 @@ func (v Value) validate() *wire.Error {
 		}
 		return nil
 	case "N":
-		if _, ok := parseNumber(v.str); !ok {
+		if !isCanonicalInt(v.str) && !isNumber(v.str) {
 			return validation("The parameter cannot be converted to a numeric value: " + v.str)
 		}
 		return nil
@@ -207,7 +207,7 @@ func (v Value) setKey(i int) string {
 	if v.kind == "BS" {
 		return string(v.bs[i])
 	}
-	if v.kind == "NS" {
+	if v.kind == "NS" && !isCanonicalInt(v.ss[i]) {
 		if n, ok := parseNumber(v.ss[i]); ok {
 			return n.RatString()
 		}
@@ -230,12 +230,44 @@ func parseNumber(s string) (*big.Rat, bool) {
 		return r, true
 	}
 	abs := new(big.Rat).Abs(r)
-	maxN, _ := new(big.Rat).SetString("1e126")
-	minN, _ := new(big.Rat).SetString("1e-130")
-	if abs.Cmp(maxN) >= 0 || abs.Cmp(minN) < 0 {
+	if abs.Cmp(numberMax) >= 0 || abs.Cmp(numberMin) < 0 {
 		return nil, false
 	}
 	return r, true
+}
+
+// isNumber reports whether s is a valid DynamoDB number.
+func isNumber(s string) bool {
+	_, ok := parseNumber(s)
+	return ok
+}
+
+// The bounds of a DynamoDB number's magnitude (exclusive above, inclusive below).
+var numberMax, numberMin = mustRat("1e126"), mustRat("1e-130")
+
+func mustRat(s string) *big.Rat {
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		panic("tables: bad constant " + s)
+	}
+	return r
+}
+
+// isCanonicalInt reports whether s is an integer already in the form
+// DynamoDB stores (an optional '-', no leading zeros, no spaces, at most 38
+// digits). Most numbers Landfall writes are (times, counts, versions): they
+// are valid, normalized and keyed as they are, without a big.Rat each.
+func isCanonicalInt(s string) bool {
+	d, neg := strings.CutPrefix(s, "-")
+	if d == "" || len(d) > 38 || (d[0] == '0' && (len(d) > 1 || neg)) {
+		return false
+	}
+	for i := 0; i < len(d); i++ {
+		if d[i] < '0' || d[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // formatNumber writes a number in DynamoDB's canonical form: plain
@@ -261,6 +293,9 @@ func formatNumber(r *big.Rat) string {
 func (v Value) normalized() Value {
 	switch v.kind {
 	case "N":
+		if isCanonicalInt(v.str) {
+			break
+		}
 		if r, ok := parseNumber(v.str); ok {
 			v.str = formatNumber(r)
 		}

@@ -30,3 +30,27 @@ func zeros(n int) string {
 	}
 	return string(b)
 }
+
+// TestCanonicalIntAgreesWithParsing checks the big.Rat-free fast path: a
+// string it accepts is a valid number whose canonical form and key are the
+// string itself, and what it refuses still goes through parseNumber.
+func TestCanonicalIntAgreesWithParsing(t *testing.T) {
+	for _, s := range []string{
+		"0", "7", "-7", "1765000000", "-0", "00", "007", "+7", " 7", "7 ", "1.0", "1e3", "", "-",
+		"12345678901234567890123456789012345678", "123456789012345678901234567890123456789", "0x1f", "1_000",
+	} {
+		fast := isCanonicalInt(s)
+		r, ok := parseNumber(s)
+		if !fast {
+			continue
+		}
+		if !ok || formatNumber(r) != s || r.RatString() != s {
+			t.Errorf("isCanonicalInt(%q) = true, but parseNumber gives ok=%v, form %q", s, ok, formatNumber(r))
+		}
+	}
+	for s, want := range map[string]bool{"0": true, "-7": true, "-0": false, "007": false, "1.0": false, " 7": false} {
+		if got := isCanonicalInt(s); got != want {
+			t.Errorf("isCanonicalInt(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -109,5 +109,8 @@ func parseCredential(c string) (Scope, error) {
 			return Scope{}, fmt.Errorf("credential %q has an empty %s", c, name)
 		}
 	}
-	return Scope{AccessKeyID: parts[0], Date: parts[1], Region: parts[2], Service: parts[3]}, nil
+	// Copies, not substrings: the scope's strings end up in what the
+	// emulator keeps (the call log, resources' regions and owners), and a
+	// substring would keep the whole signed header alive with them.
+	return Scope{AccessKeyID: strings.Clone(parts[0]), Date: strings.Clone(parts[1]), Region: strings.Clone(parts[2]), Service: strings.Clone(parts[3])}, nil
 }

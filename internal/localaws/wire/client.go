@@ -35,8 +35,10 @@ func (t inMemoryTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		return nil, err
 	}
 
-	// The handler gets its own copy, shaped like a request a server receives.
-	sreq := req.Clone(req.Context())
+	// The handler gets a shallow copy, shaped like a request a server
+	// receives; the server copies the headers it keeps and changes nothing
+	// of the client's request.
+	sreq := req.WithContext(req.Context())
 	sreq.Body = io.NopCloser(bytes.NewReader(body))
 	sreq.ContentLength = int64(len(body))
 	sreq.RequestURI = req.URL.RequestURI()

@@ -117,3 +117,31 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 func (t Timestamp) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 	return e.EncodeElement(time.Time(t).UTC().Format("2006-01-02T15:04:05.000Z"), start)
 }
+
+// Document returns the JSON body as a generic document (numbers as
+// json.Number; an empty body is {}), decoded on the first call only; ok is
+// false when the body is not a JSON object. Callers must not modify it: it
+// is shared by everyone who asks.
+func (r *Request) Document() (doc map[string]any, ok bool) {
+	if !r.docRead {
+		r.docRead = true
+		r.doc, r.docOK = DecodeDocument(r.Body)
+	}
+	return r.doc, r.docOK
+}
+
+// DecodeDocument decodes body as a JSON object with numbers as
+// json.Number (an empty body is {}); ok is false when it is not one.
+func DecodeDocument(body []byte) (map[string]any, bool) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return map[string]any{}, true
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var doc map[string]any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, false
+	}
+	return doc, true
+}

@@ -233,7 +233,7 @@ func (s *Server) serve(hr *http.Request, req *Request) (call, response) {
 			})
 		}
 		c.proto = Query
-		form, err := url.ParseQuery(string(body))
+		form, err := parseForm(string(body))
 		if err != nil {
 			return fail(&Error{Code: "MalformedQueryString", Message: "cannot parse form body: " + err.Error()})
 		}
@@ -334,6 +334,26 @@ func newRequestID() string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// parseForm parses an awsQuery body into copies of its keys and values.
+// url.ParseQuery returns substrings of the body where nothing is escaped,
+// and the emulator keeps some values (a published message's subject, a
+// topic's ARN): a substring would keep each whole request body alive.
+func parseForm(body string) (url.Values, error) {
+	parsed, err := url.ParseQuery(body)
+	if err != nil {
+		return nil, err
+	}
+	form := make(url.Values, len(parsed))
+	for k, vs := range parsed {
+		copied := make([]string, len(vs))
+		for i, v := range vs {
+			copied[i] = strings.Clone(v)
+		}
+		form[strings.Clone(k)] = copied
+	}
+	return form, nil
 }
 
 // readBody is io.ReadAll with the buffer sized for sizeHint bytes (the

@@ -93,6 +93,12 @@ type Request struct {
 	// pick the protocol's spelling of an error code (ThrottlingException for
 	// JSON, Throttling for Query).
 	Protocol Protocol
+
+	// doc is Body decoded once by Document, for the validator and the
+	// authorizer, which both read a request's members before its operation.
+	doc     map[string]any
+	docOK   bool
+	docRead bool
 }
 
 // Operation executes one API operation. It returns the response value, which
