@@ -19,6 +19,7 @@ import (
 	"github.com/landfall/landfall/internal/localaws"
 	"github.com/landfall/landfall/internal/localaws/catalog"
 	"github.com/landfall/landfall/internal/localaws/org"
+	"github.com/landfall/landfall/internal/plan"
 	"github.com/landfall/landfall/internal/preflight"
 	"github.com/landfall/landfall/internal/provision"
 	"github.com/landfall/landfall/internal/status"
@@ -562,4 +563,42 @@ func troubleByHand(t *testing.T, env *Env, outdated, tainted int) {
 		t.Fatal("the emulator's clock is not a manual one")
 	}
 	clk.Advance(time.Hour) // both updates finish
+}
+
+// TestRunReportsConcurrentRunsInIDOrder: `landfall local` drains the queue
+// with workers running at once, so runs finish in no fixed order; its
+// report lists them by run ID, the same for the same input every time.
+func TestRunReportsConcurrentRunsInIDOrder(t *testing.T) {
+	w, err := localaws.DefaultWorld()
+	if err != nil {
+		t.Fatal(err)
+	}
+	addFleet(w, 12, nil)
+	pl, err := plan.ExamplePlan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	env, err := New(ctx, w, pl, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := env.Run(ctx, []Payload{{Name: "backfill", Body: backfillFleet}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Runs) != 12 {
+		t.Fatalf("%d runs reported, want 12", len(res.Runs))
+	}
+	if !slices.IsSortedFunc(res.Runs, func(a, b RunReport) int { return strings.Compare(a.RunID, b.RunID) }) {
+		t.Errorf("runs not in ID order: %v", runIDs(res.Runs))
+	}
+}
+
+func runIDs(rs []RunReport) []string {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.RunID
+	}
+	return ids
 }

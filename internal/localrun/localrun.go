@@ -430,27 +430,66 @@ const maxDeliveries = 100000
 func (e *Env) Drain(ctx context.Context) error { return e.DrainConcurrently(ctx, 1) }
 
 // DrainConcurrently is Drain with up to parallel worker invocations at once,
-// as Lambda runs several workers on a busy queue.
+// as Lambda runs several workers on a busy queue. A worker that finishes
+// takes the next visible message at once, without waiting for the others
+// (Lambda's poller has no such barrier either); the clock moves only when
+// no invocation is running and none is visible.
 func (e *Env) DrainConcurrently(ctx context.Context, parallel int) error {
-	for deliveries := 0; deliveries < maxDeliveries; {
-		n, err := e.receiveAndDeliver(ctx, parallel)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			next, ok := e.Cloud.Queues().NextVisibleAt(e.Config.QueueURL)
+	parallel = max(parallel, 1)
+	done := make(chan error, parallel)
+	running, deliveries := 0, 0
+	var failed error
+	for {
+		for failed == nil && running < parallel && deliveries < maxDeliveries {
+			m, ok, err := e.receiveOne(ctx)
+			if err != nil {
+				failed = err
+				break
+			}
 			if !ok {
-				return nil
+				break
 			}
-			if e.Clock == nil {
-				return errors.New("drain: the emulator runs on a wall clock; use Poll")
+			running++
+			deliveries++
+			if parallel == 1 {
+				// Drain delivers on this goroutine: a fresh one per delivery
+				// would grow its stack through the SDK's middleware again.
+				done <- e.deliver(ctx, m)
+				continue
 			}
-			e.Clock.AdvanceTo(next)
+			go func() { done <- e.deliver(ctx, m) }()
+		}
+		if running > 0 {
+			if err := <-done; err != nil && failed == nil {
+				failed = err
+			}
+			running--
 			continue
 		}
-		deliveries += n
+		switch {
+		case failed != nil:
+			return failed
+		case deliveries >= maxDeliveries:
+			return fmt.Errorf("drain: gave up after %d deliveries; the queue never emptied", maxDeliveries)
+		}
+		if more, err := e.advanceToNextMessage(); !more || err != nil {
+			return err
+		}
 	}
-	return fmt.Errorf("drain: gave up after %d deliveries; the queue never emptied", maxDeliveries)
+}
+
+// advanceToNextMessage moves the clock to when the next delayed message
+// becomes visible; it reports false when the queue holds none.
+func (e *Env) advanceToNextMessage() (bool, error) {
+	next, ok := e.Cloud.Queues().NextVisibleAt(e.Config.QueueURL)
+	if !ok {
+		return false, nil
+	}
+	if e.Clock == nil {
+		return false, errors.New("drain: the emulator runs on a wall clock; use Poll")
+	}
+	e.Clock.AdvanceTo(next)
+	return true, nil
 }
 
 // Poll runs the worker on the work queue until ctx ends, as Lambda's SQS
@@ -482,26 +521,44 @@ func (e *Env) Poll(ctx context.Context, interval time.Duration) error {
 // worker on each at once, as the SQS event source does; it returns how many
 // it delivered.
 func (e *Env) receiveAndDeliver(ctx context.Context, parallel int) (int, error) {
+	msgs, err := e.receive(ctx, parallel)
+	if err != nil {
+		return 0, err
+	}
+	if len(msgs) == 1 {
+		// One message (Drain) is delivered on this goroutine: a fresh one
+		// per delivery would grow its stack through the SDK's middleware
+		// again every time.
+		return 1, e.deliver(ctx, msgs[0])
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	for _, m := range msgs {
+		g.Go(func() error { return e.deliver(gctx, m) })
+	}
+	return len(msgs), g.Wait()
+}
+
+// receiveOne receives the next visible message, if there is one.
+func (e *Env) receiveOne(ctx context.Context) (sqstypes.Message, bool, error) {
+	msgs, err := e.receive(ctx, 1)
+	if err != nil || len(msgs) == 0 {
+		return sqstypes.Message{}, false, err
+	}
+	return msgs[0], true, nil
+}
+
+// receive receives up to n (at most 10) visible messages from the work queue.
+func (e *Env) receive(ctx context.Context, n int) ([]sqstypes.Message, error) {
 	out, err := e.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
 		QueueUrl:                    aws.String(e.Config.QueueURL),
-		MaxNumberOfMessages:         int32(min(max(parallel, 1), 10)),
+		MaxNumberOfMessages:         int32(min(max(n, 1), 10)),
 		MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameAll},
 		MessageAttributeNames:       []string{"All"},
 	})
 	if err != nil {
-		return 0, fmt.Errorf("receive from work queue: %w", err)
+		return nil, fmt.Errorf("receive from work queue: %w", err)
 	}
-	if len(out.Messages) == 1 {
-		// One message (Drain) is delivered on this goroutine: a fresh one
-		// per delivery would grow its stack through the SDK's middleware
-		// again every time.
-		return 1, e.deliver(ctx, out.Messages[0])
-	}
-	g, gctx := errgroup.WithContext(ctx)
-	for _, m := range out.Messages {
-		g.Go(func() error { return e.deliver(gctx, m) })
-	}
-	return len(out.Messages), g.Wait()
+	return out.Messages, nil
 }
 
 // DeliverNext runs the worker on the next visible message, if there is one,

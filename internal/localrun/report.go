@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/landfall/landfall/internal/runstate"
 )
 
 // Result is what a local run did; its JSON form is `landfall local --json`.
@@ -53,6 +56,7 @@ func (e *Env) Run(ctx context.Context, payloads []Payload) (*Result, error) {
 	// Empty lists, not null: consumers of --json index into them.
 	res := &Result{Runs: []RunReport{}, Invocations: []Invocation{}, Notifications: []Notification{}}
 	already := len(e.Finished())
+	var finished []*runstate.Run
 	for _, p := range payloads {
 		inv := e.InvokeLaunch(ctx, p)
 		res.Invocations = append(res.Invocations, inv)
@@ -66,9 +70,17 @@ func (e *Env) Run(ctx context.Context, payloads []Payload) (*Result, error) {
 				res.Runs = append(res.Runs, rep)
 			}
 		}
-		if err := e.Drain(ctx); err != nil {
+		// Up to WorkerConcurrency worker invocations at once, as Lambda's
+		// event source runs them on a busy queue: a backfill uses every core.
+		if err := e.DrainConcurrently(ctx, min(e.Config.WorkerConcurrency, runtime.GOMAXPROCS(0))); err != nil {
 			return nil, err
 		}
+		// Concurrent workers finish runs in no fixed order; the report lists
+		// each payload's runs by ID, so the same input prints the same story.
+		done := e.Finished()[already:]
+		already += len(done)
+		slices.SortStableFunc(done, func(a, b *runstate.Run) int { return strings.Compare(a.ID, b.ID) })
+		finished = append(finished, done...)
 	}
 	notes, err := e.Notifications()
 	if err != nil {
@@ -77,7 +89,7 @@ func (e *Env) Run(ctx context.Context, payloads []Payload) (*Result, error) {
 	res.Notifications = append(res.Notifications, notes...)
 	// Runs as the worker finished them: those the plan's notification
 	// policy kept quiet are runs too.
-	for _, r := range e.Finished()[already:] {
+	for _, r := range finished {
 		rep := RunReport{RunID: r.ID, Account: r.Account.ID, AccountName: r.Account.Name, Trigger: string(r.Trigger), Outcome: r.Outcome()}
 		for _, t := range r.Targets {
 			rep.Targets = append(rep.Targets, TargetReport{Region: t.Region, Product: t.Product, Status: string(t.Status), Version: t.Version,
