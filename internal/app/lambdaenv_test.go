@@ -144,3 +144,26 @@ func TestFunctionsLinkNoCredentialChain(t *testing.T) {
 		}
 	}
 }
+
+// The functions link no SDK client built on schema-based (de)serialization:
+// each such client's schemas package builds every shape of its service at
+// process start (DynamoDB's alone took 3.6 ms and 0.6 MB of every cold
+// start). go.mod holds dynamodb, organizations and sqs at their releases
+// before it; upgrading past them, or a client that has moved to it, fails
+// here until `make bench-coldstart` shows the cost is acceptable.
+func TestFunctionsLinkNoSchemaInit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	for _, fn := range []string{"launch", "worker"} {
+		out, err := exec.Command("go", "list", "-tags", "lambda.norpc", "-deps", "github.com/landfall/landfall/functions/"+fn).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", fn, err)
+		}
+		for _, pkg := range strings.Fields(string(out)) {
+			if strings.HasPrefix(pkg, "github.com/aws/aws-sdk-go-v2/service/") && strings.HasSuffix(pkg, "/schemas") {
+				t.Errorf("functions/%s links %s, built at every cold start; see the note on the pins in go.mod", fn, pkg)
+			}
+		}
+	}
+}

@@ -812,7 +812,9 @@ func TestReceiveParameters(t *testing.T) {
 		wantCode(t, err, "InvalidParameterValue")
 	}
 	_, err = c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(work), MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{"Colour"}})
-	_ = wantError[*sqstypes.InvalidAttributeName](t, err)
+	// The code, not the Go type: SQS clients before v1.49.0 (the one
+	// go.mod pins) do not list it among ReceiveMessage's errors.
+	wantCode(t, err, "InvalidAttributeName")
 	// Older callers still send the deprecated AttributeNames.
 	out, err = c.ReceiveMessage(
 		ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(work), AttributeNames: []sqstypes.QueueAttributeName{"SentTimestamp"}}) //nolint:staticcheck // SA1019: the emulator must keep accepting the deprecated field
