@@ -1,7 +1,6 @@
 package tables
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 )
@@ -59,7 +58,7 @@ func sizeOf(v Value) (int, *wireError) {
 	case "S":
 		return len(v.str), nil
 	case "B":
-		return len(v.bin), nil
+		return len(v.str), nil
 	case "SS", "NS", "BS":
 		return v.setLen(), nil
 	case "L":
@@ -141,7 +140,7 @@ func beginsWith(a, prefix Value) bool {
 	case a.kind == "S" && prefix.kind == "S":
 		return strings.HasPrefix(a.str, prefix.str)
 	case a.kind == "B" && prefix.kind == "B":
-		return bytes.HasPrefix(a.bin, prefix.bin)
+		return strings.HasPrefix(a.str, prefix.str)
 	}
 	return false
 }
@@ -153,7 +152,7 @@ func contains(a, e Value) bool {
 	case "S":
 		return e.kind == "S" && strings.Contains(a.str, e.str)
 	case "B":
-		return e.kind == "B" && bytes.Contains(a.bin, e.bin)
+		return e.kind == "B" && strings.Contains(a.str, e.str)
 	case "SS", "NS", "BS":
 		if e.kind+"S" != a.kind {
 			return false
@@ -181,5 +180,5 @@ func (v Value) element(i int) Value {
 	case "NS":
 		return Number(v.ss[i])
 	}
-	return Value{kind: "B", bin: v.bs[i]}
+	return Value{kind: "B", str: v.ss[i]}
 }

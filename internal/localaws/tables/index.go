@@ -221,7 +221,7 @@ func emptyKind(v Value) string {
 	switch {
 	case v.kind == "S" && v.str == "":
 		return "string"
-	case v.kind == "B" && len(v.bin) == 0:
+	case v.kind == "B" && v.str == "":
 		return "binary"
 	}
 	return ""

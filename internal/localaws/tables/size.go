@@ -30,7 +30,7 @@ func valueSize(v Value) int {
 	case "N":
 		return numberSize(v.str)
 	case "B":
-		return len(v.bin)
+		return len(v.str)
 	case "BOOL", "NULL":
 		return 1
 	case "SS":
@@ -47,7 +47,7 @@ func valueSize(v Value) int {
 		return n
 	case "BS":
 		n := 0
-		for _, b := range v.bs {
+		for _, b := range v.ss {
 			n += len(b)
 		}
 		return n

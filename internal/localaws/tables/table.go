@@ -106,7 +106,7 @@ func (t *table) keyOf(item Item, isKey bool) (Item, string, *wireError) {
 			return nil, "", validation("The provided key element does not match the schema")
 		case v.kind != t.types[n]:
 			return nil, "", invalid("Type mismatch for key %s expected: %s actual: %s", n, t.types[n], v.kind)
-		case v.kind == "S" && v.str == "" || v.kind == "B" && len(v.bin) == 0:
+		case v.kind == "S" && v.str == "" || v.kind == "B" && v.str == "":
 			return nil, "", validation("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty " + map[string]string{"S": "string", "B": "binary"}[v.kind] + " value. Key: " + n)
 		}
 		key[n] = v
@@ -126,7 +126,7 @@ func encodeScalar(v Value) string {
 		n, _ := parseNumber(v.str)
 		return "N" + n.RatString()
 	case "B":
-		return "B" + string(v.bin)
+		return "B" + v.str
 	}
 	return "S" + v.str
 }

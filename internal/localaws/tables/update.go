@@ -332,11 +332,7 @@ func deletePath(item Item, p path, v Value) *wireError {
 }
 
 func appendElement(set, e Value) Value {
-	if set.kind == "BS" {
-		set.bs = append(set.bs, e.bin)
-	} else {
-		set.ss = append(set.ss, e.str)
-	}
+	set.ss = append(set.ss, e.str)
 	return set
 }
 

@@ -1,12 +1,12 @@
 package tables
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/big"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/landfall/landfall/internal/localaws/wire"
 )
@@ -17,13 +17,11 @@ import (
 // as sent) and compares them as exact decimals.
 type Value struct {
 	kind string
-	str  string           // S, N
-	bin  []byte           // B
+	str  string           // S, N; B's bytes
 	b    bool             // BOOL, NULL
 	m    map[string]Value // M
 	l    []Value          // L
-	ss   []string         // SS, NS
-	bs   [][]byte         // BS
+	ss   []string         // SS, NS; BS's elements' bytes
 }
 
 // wireError is the API error every check here answers.
@@ -58,7 +56,7 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	case "S", "N":
 		inner = v.str
 	case "B":
-		inner = v.bin
+		inner = []byte(v.str)
 	case "BOOL", "NULL":
 		inner = v.b
 	case "M":
@@ -74,7 +72,11 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	case "SS", "NS":
 		inner = v.ss
 	case "BS":
-		inner = v.bs
+		bs := make([][]byte, len(v.ss))
+		for i, s := range v.ss {
+			bs[i] = []byte(s)
+		}
+		inner = bs
 	default:
 		return nil, fmt.Errorf("attribute value has no type")
 	}
@@ -84,6 +86,10 @@ func (v Value) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON decodes the wire form. Shape problems (no member, two
 // members) are kept for validate, which words them as DynamoDB does.
 func (v *Value) UnmarshalJSON(data []byte) error {
+	if kind, str, ok := scalar(data); ok {
+		v.kind, v.str = kind, str
+		return nil
+	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return err
@@ -99,7 +105,9 @@ func (v *Value) UnmarshalJSON(data []byte) error {
 		case "S", "N":
 			err = json.Unmarshal(msg, &v.str)
 		case "B":
-			err = json.Unmarshal(msg, &v.bin)
+			var bin []byte
+			err = json.Unmarshal(msg, &bin)
+			v.str = string(bin)
 		case "BOOL", "NULL":
 			err = json.Unmarshal(msg, &v.b)
 		case "M":
@@ -112,7 +120,12 @@ func (v *Value) UnmarshalJSON(data []byte) error {
 		case "SS", "NS":
 			err = json.Unmarshal(msg, &v.ss)
 		case "BS":
-			err = json.Unmarshal(msg, &v.bs)
+			var bs [][]byte
+			err = json.Unmarshal(msg, &bs)
+			v.ss = make([]string, len(bs))
+			for i, b := range bs {
+				v.ss[i] = string(b)
+			}
 		default:
 			v.kind = "invalid:" + k
 		}
@@ -121,6 +134,35 @@ func (v *Value) UnmarshalJSON(data []byte) error {
 		}
 	}
 	return nil
+}
+
+// scalar reads {"S":"..."} or {"N":"..."} written exactly so, with a
+// string that needs no unescaping: most of every item the SDK sends. It
+// reports false for anything else, which the general decoding then reads.
+func scalar(data []byte) (kind, str string, ok bool) {
+	const prefixLen = len(`{"S":"`)
+	if len(data) < prefixLen+2 || data[0] != '{' || data[1] != '"' || data[3] != '"' || data[4] != ':' || data[5] != '"' ||
+		data[len(data)-2] != '"' || data[len(data)-1] != '}' {
+		return "", "", false
+	}
+	switch data[2] {
+	case 'S':
+		kind = "S"
+	case 'N':
+		kind = "N"
+	default:
+		return "", "", false
+	}
+	body := data[prefixLen : len(data)-2]
+	for _, c := range body {
+		if c == '"' || c == '\\' || c < 0x20 {
+			return "", "", false
+		}
+	}
+	if !utf8.Valid(body) {
+		return "", "", false
+	}
+	return kind, string(body), true
 }
 
 // invalid is DynamoDB's wording for malformed parameter values.
@@ -195,18 +237,10 @@ func (v Value) validateSet() *wire.Error {
 	return nil
 }
 
-func (v Value) setLen() int {
-	if v.kind == "BS" {
-		return len(v.bs)
-	}
-	return len(v.ss)
-}
+func (v Value) setLen() int { return len(v.ss) }
 
 // setKey is element i of a set as a comparable string.
 func (v Value) setKey(i int) string {
-	if v.kind == "BS" {
-		return string(v.bs[i])
-	}
 	if v.kind == "NS" && !isCanonicalInt(v.ss[i]) {
 		if n, ok := parseNumber(v.ss[i]); ok {
 			return n.RatString()
@@ -342,7 +376,7 @@ func equal(a, b Value) bool {
 	case "N":
 		return compareNumbers(a.str, b.str) == 0
 	case "B":
-		return bytes.Equal(a.bin, b.bin)
+		return a.str == b.str
 	case "BOOL", "NULL":
 		return a.b == b.b
 	case "M":
@@ -397,7 +431,7 @@ func compare(a, b Value) (int, bool) {
 	case "N":
 		return compareNumbers(a.str, b.str), true
 	case "B":
-		return bytes.Compare(a.bin, b.bin), true
+		return strings.Compare(a.str, b.str), true
 	}
 	return 0, false
 }
@@ -405,14 +439,7 @@ func compare(a, b Value) (int, bool) {
 // clone deep-copies v, so stored items never share state with requests.
 func (v Value) clone() Value {
 	c := v
-	c.bin = slices.Clone(v.bin)
 	c.ss = slices.Clone(v.ss)
-	if v.bs != nil {
-		c.bs = make([][]byte, len(v.bs))
-		for i, b := range v.bs {
-			c.bs[i] = slices.Clone(b)
-		}
-	}
 	if v.m != nil {
 		c.m = make(map[string]Value, len(v.m))
 		for k, e := range v.m {

@@ -1,6 +1,9 @@
 package tables
 
-import "testing"
+import (
+	"encoding/json"
+	"testing"
+)
 
 func TestNumbersAreCanonical(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -51,6 +54,29 @@ func TestCanonicalIntAgreesWithParsing(t *testing.T) {
 	for s, want := range map[string]bool{"0": true, "-7": true, "-0": false, "007": false, "1.0": false, " 7": false} {
 		if got := isCanonicalInt(s); got != want {
 			t.Errorf("isCanonicalInt(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestScalarFastPathAgreesWithJSON: the shortcut for plain S and N values
+// decodes exactly what encoding/json does, and leaves everything else to it.
+func TestScalarFastPathAgreesWithJSON(t *testing.T) {
+	for _, in := range []string{
+		`{"S":"run-1"}`, `{"N":"1765000000"}`, `{"S":""}`, `{"S":"a\"b"}`, `{"S":"a\\nb"}`, `{"S":"é"}`,
+		`{"S":"x","N":"1"}`, `{"B":"AAE="}`, `{"S":"a"} `, `{ "S":"a"}`, `{"SS":["a"]}`, `{"S":"\u00e9"}`, "{\"S\":\"a\x01\"}",
+	} {
+		kind, str, ok := scalar([]byte(in))
+		if !ok {
+			continue
+		}
+		var raw map[string]string
+		if err := json.Unmarshal([]byte(in), &raw); err != nil || len(raw) != 1 || raw[kind] != str {
+			t.Errorf("scalar(%s) = %s %q; encoding/json reads %v (%v)", in, kind, str, raw, err)
+		}
+	}
+	for in, want := range map[string]bool{`{"S":"plain"}`: true, `{"N":"-1.5"}`: true, `{"S":"a\"b"}`: false, `{"S":"x","N":"1"}`: false, `{"BOOL":true}`: false} {
+		if _, _, ok := scalar([]byte(in)); ok != want {
+			t.Errorf("scalar(%s) ok = %v, want %v", in, ok, want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unique"
 )
 
 // Authenticator resolves an access key ID to a Caller, or answers an *Error
@@ -111,6 +112,13 @@ func parseCredential(c string) (Scope, error) {
 	}
 	// Copies, not substrings: the scope's strings end up in what the
 	// emulator keeps (the call log, resources' regions and owners), and a
-	// substring would keep the whole signed header alive with them.
-	return Scope{AccessKeyID: strings.Clone(parts[0]), Date: strings.Clone(parts[1]), Region: strings.Clone(parts[2]), Service: strings.Clone(parts[3])}, nil
+	// substring would keep the whole signed header alive with them. The
+	// date, region and service take a handful of values, so one copy of
+	// each serves every request.
+	return Scope{
+		AccessKeyID: strings.Clone(parts[0]),
+		Date:        unique.Make(parts[1]).Value(),
+		Region:      unique.Make(parts[2]).Value(),
+		Service:     unique.Make(parts[3]).Value(),
+	}, nil
 }

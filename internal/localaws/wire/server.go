@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unique"
 
 	"github.com/landfall/landfall/internal/localaws/clock"
 )
@@ -147,7 +148,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	errCode := resp.code
 	if c.service != "" && c.operation != "" {
 		s.calls.add(Call{
-			Key: c.service + "." + c.operation, Service: c.service, Operation: c.operation,
+			Key: unique.Make(c.service + "." + c.operation).Value(), Service: c.service, Operation: c.operation,
 			Account: c.caller.Account, Region: c.scope.Region, CallerARN: c.caller.ARN,
 			RequestID: req.RequestID, Time: req.Now, Status: resp.status, ErrorCode: errCode, ErrorMessage: resp.message,
 		})
