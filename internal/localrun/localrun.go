@@ -430,25 +430,25 @@ const maxDeliveries = 100000
 func (e *Env) Drain(ctx context.Context) error { return e.DrainConcurrently(ctx, 1) }
 
 // DrainConcurrently is Drain with up to parallel worker invocations at once,
-// as Lambda runs several workers on a busy queue. A worker that finishes
-// takes the next visible message at once, without waiting for the others
-// (Lambda's poller has no such barrier either); the clock moves only when
-// no invocation is running and none is visible.
+// as Lambda runs several workers on a busy queue. Like Lambda's poller, it
+// receives up to parallel messages at a time and hands each to the next
+// free invocation, without waiting for a whole batch to finish; the clock
+// moves only when no invocation is running and no message is visible.
 func (e *Env) DrainConcurrently(ctx context.Context, parallel int) error {
 	parallel = max(parallel, 1)
 	done := make(chan error, parallel)
+	var received []sqstypes.Message
 	running, deliveries := 0, 0
 	var failed error
 	for {
 		for failed == nil && running < parallel && deliveries < maxDeliveries {
-			m, ok, err := e.receiveOne(ctx)
-			if err != nil {
-				failed = err
-				break
+			if len(received) == 0 {
+				if received, failed = e.receive(ctx, parallel); failed != nil || len(received) == 0 {
+					break
+				}
 			}
-			if !ok {
-				break
-			}
+			m := received[0]
+			received = received[1:]
 			running++
 			deliveries++
 			if parallel == 1 {
@@ -536,15 +536,6 @@ func (e *Env) receiveAndDeliver(ctx context.Context, parallel int) (int, error) 
 		g.Go(func() error { return e.deliver(gctx, m) })
 	}
 	return len(msgs), g.Wait()
-}
-
-// receiveOne receives the next visible message, if there is one.
-func (e *Env) receiveOne(ctx context.Context) (sqstypes.Message, bool, error) {
-	msgs, err := e.receive(ctx, 1)
-	if err != nil || len(msgs) == 0 {
-		return sqstypes.Message{}, false, err
-	}
-	return msgs[0], true, nil
 }
 
 // receive receives up to n (at most 10) visible messages from the work queue.
