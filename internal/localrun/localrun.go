@@ -443,6 +443,9 @@ func (e *Env) DrainConcurrently(ctx context.Context, parallel int) error {
 	for {
 		for failed == nil && running < parallel && deliveries < maxDeliveries {
 			if len(received) == 0 {
+				if running > 0 && !e.Cloud.Queues().HasVisible(e.Config.QueueURL) {
+					break // wait for a running invocation rather than poll for nothing
+				}
 				if received, failed = e.receive(ctx, parallel); failed != nil || len(received) == 0 {
 					break
 				}

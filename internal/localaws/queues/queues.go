@@ -259,6 +259,22 @@ func (s *Queues) NextVisibleAt(queueURL string) (time.Time, bool) {
 	return q.idx.hidden.min().visibleAt, true
 }
 
+// HasVisible reports whether the queue at queueURL holds a message a
+// receive would return now. A driver polling on behalf of Lambda's event
+// source asks it before receiving while invocations still run, so its
+// polls are not counted as calls nothing could answer.
+func (s *Queues) HasVisible(queueURL string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.byURL(queueURL)
+	if q == nil {
+		return false
+	}
+	q.expire(s.now())
+	// After expire the ready heap holds exactly the messages visible now.
+	return q.idx.ready.Len() > 0
+}
+
 // Messages returns a snapshot of the messages of the queue at queueURL in the
 // order they were sent, or nil when there is no such queue.
 func (s *Queues) Messages(queueURL string) []Message {

@@ -516,9 +516,18 @@ func TestDelays(t *testing.T) {
 	if !ok || !next.Equal(t0.Add(30*time.Second)) {
 		t.Fatalf("NextVisibleAt = %v, %v; want t0+30s", next, ok)
 	}
+	if h.svc.HasVisible(slow) {
+		t.Error("HasVisible = true while every message is delayed")
+	}
 
 	h.clock.AdvanceTo(next)
+	if !h.svc.HasVisible(slow) {
+		t.Error("HasVisible = false once the queue-default delay has passed")
+	}
 	got := h.receive(t, slow, 0)
+	if h.svc.HasVisible(slow) {
+		t.Error("HasVisible = true with the one visible message in flight")
+	}
 	if len(got.Messages) != 1 || aws.ToString(got.Messages[0].MessageId) != aws.ToString(queueDefault.MessageId) {
 		t.Fatalf("at t0+30s received %+v, want the queue-default message", got.Messages)
 	}
