@@ -76,7 +76,8 @@ func (e *Env) Run(ctx context.Context, payloads []Payload) (*Result, error) {
 			return nil, err
 		}
 		// Concurrent workers finish runs in no fixed order; the report lists
-		// each payload's runs by ID, so the same input prints the same story.
+		// each payload's runs by ID, so the same input reports them in the
+		// same order.
 		done := e.Finished()[already:]
 		already += len(done)
 		slices.SortStableFunc(done, func(a, b *runstate.Run) int { return strings.Compare(a.ID, b.ID) })
@@ -87,8 +88,8 @@ func (e *Env) Run(ctx context.Context, payloads []Payload) (*Result, error) {
 		return nil, err
 	}
 	res.Notifications = append(res.Notifications, notes...)
-	// Runs as the worker finished them: those the plan's notification
-	// policy kept quiet are runs too.
+	// Every run the worker finished, by payload and then by ID: those the
+	// plan's notification policy kept quiet are runs too.
 	for _, r := range finished {
 		rep := RunReport{RunID: r.ID, Account: r.Account.ID, AccountName: r.Account.Name, Trigger: string(r.Trigger), Outcome: r.Outcome()}
 		for _, t := range r.Targets {
