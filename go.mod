@@ -16,7 +16,7 @@ require (
 	// schema-based (de)serialization (v1.69.0, v1.57.0, v1.49.0): from
 	// those on, each links a schemas package built at process start, which
 	// made the functions' cold start 1.4x the field note's instead of 1.1x,
-	// 1.7 MiB more RSS and 0.8 MB more binary (issue #14, README
+	// 1.9 MiB more RSS and 0.7-0.8 MB more binary (issue #14, README
 	// "Performance"). TestFunctionsLinkNoSchemaInit guards it; to move on,
 	// measure with `make bench-coldstart` first.
 	github.com/aws/aws-sdk-go-v2/service/dynamodb v1.68.0
