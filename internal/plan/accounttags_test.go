@@ -22,13 +22,7 @@ func TestSelectsByAccountTags(t *testing.T) {
 	prod := tagged(paymentsProd, "environment", "prod", "cost-center", "4100")
 	staging := tagged(lifeCycle1, "environment", "staging", "cost-center", "4200")
 	untagged := tagged(lifeCycle2)
-	tests := []struct {
-		name   string
-		yaml   string
-		a      Account
-		want   bool
-		reason string
-	}{
+	checkSelects(t, []selectCase{
 		{"one key matches", "include: {tags: {environment: prod}}", prod, true,
 			`account 666666666666 (payments-prod) selected by include.tags environment="prod"`},
 		{"one key, other value", "include: {tags: {environment: prod}}", staging, false,
@@ -70,16 +64,7 @@ func TestSelectsByAccountTags(t *testing.T) {
 			`account 666666666666 (payments-prod) excluded by exclude.accounts "666666666666"`},
 		{"tags not read, no tag clause", "include: {ous: [Prod]}", paymentsProd, true,
 			`account 666666666666 (payments-prod) selected by include.ous "Prod"`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			pl := mustParse(t, tt.yaml+selectorPlan)
-			got, reason := pl.Selects(tt.a)
-			if got != tt.want || reason != tt.reason {
-				t.Errorf("Selects = %v, %q\nwant      %v, %q", got, reason, tt.want, tt.reason)
-			}
-		})
-	}
+	})
 }
 
 // A product's tags clause narrows the product alone; a dependent product
@@ -99,10 +84,7 @@ products:
     product: pci-controls
     include: {tags: {compliance: [pci, pci-dss]}}
 `)
-	tests := []struct {
-		a                   Account
-		targets, exclusions string
-	}{
+	checkPlacements(t, pl, []placementCase{
 		{tagged(paymentsProd, "compliance", "pci-dss"), "us-east-1/vpc us-east-1/audit us-east-1/pci", ""},
 		{tagged(lifeCycle1), "us-east-1/vpc us-east-1/audit",
 			`/pci: account 222222222222 (LifeCycle1) is not matched by products[2].include (tags compliance="pci"|"pci-dss"): it has no compliance tag`},
@@ -110,17 +92,7 @@ products:
 			`/vpc: account 777777777777 (dev-sandbox) excluded by products[0].exclude.tags network="none"` + "\n" +
 				`/audit: depends on vpc, which is not provisioned here: account 777777777777 (dev-sandbox) excluded by products[0].exclude.tags network="none"` + "\n" +
 				`/pci: account 777777777777 (dev-sandbox) is not matched by products[2].include (tags compliance="pci"|"pci-dss"): it has no compliance tag`},
-	}
-	for _, tt := range tests {
-		targets, exclusions, err := pl.Placements(tt.a, Filter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts, es := targetKeys(targets, exclusions)
-		if ts != tt.targets || es != tt.exclusions {
-			t.Errorf("Placements(%s):\n targets %q\n want    %q\n exclusions %q\n want       %q", tt.a.Name, ts, tt.targets, es, tt.exclusions)
-		}
-	}
+	})
 }
 
 func TestParseAccountTags(t *testing.T) {

@@ -37,13 +37,7 @@ products: [{key: a, product: a}]
 `
 
 func TestSelectors(t *testing.T) {
-	tests := []struct {
-		name   string
-		yaml   string
-		a      Account
-		want   bool
-		reason string
-	}{
+	checkSelects(t, []selectCase{
 		{"nested OU matches recursively by default", "include: {ous: [Workloads]}", devSandbox, true,
 			`account 777777777777 (dev-sandbox) selected by include.ous "Workloads" (its OU Sandbox is inside)`},
 		{"direct OU by ID", "include: {ous: [ou-ab12-l3zc8b3h]}", lifeCycle2, true,
@@ -76,16 +70,7 @@ func TestSelectors(t *testing.T) {
 			"account 111111111111 (Management) is the management account; set includeManagementAccount: true to provision it"},
 		{"account without a name", "exclude: {accounts: ['888888888888']}", Account{ID: "888888888888"}, false,
 			`account 888888888888 excluded by exclude.accounts "888888888888"`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			pl := mustParse(t, tt.yaml+selectorPlan)
-			got, reason := pl.Selects(tt.a)
-			if got != tt.want || reason != tt.reason {
-				t.Errorf("Selects = %v, %q\nwant      %v, %q", got, reason, tt.want, tt.reason)
-			}
-		})
-	}
+	})
 }
 
 func TestInOU(t *testing.T) {
@@ -139,11 +124,7 @@ products:
 
 func TestTargetsProductSelectors(t *testing.T) {
 	pl := mustParse(t, productSelectorPlan)
-	tests := []struct {
-		a          Account
-		targets    string
-		exclusions string
-	}{
+	checkPlacements(t, pl, []placementCase{
 		{paymentsProd, "us-east-1/audit us-west-2/audit us-east-1/vpc us-west-2/vpc us-west-2/prod-only", ""},
 		{lifeCycle1, "us-east-1/audit us-west-2/audit us-east-1/vpc us-west-2/vpc",
 			"/prod-only: account 222222222222 (LifeCycle1) is not matched by products[2].include (ous Prod)"},
@@ -153,7 +134,18 @@ func TestTargetsProductSelectors(t *testing.T) {
 			`/audit: depends on vpc, which is not provisioned here: account 777777777777 (dev-sandbox) excluded by products[1].exclude.accounts "777777777777"` + "\n" +
 				`/vpc: account 777777777777 (dev-sandbox) excluded by products[1].exclude.accounts "777777777777"` + "\n" +
 				"/prod-only: account 777777777777 (dev-sandbox) is not matched by products[2].include (ous Prod)"},
-	}
+	})
+}
+
+// placementCase is an account and the targets and exclusions Placements
+// gives it, as targetKeys writes them.
+type placementCase struct {
+	a                   Account
+	targets, exclusions string
+}
+
+func checkPlacements(t *testing.T, pl *Plan, tests []placementCase) {
+	t.Helper()
 	for _, tt := range tests {
 		targets, exclusions, err := pl.Placements(tt.a, Filter{})
 		if err != nil {
@@ -257,6 +249,29 @@ func TestTargetsBadFilter(t *testing.T) {
 	}
 	if err := pl.CheckFilter(Filter{Regions: []string{"us-east-1"}, Pairs: []Pair{{"us-west-2", "prod-only"}}}); err != nil {
 		t.Errorf("valid filter: %v", err)
+	}
+}
+
+// selectCase is a selector (YAML put before selectorPlan) and what it
+// decides for one account, with the reason Selects gives.
+type selectCase struct {
+	name   string
+	yaml   string
+	a      Account
+	want   bool
+	reason string
+}
+
+func checkSelects(t *testing.T, tests []selectCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pl := mustParse(t, tt.yaml+selectorPlan)
+			got, reason := pl.Selects(tt.a)
+			if got != tt.want || reason != tt.reason {
+				t.Errorf("Selects = %v, %q\nwant      %v, %q", got, reason, tt.want, tt.reason)
+			}
+		})
 	}
 }
 

@@ -156,6 +156,19 @@ func (e *env) client(key, region string) *servicecatalog.Client {
 
 // onboard accepts the organization share of portfolio and associates the
 // AWSControlTowerExecution pattern, as the worker does.
+// provisionVPC onboards the member account in us-east-1 and provisions the
+// VPC product there, named "vpc" with token run1: where many tests start.
+func (e *env) provisionVPC() (*servicecatalog.Client, *servicecatalog.ProvisionProductOutput) {
+	e.t.Helper()
+	e.onboard("member", "us-east-1", "port-ue1main")
+	sc := e.client("member", "us-east-1")
+	out, err := sc.ProvisionProduct(context.Background(), vpcInput("vpc", "run1"))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return sc, out
+}
+
 func (e *env) onboard(key, region, portfolio string) {
 	e.t.Helper()
 	ctx := context.Background()

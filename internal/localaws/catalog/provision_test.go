@@ -530,19 +530,14 @@ func TestUpdateFailureTaints(t *testing.T) {
 func TestTerminate(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, testSpec(), catalog.Options{})
-	e.onboard("member", "us-east-1", "port-ue1main")
-	sc := e.client("member", "us-east-1")
-	out, err := sc.ProvisionProduct(ctx, vpcInput("vpc", "run1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc, out := e.provisionVPC()
 	ppID := aws.ToString(out.RecordDetail.ProvisionedProductId)
 	terminate := func(token string) (*servicecatalog.TerminateProvisionedProductOutput, error) {
 		return sc.TerminateProvisionedProduct(ctx, &servicecatalog.TerminateProvisionedProductInput{
 			ProvisionedProductName: aws.String("vpc"), TerminateToken: aws.String(token),
 		})
 	}
-	_, err = terminate("t1")
+	_, err := terminate("t1")
 	wantCode(t, err, "InvalidParametersException", "UNDER_CHANGE")
 	e.clock.Advance(3 * time.Minute)
 
@@ -694,11 +689,7 @@ func TestProvisionedProductQueries(t *testing.T) {
 func TestIsolation(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, testSpec(), catalog.Options{})
-	e.onboard("member", "us-east-1", "port-ue1main")
-	out, err := e.client("member", "us-east-1").ProvisionProduct(ctx, vpcInput("vpc", "run1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, out := e.provisionVPC()
 	ppID, recID := aws.ToString(out.RecordDetail.ProvisionedProductId), aws.ToString(out.RecordDetail.RecordId)
 	for _, c := range []struct{ key, region string }{{"member", "us-west-2"}, {"member3", "us-east-1"}, {"mgmt", "us-east-1"}} {
 		t.Run(c.key+"/"+c.region, func(t *testing.T) {
@@ -718,15 +709,9 @@ func TestIsolation(t *testing.T) {
 }
 
 func TestDeterministicIDs(t *testing.T) {
-	ctx := context.Background()
 	var ids [2]string
 	for i := range ids {
-		e := newEnv(t, testSpec(), catalog.Options{})
-		e.onboard("member", "us-east-1", "port-ue1main")
-		out, err := e.client("member", "us-east-1").ProvisionProduct(ctx, vpcInput("vpc", "run1"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, out := newEnv(t, testSpec(), catalog.Options{}).provisionVPC()
 		ids[i] = aws.ToString(out.RecordDetail.ProvisionedProductId) + " " + aws.ToString(out.RecordDetail.RecordId)
 	}
 	if ids[0] != ids[1] {

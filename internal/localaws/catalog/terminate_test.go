@@ -18,12 +18,7 @@ import (
 func TestTerminateFails(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, testSpec(), catalog.Options{})
-	e.onboard("member", "us-east-1", "port-ue1main")
-	sc := e.client("member", "us-east-1")
-	out, err := sc.ProvisionProduct(ctx, vpcInput("vpc", "run1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc, out := e.provisionVPC()
 	ppID := aws.ToString(out.RecordDetail.ProvisionedProductId)
 	e.clock.Advance(3 * time.Minute)
 	if err := e.cat.SetOutcome("us-east-1", "baseline-vpc", member, catalog.OutcomeSpec{TerminateOutcome: "FAILED", TerminateError: "The bucket you tried to delete is not empty"}); err != nil {
